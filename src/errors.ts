@@ -1,0 +1,79 @@
+import OAuth2Server from '@node-oauth/oauth2-server';
+
+/**
+ * Errors shaped like the wire format (RFC 6749 §5.2): `status`, `error`, `error_description`.
+ * Protocol errors are `OAuthError`s; a wrong option or a bad argument to a service method is a
+ * `ConfigurationError` / `ValidationError`, raised to the site's code and never sent to a client.
+ */
+export class OAuthError extends Error {
+  override readonly name: string = 'OAuthError';
+  readonly status: number;
+  readonly error: string;
+  /** Headers the response must carry (WWW-Authenticate, Retry-After). */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(status: number, error: string, description: string, headers: Record<string, string> = {}) {
+    super(description);
+    this.status = status;
+    this.error = error;
+    this.headers = headers;
+  }
+
+  toJSON(): { error: string; error_description: string } {
+    return { error: this.error, error_description: this.message };
+  }
+}
+
+export const invalidRequest = (description: string) => new OAuthError(400, 'invalid_request', description);
+export const invalidGrant = (description: string) => new OAuthError(400, 'invalid_grant', description);
+export const invalidScope = (description: string) => new OAuthError(400, 'invalid_scope', description);
+export const unsupportedGrantType = (description: string) => new OAuthError(400, 'unsupported_grant_type', description);
+export const unsupportedResponseType = (description: string) => new OAuthError(400, 'unsupported_response_type', description);
+export const accessDenied = (description: string) => new OAuthError(403, 'access_denied', description);
+export const invalidClient = (description: string, basicRealm?: string) =>
+  new OAuthError(401, 'invalid_client', description, basicRealm ? { 'WWW-Authenticate': `Basic realm="${basicRealm}"` } : {});
+
+/** A store did not answer: the client must retry later and keep its tokens (RFC 7009 §2.2.1). */
+export const RETRY_AFTER_SECONDS = 5;
+export const temporarilyUnavailable = () =>
+  new OAuthError(503, 'temporarily_unavailable', 'The service is temporarily unavailable; try again shortly.', {
+    'Retry-After': String(RETRY_AFTER_SECONDS),
+  });
+
+/** An option of createOAuthProvider() is wrong: thrown at start-up, naming the option. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+/** A service method (clients.request, tokens.issuePersonal, ...) got bad input; `code` is stable. */
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  readonly code: string;
+  readonly field: string | undefined;
+
+  constructor(code: string, message: string, field?: string) {
+    super(message);
+    this.code = code;
+    this.field = field;
+  }
+}
+
+/** A service method was given the id of something that does not exist. */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+/**
+ * Turns anything thrown while serving a request into an OAuthError that is safe to send.
+ * The library's own errors keep their code, except `server_error`, whose message comes from
+ * the inner error (IO-12: `connect ECONNREFUSED ...`); anything that is not a protocol error
+ * means a store failed, which is a 503 with a generic text.
+ */
+export function toOAuthError(err: unknown): OAuthError {
+  if (err instanceof OAuthError) return err;
+  if (err instanceof OAuth2Server.OAuthError) {
+    if (err.name === 'server_error' || err.code >= 500) return temporarilyUnavailable();
+    return new OAuthError(err.code, err.name, err.message);
+  }
+  return temporarilyUnavailable();
+}

@@ -1,0 +1,29 @@
+import type { ClientRecord, ClientStatus } from './records';
+
+export interface ClientFilter {
+  ownerId?: string;
+  status?: ClientStatus;
+}
+
+export type ClientChanges = Partial<Omit<ClientRecord, 'id' | 'createdAt'>>;
+
+/**
+ * Where client apps live (usually SQL). Every method is async; "not found" is `null`, never a
+ * throw. A throw means the store is unavailable and becomes a 503 at the edge.
+ */
+export interface ClientStore {
+  /** Required. Stores a new client. Rejects (throws) when the id exists; never overwrites. */
+  create(client: ClientRecord): Promise<void>;
+
+  /** Required. The client with this id, or null. Must not throw for ids of any shape. */
+  get(id: string): Promise<ClientRecord | null>;
+
+  /**
+   * Required. Applies `changes` to the client and sets `updatedAt`; returns the updated record,
+   * or null when there is no such client. Fields absent from `changes` are left as they are.
+   */
+  update(id: string, changes: ClientChanges): Promise<ClientRecord | null>;
+
+  /** Required. Clients matching every given field, oldest first. */
+  list(filter?: ClientFilter): Promise<ClientRecord[]>;
+}

@@ -1,0 +1,104 @@
+/**
+ * The records the stores keep. Secrets never appear here: tokens, codes and client secrets are
+ * stored only as `hash` (base64url SHA-256 of the plain value, computed by the provider).
+ * Every time is a `Date`; a store must not return a record whose `expiresAt` is in the past
+ * (compare with `Date.now()`, so that fake clocks in tests govern expiry too).
+ */
+
+export type ClientStatus = 'pending' | 'approved' | 'denied' | 'suspended';
+
+export interface ClientRecord {
+  id: string;
+  name: string;
+  description: string;
+  /** Registered redirect URIs, compared by exact string match. */
+  redirectUris: string[];
+  /** The site user who registered the app, or null for apps created by the site itself. */
+  ownerId: string | null;
+  status: ClientStatus;
+  /** A public client has no secret and must use PKCE. */
+  isPublic: boolean;
+  /** SHA-256 of the client secret; null until approval, and always null for public clients. */
+  secretHash: string | null;
+  /** Scopes this client may ask for; null means every scope the site defines. */
+  scopes: string[] | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * A grant is one authorization a user gave: a code exchange (kind `authorization`) or a
+ * personal access token (kind `personal`, no client). Every code, access token and refresh
+ * token belongs to exactly one grant; revoking the grant kills all of them.
+ */
+export interface GrantRecord {
+  id: string;
+  kind: 'authorization' | 'personal';
+  userId: string;
+  clientId: string | null;
+  scopes: string[];
+  /** A label the user chose (personal tokens). */
+  name: string | null;
+  createdAt: Date;
+  /** When the last token of the grant expires; `saveTokens` only ever moves it later. */
+  expiresAt: Date;
+}
+
+/** A consent transaction: an authorization request already validated, awaiting the user's decision. */
+export interface AuthorizationRequestRecord {
+  id: string;
+  userId: string;
+  clientId: string;
+  /** Where the answer goes (validated against the client's registered URIs). */
+  redirectUri: string;
+  /** Whether the client sent redirect_uri (RFC 6749 §4.1.3: then the token request must repeat it). */
+  redirectUriSent: boolean;
+  responseType: 'code';
+  scopes: string[];
+  state: string | null;
+  codeChallenge: string | null;
+  /** The client asked for a refresh token (`permanent=true`). */
+  permanent: boolean;
+  /** SHA-256 of the CSRF token printed in the consent form. */
+  csrfHash: string;
+  expiresAt: Date;
+}
+
+export interface AuthorizationCodeRecord {
+  hash: string;
+  grantId: string;
+  clientId: string;
+  userId: string;
+  scopes: string[];
+  /** Set only when the authorization request carried redirect_uri. */
+  redirectUri: string | null;
+  /** S256 challenge, or null when the client sent none. */
+  codeChallenge: string | null;
+  permanent: boolean;
+  expiresAt: Date;
+}
+
+export interface AccessTokenRecord {
+  hash: string;
+  grantId: string;
+  clientId: string | null;
+  userId: string;
+  scopes: string[];
+  expiresAt: Date;
+}
+
+export interface RefreshTokenRecord {
+  hash: string;
+  grantId: string;
+  clientId: string;
+  userId: string;
+  /** The grant's scope: a refresh keeps it even when the access token asked for less (RFC 6749 §6). */
+  scopes: string[];
+  expiresAt: Date;
+}
+
+/** A code or refresh token as found: `used` is true once it was consumed (kept to detect reuse). */
+export interface Found<T> {
+  record: T;
+  used: boolean;
+}
