@@ -1,0 +1,2 @@
+export { memoryClientStore } from './client-store';
+export { memoryTokenStore } from './token-store';

@@ -1,0 +1,213 @@
+import type {
+  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, GrantRecord, RefreshTokenRecord,
+} from '../../src/storage/records';
+import type { TokenStore } from '../../src/storage/token-store';
+import { copyRecord } from './copy';
+
+/** How long a revocation is remembered at least, so that a racing code exchange cannot revive the grant. */
+const REVOCATION_MEMORY_MS = 10 * 60_000;
+/** Entries examined per write by the background sweep: bounded work, yet memory stays proportional to live data. */
+const SWEEP_BUDGET = 16;
+
+interface Entry<T> { record: T; used: boolean }
+
+/** Everything of one grant in one place (like one Redis Cluster slot), so revocation is one delete. */
+interface Bucket {
+  grant: GrantRecord | null;
+  codes: Map<string, Entry<AuthorizationCodeRecord>>;
+  access: Map<string, Entry<AccessTokenRecord>>;
+  refresh: Map<string, Entry<RefreshTokenRecord>>;
+  /** The latest expiresAt of anything in the bucket: after it the whole bucket can go. */
+  expiresAt: number;
+}
+
+/** A Map whose entries carry a deadline: dropped when read after it, and swept a few at a time on writes. */
+class ExpiringMap<V> {
+  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
+  // A live Map iterator survives insertions and deletions, so the sweep resumes where it stopped.
+  private cursor: Iterator<[string, { value: V; expiresAt: number }]> | null = null;
+
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  set(key: string, value: V, expiresAt: number): void {
+    this.entries.set(key, { value, expiresAt });
+    this.sweep();
+  }
+
+  delete(key: string): boolean {
+    return this.entries.delete(key);
+  }
+
+  *values(): IterableIterator<V> {
+    for (const key of [...this.entries.keys()]) {
+      const value = this.get(key);
+      if (value !== undefined) yield value;
+    }
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (let i = 0; i < SWEEP_BUDGET; i += 1) {
+      this.cursor ??= this.entries.entries();
+      const next = this.cursor.next();
+      if (next.done) {
+        this.cursor = null;
+        return;
+      }
+      const [key, entry] = next.value;
+      if (entry.expiresAt <= now) this.entries.delete(key);
+    }
+  }
+}
+
+const live = (record: { expiresAt: Date }) => record.expiresAt.getTime() > Date.now();
+
+/** The live entry for hash, deleting it if it expired (lazy expiry). */
+function findEntry<T extends { expiresAt: Date }>(map: Map<string, Entry<T>> | undefined, hash: string): Entry<T> | null {
+  const entry = map?.get(hash);
+  if (!entry) return null;
+  if (live(entry.record)) return entry;
+  map!.delete(hash);
+  return null;
+}
+
+/** Drops the bucket's expired members; called on writes, where the bucket is touched anyway. */
+function prune(bucket: Bucket): void {
+  for (const [hash, entry] of bucket.codes) if (!live(entry.record)) bucket.codes.delete(hash);
+  for (const [hash, entry] of bucket.access) if (!live(entry.record)) bucket.access.delete(hash);
+  for (const [hash, entry] of bucket.refresh) if (!live(entry.record)) bucket.refresh.delete(hash);
+  if (bucket.grant && !live(bucket.grant)) bucket.grant = null;
+}
+
+/**
+ * Codes, tokens and grants in process memory: for tests, demos and single-process sites.
+ * Every method body runs without an `await`, so each call is one uninterruptible step of the
+ * event loop: that is what makes the consume and delete methods atomic here.
+ */
+export function memoryTokenStore(): TokenStore {
+  const requests = new ExpiringMap<AuthorizationRequestRecord>();
+  const buckets = new ExpiringMap<Bucket>();
+  /** Revoked grant id -> until when the revocation is remembered. */
+  const revoked = new ExpiringMap<number>();
+
+  const bucketFor = (grantId: string, expiresAt: number): Bucket => {
+    const bucket = buckets.get(grantId) ?? {
+      grant: null, codes: new Map(), access: new Map(), refresh: new Map(), expiresAt,
+    };
+    prune(bucket);
+    bucket.expiresAt = Math.max(bucket.expiresAt, expiresAt);
+    buckets.set(grantId, bucket, bucket.expiresAt);
+    return bucket;
+  };
+
+  return {
+    async saveAuthorizationRequest(request) {
+      requests.set(request.id, copyRecord(request), request.expiresAt.getTime());
+    },
+
+    async getAuthorizationRequest(id) {
+      const request = requests.get(id);
+      return request ? copyRecord(request) : null;
+    },
+
+    async deleteAuthorizationRequest(id) {
+      // get() first so an expired transaction counts as absent, like everywhere else.
+      return requests.get(id) !== undefined && requests.delete(id);
+    },
+
+    async saveCode(code) {
+      bucketFor(code.grantId, code.expiresAt.getTime()).codes.set(code.hash, { record: copyRecord(code), used: false });
+    },
+
+    async findCode(grantId, hash) {
+      const entry = findEntry(buckets.get(grantId)?.codes, hash);
+      return entry ? { record: copyRecord(entry.record), used: entry.used } : null;
+    },
+
+    async consumeCode(grantId, hash) {
+      const entry = findEntry(buckets.get(grantId)?.codes, hash);
+      if (!entry || entry.used) return false;
+      entry.used = true;
+      return true;
+    },
+
+    async saveTokens(grant, access, refresh) {
+      if (access.grantId !== grant.id || (refresh && refresh.grantId !== grant.id)) {
+        // A caller bug, not a storage outage; storing it would put tokens out of revokeGrant's reach.
+        throw new TypeError('saveTokens: every token must belong to the grant it is saved with');
+      }
+      if (revoked.get(grant.id) !== undefined) return false;
+      const latest = Math.max(grant.expiresAt.getTime(), access.expiresAt.getTime(), refresh?.expiresAt.getTime() ?? 0);
+      const bucket = bucketFor(grant.id, latest);
+      if (bucket.grant) {
+        if (grant.expiresAt > bucket.grant.expiresAt) bucket.grant.expiresAt = new Date(grant.expiresAt);
+      } else {
+        bucket.grant = copyRecord(grant);
+      }
+      bucket.access.set(access.hash, { record: copyRecord(access), used: false });
+      if (refresh) bucket.refresh.set(refresh.hash, { record: copyRecord(refresh), used: false });
+      return true;
+    },
+
+    async getAccessToken(grantId, hash) {
+      const entry = findEntry(buckets.get(grantId)?.access, hash);
+      return entry ? copyRecord(entry.record) : null;
+    },
+
+    async findRefreshToken(grantId, hash) {
+      const entry = findEntry(buckets.get(grantId)?.refresh, hash);
+      return entry ? { record: copyRecord(entry.record), used: entry.used } : null;
+    },
+
+    async consumeRefreshToken(grantId, hash) {
+      const entry = findEntry(buckets.get(grantId)?.refresh, hash);
+      if (!entry || entry.used) return false;
+      entry.used = true;
+      return true;
+    },
+
+    async revokeAccessToken(grantId, hash) {
+      const bucket = buckets.get(grantId);
+      return findEntry(bucket?.access, hash) !== null && bucket!.access.delete(hash);
+    },
+
+    async revokeGrant(grantId) {
+      const bucket = buckets.get(grantId);
+      if (bucket) prune(bucket);
+      const previous = revoked.get(grantId);
+      // Remembered even for an id we never saw: the code exchange it races may not have saved yet.
+      const until = Math.max(Date.now() + REVOCATION_MEMORY_MS, bucket?.expiresAt ?? 0, previous ?? 0);
+      revoked.set(grantId, until, until);
+      buckets.delete(grantId);
+      // "Existed" includes a grant that so far has only a code, so a replay-triggered revocation reports true.
+      const existed = bucket !== undefined && (bucket.grant !== null || bucket.codes.size > 0
+        || bucket.access.size > 0 || bucket.refresh.size > 0);
+      return existed && previous === undefined;
+    },
+
+    async getGrant(grantId) {
+      const grant = buckets.get(grantId)?.grant;
+      return grant && live(grant) ? copyRecord(grant) : null;
+    },
+
+    async listGrants(filter) {
+      const grants: GrantRecord[] = [];
+      for (const bucket of buckets.values()) {
+        const grant = bucket.grant;
+        if (!grant || !live(grant)) continue;
+        if (filter.userId !== undefined && grant.userId !== filter.userId) continue;
+        if (filter.clientId !== undefined && grant.clientId !== filter.clientId) continue;
+        grants.push(copyRecord(grant));
+      }
+      return grants.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import type { Request } from 'express';
+import { invalidRequest, OAuthError, unsupportedResponseType } from '../errors';
+import type { ResolvedOptions } from '../options';
+import { isVisibleAscii, singleValuedParams } from '../params';
+import { requestedScopeParam, resolveRequestedScopes } from '../scope';
+import type { ClientRecord } from '../storage/records';
+
+/** A problem that must be shown to the user, never redirected (RFC 6749 §4.1.2.1). */
+export class PageError extends Error {
+  constructor(readonly status: number, readonly title: string, message: string) {
+    super(message);
+  }
+}
+
+/** A problem the client hears about through its (already verified) redirect URI. */
+export class RedirectError extends Error {
+  constructor(readonly oauth: OAuthError, readonly redirectUri: string, readonly state: string | null) {
+    super(oauth.message);
+  }
+}
+
+export interface TrustedTarget {
+  client: ClientRecord;
+  redirectUri: string;
+  redirectUriSent: boolean;
+  /** null when absent, or when it cannot be echoed (duplicated or malformed). */
+  state: string | null;
+}
+
+export interface ValidatedRequest extends TrustedTarget {
+  scopes: string[];
+  codeChallenge: string | null;
+  permanent: boolean;
+}
+
+const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+
+function single(raw: Record<string, unknown>, name: string): string | undefined | 'duplicate' {
+  const value = raw[name];
+  if (value === undefined || value === '') return undefined;
+  return typeof value === 'string' ? value : 'duplicate';
+}
+
+/** Step 1: the client and where answers may go. Anything wrong here is a page, not a redirect. */
+export async function resolveTarget(raw: Record<string, unknown>, options: ResolvedOptions): Promise<TrustedTarget> {
+  const clientId = single(raw, 'client_id');
+  if (clientId === undefined) throw new PageError(400, 'Missing app', 'The request does not say which app is asking (client_id).');
+  if (clientId === 'duplicate') throw new PageError(400, 'Invalid request', 'The request names client_id more than once.');
+  const client = clientId.length <= 200 ? await options.store.clients.get(clientId) : null;
+  if (!client || client.status !== 'approved') throw new PageError(400, 'Unknown app', 'This app is not registered here, or it is not enabled.');
+
+  const given = single(raw, 'redirect_uri');
+  if (given === 'duplicate') throw new PageError(400, 'Invalid request', 'The request names redirect_uri more than once.');
+  let redirectUri: string;
+  if (given === undefined) {
+    // IO-10: omitting it is only unambiguous when exactly one URI is registered.
+    if (client.redirectUris.length !== 1) throw new PageError(400, 'Invalid request', 'The request must say which registered redirect URI to use.');
+    redirectUri = client.redirectUris[0]!;
+  } else {
+    if (!client.redirectUris.includes(given)) throw new PageError(400, 'Invalid redirect URI', 'The redirect URI is not one this app registered.');
+    redirectUri = given;
+  }
+  const state = single(raw, 'state');
+  const echoable = typeof state === 'string' && state !== 'duplicate' && isVisibleAscii(state) && state.length <= 2048;
+  return { client, redirectUri, redirectUriSent: given !== undefined, state: echoable ? state : null };
+}
+
+/** Step 2 (after the user is known): everything else, answered through the redirect URI. */
+export function validateRest(raw: Record<string, unknown>, target: TrustedTarget, options: ResolvedOptions): ValidatedRequest {
+  const fail = (error: OAuthError) => new RedirectError(error, target.redirectUri, target.state);
+  let params: Record<string, string>;
+  try {
+    params = singleValuedParams(raw);
+  } catch (err) {
+    throw fail(err as OAuthError);
+  }
+  if (params.state !== undefined && target.state === null) throw fail(invalidRequest('`state` may hold only visible ASCII characters.'));
+
+  const responseType = params.response_type ?? (options.compat.defaultResponseTypeCode ? 'code' : undefined);
+  if (responseType === undefined) throw fail(invalidRequest('Missing parameter: `response_type`.'));
+  if (responseType !== 'code') throw fail(unsupportedResponseType('Only `response_type=code` is supported.'));
+
+  let scopes: string[];
+  try {
+    scopes = resolveRequestedScopes(requestedScopeParam(params), options, target.client.scopes);
+  } catch (err) {
+    throw fail(err as OAuthError);
+  }
+
+  const challenge = params.code_challenge ?? null;
+  const method = params.code_challenge_method;
+  if (challenge === null) {
+    if (method !== undefined) throw fail(invalidRequest('`code_challenge_method` was sent without `code_challenge`.'));
+    if (target.client.isPublic || options.requirePkce === 'all') {
+      throw fail(invalidRequest('PKCE is required: send `code_challenge` with `code_challenge_method=S256`.'));
+    }
+  } else {
+    // RFC 7636 defaults a missing method to `plain`, which hides nothing; only S256 is accepted.
+    if (method !== 'S256') throw fail(invalidRequest('`code_challenge_method` must be S256.'));
+    if (!S256_CHALLENGE.test(challenge)) throw fail(invalidRequest('`code_challenge` must be 43 base64url characters (RFC 7636).'));
+  }
+  return { ...target, scopes, codeChallenge: challenge, permanent: params.permanent === 'true' };
+}
+
+export function rawQuery(req: Request): Record<string, unknown> {
+  return (req.query ?? {}) as Record<string, unknown>;
+}

@@ -1,0 +1,26 @@
+import type { Response } from 'express';
+import { temporarilyUnavailable, toOAuthError } from '../errors';
+import { clientRedirectUrl } from '../http/responses';
+import { errorPage, sendHtml } from '../http/html';
+import type { ResolvedOptions } from '../options';
+import { PageError, RedirectError } from './authorization-request';
+
+/** Every answer of the authorization endpoint carries `iss` (RFC 9207, mix-up defence). */
+export function redirectToClient(res: Response, options: ResolvedOptions, redirectUri: string, params: Record<string, string | null>, status = 302): void {
+  res.setHeader('Cache-Control', 'no-store');
+  res.redirect(status, clientRedirectUrl(redirectUri, { ...params, iss: options.issuer }));
+}
+
+/** Pages for what cannot be redirected, redirects for what can, 503 pages for store failures. */
+export function answerAuthorizeError(res: Response, options: ResolvedOptions, err: unknown, status = 302): void {
+  if (err instanceof PageError) {
+    sendHtml(res, err.status, errorPage(err.title, err.message));
+  } else if (err instanceof RedirectError) {
+    const oauth = toOAuthError(err.oauth);
+    redirectToClient(res, options, err.redirectUri, { error: oauth.error, error_description: oauth.message, state: err.state }, status);
+  } else {
+    const unavailable = temporarilyUnavailable();
+    res.setHeader('Retry-After', unavailable.headers['Retry-After']!);
+    sendHtml(res, 503, errorPage('Temporarily unavailable', 'The site could not complete this request. Please try again in a moment.'));
+  }
+}

@@ -1,0 +1,64 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { hashSecret, randomId, randomSecret } from '../crypto';
+import { sendHtml } from '../http/html';
+import type { ConsentContext, ResolvedOptions } from '../options';
+import { renderDefaultConsent } from '../consent/page';
+import { rawQuery, resolveTarget, validateRest, type ValidatedRequest } from './authorization-request';
+import { answerAuthorizeError } from './authorize-responses';
+
+/**
+ * GET /authorize: validates the request and shows the consent page. It never issues a code:
+ * the library would approve anything not saying `allowed=false` (IO-9), so approval only
+ * happens in the decision POST, against the transaction stored here.
+ */
+export function authorizeEndpoint(options: ResolvedOptions): RequestHandler {
+  return async function authorize(req: Request, res: Response) {
+    try {
+      const raw = rawQuery(req);
+      const target = await resolveTarget(raw, options);
+      const user = await options.currentUser(req);
+      if (!user) {
+        // RFC 9700 §4.11.2: the user is authenticated before anything is redirected to the client.
+        res.setHeader('Cache-Control', 'no-store');
+        res.redirect(302, options.loginUrl(req.originalUrl));
+        return;
+      }
+      const request = validateRest(raw, target, options);
+      const userId = String(user.id);
+      const csrfToken = randomSecret();
+      const transactionId = randomId();
+      await options.store.tokens.saveAuthorizationRequest({
+        id: transactionId, userId, clientId: request.client.id, redirectUri: request.redirectUri,
+        redirectUriSent: request.redirectUriSent, responseType: 'code', scopes: request.scopes, state: request.state,
+        codeChallenge: request.codeChallenge, permanent: request.permanent, csrfHash: hashSecret(csrfToken),
+        expiresAt: new Date(Date.now() + options.lifetimes.consent * 1000),
+      });
+      const context = consentContext(req, options, request, { id: userId, name: user.name ?? userId }, [
+        ['transaction_id', transactionId], ['csrf_token', csrfToken],
+      ]);
+      res.locals.formActionOrigin = new URL(request.redirectUri).origin;
+      sendHtml(res, 200, (options.renderConsent ?? renderDefaultConsent)(context));
+    } catch (err) {
+      answerAuthorizeError(res, options, err);
+    }
+  };
+}
+
+function consentContext(req: Request, options: ResolvedOptions, request: ValidatedRequest, user: { id: string; name: string },
+  hiddenFields: Array<[string, string]>): ConsentContext {
+  const describe = (name: string) => ({ name, description: options.scopes.get(name)?.description ?? name });
+  const granted = new Set(request.scopes);
+  const { client } = request;
+  return {
+    client: { id: client.id, name: client.name, description: client.description, ownerId: client.ownerId },
+    user,
+    scopes: request.scopes.map(describe),
+    withheldScopes: [...options.scopes.keys()].filter((s) => !granted.has(s)).map(describe),
+    redirectOrigin: new URL(request.redirectUri).origin,
+    permanent: request.permanent,
+    action: `${req.baseUrl}/authorize`,
+    hiddenFields,
+    issuer: options.issuer,
+    switchAccountUrl: options.loginUrl(req.originalUrl),
+  };
+}

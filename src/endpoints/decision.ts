@@ -1,0 +1,84 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { constantTimeEqual, hashSecret, mintGrantSecret, randomId } from '../crypto';
+import type { ResolvedOptions } from '../options';
+import { hasPersonalScope } from '../scope';
+import type { AuthorizationRequestRecord } from '../storage/records';
+import { PageError } from './authorization-request';
+import { answerAuthorizeError, redirectToClient } from './authorize-responses';
+
+/**
+ * POST /authorize: the user's answer on the consent page. Everything that reaches the client
+ * comes from the transaction stored at GET time, never from this body (B3, IO-9); the body
+ * only names the transaction, proves it with the CSRF token, and says approve or deny.
+ */
+export function decisionEndpoint(options: ResolvedOptions): RequestHandler {
+  const { tokens, clients } = options.store;
+
+  return async function decide(req: Request, res: Response) {
+    let transaction: AuthorizationRequestRecord | null = null;
+    try {
+      refuseCrossSite(req, options);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const id = body.transaction_id;
+      const csrf = body.csrf_token;
+      const decision = body.decision;
+      if (typeof id !== 'string' || typeof csrf !== 'string' || id.length > 64 || csrf.length > 64) {
+        throw new PageError(403, 'Request refused', 'This form is missing its security token. Go back and try again.');
+      }
+      const user = await options.currentUser(req);
+      if (!user) throw new PageError(403, 'Signed out', 'You are no longer signed in. Sign in and start again from the app.');
+      transaction = await tokens.getAuthorizationRequest(id);
+      if (!transaction) throw new PageError(400, 'Request expired', 'This authorization request has expired or was already answered. Start again from the app.');
+      // A transaction belongs to the session's user, and its CSRF token is checked before it is consumed (B2, B4).
+      if (transaction.userId !== String(user.id) || !constantTimeEqual(hashSecret(csrf), transaction.csrfHash)) {
+        transaction = null;
+        throw new PageError(403, 'Request refused', 'This form was not issued to you. Start again from the app.');
+      }
+      if (decision !== 'approve' && decision !== 'deny') throw new PageError(400, 'Invalid answer', 'Choose Allow or Deny.');
+      // Of two submissions of one form (a double click, K4) exactly one proceeds.
+      if (!(await tokens.deleteAuthorizationRequest(id))) {
+        throw new PageError(400, 'Request already answered', 'This authorization request was already answered.');
+      }
+      const t = transaction;
+      if (decision === 'deny') {
+        redirectToClient(res, options, t.redirectUri, { error: 'access_denied', error_description: 'The user denied the request.', state: t.state }, 303);
+        return;
+      }
+      // The app may have been suspended while the page was open (J1).
+      const client = await clients.get(t.clientId);
+      if (!client || client.status !== 'approved') throw new PageError(400, 'Unknown app', 'This app is not enabled any more.');
+      const grantId = randomId();
+      const code = mintGrantSecret(grantId);
+      const lifetime = hasPersonalScope(t.scopes, options) ? options.lifetimes.personalAuthorizationCode : options.lifetimes.authorizationCode;
+      await tokens.saveCode({
+        hash: code.hash, grantId, clientId: t.clientId, userId: t.userId, scopes: t.scopes,
+        redirectUri: t.redirectUriSent ? t.redirectUri : null, codeChallenge: t.codeChallenge, permanent: t.permanent,
+        expiresAt: new Date(Date.now() + lifetime * 1000),
+      });
+      options.emit('code.issued', { clientId: t.clientId, userId: t.userId, grantId, scopes: t.scopes });
+      redirectToClient(res, options, t.redirectUri, { code: code.value, state: t.state }, 303);
+    } catch (err) {
+      if (transaction && !(err instanceof PageError)) {
+        // M2: the client is known, so it hears about the outage through its redirect URI.
+        redirectToClient(res, options, transaction.redirectUri, {
+          error: 'temporarily_unavailable', error_description: 'The service is temporarily unavailable; try again shortly.', state: transaction.state,
+        }, 303);
+        return;
+      }
+      answerAuthorizeError(res, options, err, 303);
+    }
+  };
+}
+
+/** Browsers say where a form post comes from; a post from another site is refused (B2, B9). */
+function refuseCrossSite(req: Request, options: ResolvedOptions): void {
+  const site = req.get('sec-fetch-site');
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    throw new PageError(403, 'Request refused', 'This answer did not come from this site.');
+  }
+  const origin = req.get('origin');
+  if (origin === undefined || origin === 'null' && site === undefined) return;
+  const allowed = [new URL(options.issuer).origin, `${req.protocol}://${req.get('host')}`];
+  if (!allowed.includes(origin)) throw new PageError(403, 'Request refused', 'This answer did not come from this site.');
+}
+

@@ -1,0 +1,37 @@
+import type { RequestHandler } from 'express';
+import type { ResolvedOptions } from '../options';
+
+export const METADATA_PATH = '/.well-known/oauth-authorization-server';
+
+/** RFC 8414 metadata. `routerPath` is where the site mounted `oauth.router`. */
+export function authorizationServerMetadata(options: ResolvedOptions, routerPath: string) {
+  const base = `${options.issuer}${routerPath}`;
+  return Object.freeze({
+    issuer: options.issuer,
+    authorization_endpoint: `${base}/authorize`,
+    token_endpoint: `${base}/token`,
+    revocation_endpoint: `${base}/revoke`,
+    introspection_endpoint: `${base}/introspect`,
+    scopes_supported: [...options.scopes.keys()],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    authorization_response_iss_parameter_supported: true,
+  });
+}
+
+export function metadataEndpoint(options: ResolvedOptions, routerPath: string): RequestHandler {
+  const document = JSON.stringify(authorizationServerMetadata(options, routerPath));
+  return function metadata(req, res, next) {
+    if (req.path !== METADATA_PATH || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      next();
+      return;
+    }
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.type('json').send(document);
+  };
+}

@@ -1,0 +1,63 @@
+import escapeHtml from 'escape-html';
+import helmet from 'helmet';
+import type { RequestHandler, Response } from 'express';
+
+/**
+ * Headers of every HTML page the provider serves (consent, PIN, errors): no framing
+ * (RFC 9700 §4.16), no referrer (the URL may carry a code), nothing from another origin,
+ * never cached. `form-action` must allow the client's redirect URI, because browsers apply it
+ * to the redirect that follows the consent form.
+ */
+export function htmlSecurityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'", (_req, res) => (res as Response).locals.formActionOrigin ?? "'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: false,
+    crossOriginEmbedderPolicy: false,
+  });
+}
+
+export function sendHtml(res: Response, status: number, html: string): void {
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Pragma', 'no-cache');
+  res.status(status).type('html').send(html);
+}
+
+export { escapeHtml };
+
+const STYLE = `
+:root{color-scheme:light dark;--fg:#1d232b;--muted:#5b6675;--bg:#f4f6f8;--card:#fff;--line:#d9dee4;--accent:#1f5fbf;--danger:#a12a2a}
+@media (prefers-color-scheme:dark){:root{--fg:#e8ecf0;--muted:#a3adb9;--bg:#14181d;--card:#1d232b;--line:#333c47;--accent:#7fb0ff;--danger:#ff8f8f}}
+*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+main{max-width:32rem;margin:2rem auto;padding:0 1rem}.card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:1.5rem}
+h1{font-size:1.35rem;margin:0 0 .75rem}p{margin:.5rem 0}.muted{color:var(--muted);font-size:.9rem}
+ul.scopes{padding-left:0;list-style:none;margin:.75rem 0}ul.scopes li{padding:.5rem .75rem;border:1px solid var(--line);border-radius:8px;margin:.4rem 0}
+ul.scopes li strong{display:block}.not li{border-style:dashed}
+.actions{display:flex;gap:.75rem;flex-wrap:wrap;margin-top:1.25rem}
+button{font:inherit;padding:.65rem 1.2rem;border-radius:8px;border:1px solid var(--line);background:var(--card);color:var(--fg);cursor:pointer;min-width:8rem}
+button.primary{background:var(--accent);border-color:var(--accent);color:#fff}button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+a{color:var(--accent)}.error h1{color:var(--danger)}code,.pin{font-family:ui-monospace,Menlo,Consolas,monospace}
+.pin{font-size:2rem;letter-spacing:.2em;text-align:center;padding:1rem;border:2px dashed var(--line);border-radius:8px;margin:1rem 0}`;
+
+/** A complete, self-contained page: inline style only, nothing loaded from elsewhere. */
+export function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`
+    + `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+}
+
+/** The page shown instead of redirecting when the client or its redirect URI cannot be trusted. */
+export function errorPage(title: string, message: string): string {
+  return page(title, `<div class="card error" role="alert"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`
+    + `<p class="muted">You can close this page. If an app sent you here, tell its developer.</p></div>`);
+}

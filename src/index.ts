@@ -1,0 +1,15 @@
+export { createOAuthProvider } from './provider';
+export type { OAuthProvider } from './provider';
+export type { OAuthProviderOptions, CompatibilityOptions, ConsentContext, SiteUser } from './options';
+export type { OAuthContext } from './require-scope';
+export { OAuthError, ConfigurationError, ValidationError, NotFoundError } from './errors';
+export type { ClientStore, ClientFilter, ClientChanges } from './storage/client-store';
+export type { TokenStore, GrantFilter } from './storage/token-store';
+export type {
+  ClientRecord, ClientStatus, GrantRecord, AuthorizationRequestRecord, AuthorizationCodeRecord,
+  AccessTokenRecord, RefreshTokenRecord, Found,
+} from './storage/records';
+export type { ClientService, ClientView, ClientRequest } from './services/clients';
+export type { GrantService, AuthorizedApp } from './services/grants';
+export type { TokenService, PersonalToken } from './services/personal-tokens';
+export { authorizationServerMetadata } from './endpoints/metadata';

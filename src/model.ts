@@ -1,0 +1,181 @@
+import OAuth2Server from '@node-oauth/oauth2-server';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { mintGrantSecret, parseGrantSecret } from './crypto';
+import type { ResolvedOptions } from './options';
+import { parseScopeList } from './scope';
+import type { ClientRecord, GrantRecord } from './storage/records';
+
+/**
+ * The one file that speaks @node-oauth/oauth2-server's model. A model is made per token
+ * request, so that it knows the request's parameters and authenticated client: the library's
+ * callbacks do not pass them, and the safety rules below need them.
+ */
+
+/** What the library carries from a code or refresh token to `saveToken` as its "user". */
+interface GrantUser {
+  id: string;
+  grantId: string;
+  /** The grant's full scope: a new refresh token keeps it even when the access token asks for less (IO-7). */
+  grantScopes: string[];
+  permanent: boolean;
+}
+
+interface LibraryClient {
+  id: string;
+  grants: string[];
+  redirectUris: string[];
+  record: ClientRecord;
+}
+
+export interface TokenRequestContext {
+  params: Record<string, string>;
+  client: ClientRecord;
+}
+
+export function createTokenModel(options: ResolvedOptions, ctx: TokenRequestContext) {
+  const { tokens } = options.store;
+
+  async function revokeFamily(grantId: string, event: string, clientId: string) {
+    await tokens.revokeGrant(grantId);
+    options.emit(event, { grantId, clientId });
+  }
+
+  return {
+    // The endpoint authenticated the client already (with the method it used, and the right
+    // error for it); the library only needs it handed over.
+    async getClient(clientId: string): Promise<LibraryClient | null> {
+      const client = ctx.client;
+      if (!client || client.id !== clientId) return null;
+      return { id: client.id, grants: ['authorization_code', 'refresh_token'], redirectUris: client.redirectUris, record: client };
+    },
+
+    async getAuthorizationCode(code: string) {
+      const parsed = parseGrantSecret(code);
+      const client = ctx.client;
+      if (!parsed || !client) return null;
+      const found = await tokens.findCode(parsed.grantId, parsed.hash);
+      if (!found) return null;
+      const record = found.record;
+      if (found.used) {
+        // Decision 5 / OAuth 2.1: only a replay by the owning client that also proves the PKCE
+        // verifier revokes what the first redemption issued; anyone else's replay just fails.
+        if (record.clientId === client.id && verifierMatches(ctx.params.code_verifier, record.codeChallenge)) {
+          await revokeFamily(record.grantId, 'code.reused', client.id);
+        }
+        return null;
+      }
+      if (record.clientId !== client.id) return null;
+      if (record.redirectUri !== null && ctx.params.redirect_uri !== record.redirectUri) {
+        const mayOmit = options.compat.optionalRedirectUriAtToken && !client.isPublic && ctx.params.redirect_uri === undefined;
+        if (!mayOmit) {
+          // Burn the code: a code presented with another redirect URI may have been intercepted.
+          await tokens.consumeCode(parsed.grantId, parsed.hash);
+          throw new OAuth2Server.InvalidGrantError('Invalid grant: `redirect_uri` does not match the authorization request');
+        }
+      }
+      const user: GrantUser = { id: record.userId, grantId: record.grantId, grantScopes: record.scopes, permanent: record.permanent };
+      return {
+        authorizationCode: code,
+        expiresAt: record.expiresAt,
+        scope: record.scopes,
+        client: { id: record.clientId },
+        user,
+        // Checked above (with the compat exemption); the library must not check it again.
+        redirectUri: undefined,
+        ...(record.codeChallenge ? { codeChallenge: record.codeChallenge, codeChallengeMethod: 'S256' } : {}),
+      };
+    },
+
+    async revokeAuthorizationCode(code: { authorizationCode: string }): Promise<boolean> {
+      const parsed = parseGrantSecret(code.authorizationCode);
+      return parsed ? tokens.consumeCode(parsed.grantId, parsed.hash) : false;
+    },
+
+    async getRefreshToken(refreshToken: string) {
+      const parsed = parseGrantSecret(refreshToken);
+      const client = ctx.client;
+      if (!parsed || !client) return null;
+      const found = await tokens.findRefreshToken(parsed.grantId, parsed.hash);
+      if (!found) return null;
+      const record = found.record;
+      if (record.clientId !== client.id) return null;
+      if (found.used) {
+        // RFC 9700 §4.14.2: a rotated token came back; we cannot tell thief from client, so the family dies.
+        await revokeFamily(record.grantId, 'refresh.reused', client.id);
+        return null;
+      }
+      // The library checks scope only after rotating, so an escalation attempt would burn the
+      // token (F3); refuse it before anything changes.
+      const requested = parseScopeList(ctx.params.scope);
+      if (requested.some((s) => !record.scopes.includes(s))) {
+        throw new OAuth2Server.InvalidScopeError('Invalid scope: a refresh cannot add scopes the grant does not have');
+      }
+      const user: GrantUser = { id: record.userId, grantId: record.grantId, grantScopes: record.scopes, permanent: true };
+      return { refreshToken, refreshTokenExpiresAt: record.expiresAt, scope: record.scopes, client: { id: record.clientId }, user };
+    },
+
+    async revokeToken(token: { refreshToken: string; client: { id: string } }): Promise<boolean> {
+      const parsed = parseGrantSecret(token.refreshToken);
+      if (!parsed) return false;
+      if (await tokens.consumeRefreshToken(parsed.grantId, parsed.hash)) return true;
+      // Decision 4: the loser of a concurrent refresh presented a token that is already rotated.
+      await revokeFamily(parsed.grantId, 'refresh.reused', token.client.id);
+      return false;
+    },
+
+    // Scope was validated at the authorization request (and narrowed in getRefreshToken).
+    async validateScope(_user: GrantUser, _client: LibraryClient, scope: string[] | undefined) {
+      return scope && scope.length > 0 ? scope : false;
+    },
+
+    async generateAccessToken(_client: LibraryClient, user: GrantUser) {
+      return mintGrantSecret(user.grantId).value;
+    },
+
+    async generateRefreshToken(_client: LibraryClient, user: GrantUser) {
+      return mintGrantSecret(user.grantId).value;
+    },
+
+    async saveToken(
+      token: { accessToken: string; accessTokenExpiresAt: Date; refreshToken?: string; refreshTokenExpiresAt?: Date; scope: string[] },
+      client: LibraryClient,
+      user: GrantUser,
+    ) {
+      const access = parseGrantSecret(token.accessToken)!;
+      const wantsRefresh = options.refreshTokens === 'always' || user.permanent;
+      const refresh = wantsRefresh && token.refreshToken && token.refreshTokenExpiresAt
+        ? { parsed: parseGrantSecret(token.refreshToken)!, expiresAt: token.refreshTokenExpiresAt }
+        : null;
+      const expiresAt = refresh && refresh.expiresAt > token.accessTokenExpiresAt ? refresh.expiresAt : token.accessTokenExpiresAt;
+      const grant: GrantRecord = {
+        id: user.grantId, kind: 'authorization', userId: user.id, clientId: client.id, scopes: user.grantScopes,
+        // createdAt only counts for a new grant: saveTokens keeps an existing grant's own.
+        name: null, createdAt: new Date(), expiresAt,
+      };
+      const saved = await tokens.saveTokens(
+        grant,
+        { hash: access.hash, grantId: user.grantId, clientId: client.id, userId: user.id, scopes: token.scope, expiresAt: token.accessTokenExpiresAt },
+        refresh ? { hash: refresh.parsed.hash, grantId: user.grantId, clientId: client.id, userId: user.id, scopes: user.grantScopes, expiresAt: refresh.expiresAt } : null,
+      );
+      if (!saved) throw new OAuth2Server.InvalidGrantError('Invalid grant: the authorization was revoked');
+      options.emit('token.issued', { grantId: user.grantId, clientId: client.id, userId: user.id, scopes: token.scope });
+      return {
+        accessToken: token.accessToken,
+        accessTokenExpiresAt: token.accessTokenExpiresAt,
+        ...(refresh ? { refreshToken: token.refreshToken, refreshTokenExpiresAt: refresh.expiresAt } : {}),
+        scope: token.scope,
+        client,
+        user,
+      };
+    },
+  };
+}
+
+/** RFC 7636 S256 check in constant time; true when the code had no challenge. */
+function verifierMatches(verifier: string | undefined, challenge: string | null): boolean {
+  if (challenge === null) return true;
+  if (!verifier) return false;
+  const computed = Buffer.from(createHash('sha256').update(verifier).digest('base64url'));
+  const expected = Buffer.from(challenge);
+  return computed.length === expected.length && timingSafeEqual(computed, expected);
+}

@@ -1,0 +1,206 @@
+import type { Request } from 'express';
+import { z } from 'zod';
+import { ConfigurationError } from './errors';
+import type { ClientStore } from './storage/client-store';
+import type { TokenStore } from './storage/token-store';
+
+/** The site's logged-in user, as `currentUser` returns it. */
+export interface SiteUser {
+  id: string | number;
+  /** Shown on the consent page ("you are signed in as …"). */
+  name?: string;
+}
+
+export interface ConsentContext {
+  client: { id: string; name: string; description: string; ownerId: string | null };
+  user: { id: string; name: string };
+  scopes: Array<{ name: string; description: string }>;
+  /** Scopes the site defines that this app will NOT get (reassuring to show). */
+  withheldScopes: Array<{ name: string; description: string }>;
+  redirectOrigin: string;
+  permanent: boolean;
+  /** Where the form posts to (the authorize URL of this request). */
+  action: string;
+  /** The hidden inputs the form must carry, already escaped-safe as name/value pairs. */
+  hiddenFields: Array<[string, string]>;
+  issuer: string;
+  /** URL to sign in as someone else ("not you?"). */
+  switchAccountUrl: string;
+}
+
+export interface CompatibilityOptions {
+  /** 001: resource requests with `Authorization: <token>` and no scheme. */
+  bareTokenAuthorization?: boolean;
+  /** 003: `grand_type` accepted as a spelling of `grant_type`. */
+  grandType?: boolean;
+  /** 000, 004: confidential clients keep their refresh token (no rotation). Public clients always rotate. */
+  refreshWithoutRotation?: boolean;
+  /** 000: an authorization request without `response_type` is taken as `code`. */
+  defaultResponseTypeCode?: boolean;
+  /** 000, 002, 003: an authenticated confidential client may leave out `redirect_uri` at the token endpoint. */
+  optionalRedirectUriAtToken?: boolean;
+}
+
+export interface OAuthProviderOptions {
+  /** The site's public URL; sent as `iss` and in metadata. */
+  issuer: string;
+  /** Scope name → what the consent page says about it. `personal` scopes shorten the code lifetime. */
+  scopes: Record<string, string | { description: string; personal?: boolean }>;
+  /** Granted when a request names no scope. Without it such a request fails with `invalid_scope`. */
+  defaultScopes?: string[];
+  store: { clients: ClientStore; tokens: TokenStore };
+  /** The site's own login: the user of this request, or null. */
+  currentUser: (req: Request) => SiteUser | null | undefined | Promise<SiteUser | null | undefined>;
+  /** Where to send a visitor who is not logged in; `returnTo` is a local path. */
+  loginUrl: (returnTo: string) => string;
+  /** Lifetimes in seconds. */
+  lifetimes?: {
+    /** @default 300 */
+    authorizationCode?: number;
+    /** Code lifetime when a `personal` scope is asked for. @default 90 */
+    personalAuthorizationCode?: number;
+    /** @default 3600 */
+    accessToken?: number;
+    /** Idle lifetime: every rotation starts it again. @default 2592000 (30 days) */
+    refreshToken?: number;
+    /** How long the consent page stays valid. @default 600 */
+    consent?: number;
+  };
+  /** `always`, or only when the authorization request says `permanent=true`. @default 'always' */
+  refreshTokens?: 'always' | 'when-permanent';
+  /** PKCE for public clients only, or for every client. @default 'public' */
+  requirePkce?: 'public' | 'all';
+  /** Most redirect URIs one client may register. @default 5 */
+  maxRedirectUris?: number;
+  /** Where the site mounts `oauth.router`, for the metadata document. @default '/oauth' */
+  routerPath?: string;
+  /** The realm of `WWW-Authenticate` challenges. @default the issuer's host */
+  realm?: string;
+  /** Replaces the default consent page; must render a POST form with `hiddenFields` and `decision` buttons. */
+  renderConsent?: (context: ConsentContext) => string;
+  /** Each off unless turned on (DESIGN §3). */
+  compat?: CompatibilityOptions;
+  /** Audit events (`token.issued`, `code.reused`, ...). Payloads never hold a secret. */
+  onEvent?: (event: string, payload: Record<string, unknown>) => void;
+}
+
+const scopeName = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope name is printable ASCII without spaces, quotes or backslashes')
+  .refine((name) => !name.includes(','), 'a scope name cannot contain a comma (commas separate scopes)');
+const lifetime = z.number().int().positive();
+const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
+const storeWith = (methods: string[]) => z.custom<object>(
+  (v) => typeof v === 'object' && v !== null && methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+  `expected an object with the methods ${methods.join(', ')}`,
+);
+
+const schema = z.strictObject({
+  issuer: z.url({ protocol: /^https?$/ }).refine((u) => !u.includes('#') && !u.includes('?'), 'the issuer has no query or fragment'),
+  scopes: z.record(scopeName, z.union([z.string().min(1), z.strictObject({ description: z.string().min(1), personal: z.boolean().optional() })]))
+    .refine((s) => Object.keys(s).length > 0, 'define at least one scope'),
+  defaultScopes: z.array(scopeName).min(1).optional(),
+  store: z.strictObject({
+    clients: storeWith(['create', 'get', 'update', 'list']),
+    tokens: storeWith(['saveAuthorizationRequest', 'getAuthorizationRequest', 'deleteAuthorizationRequest', 'saveCode', 'findCode',
+      'consumeCode', 'saveTokens', 'getAccessToken', 'findRefreshToken', 'consumeRefreshToken', 'revokeAccessToken', 'revokeGrant',
+      'getGrant', 'listGrants']),
+  }),
+  currentUser: fn,
+  loginUrl: fn,
+  lifetimes: z.strictObject({
+    authorizationCode: lifetime.max(600, 'at most 600 s (RFC 6749 §4.1.2)').optional(),
+    personalAuthorizationCode: lifetime.max(600).optional(),
+    accessToken: lifetime.optional(),
+    refreshToken: lifetime.optional(),
+    consent: lifetime.optional(),
+  }).optional(),
+  refreshTokens: z.enum(['always', 'when-permanent']).optional(),
+  requirePkce: z.enum(['public', 'all']).optional(),
+  maxRedirectUris: z.number().int().min(1).max(100).optional(),
+  routerPath: z.string().regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'a path like /oauth (no trailing slash)').optional(),
+  realm: z.string().regex(/^[^"\\\r\n]*$/, 'no quotes, backslashes or line breaks').optional(),
+  renderConsent: fn.optional(),
+  compat: z.strictObject({
+    bareTokenAuthorization: z.boolean().optional(),
+    grandType: z.boolean().optional(),
+    refreshWithoutRotation: z.boolean().optional(),
+    defaultResponseTypeCode: z.boolean().optional(),
+    optionalRedirectUriAtToken: z.boolean().optional(),
+  }).optional(),
+  onEvent: fn.optional(),
+});
+
+export interface ScopeDefinition {
+  description: string;
+  personal: boolean;
+}
+
+/** The options after validation and defaults: frozen, and independent of the caller's object. */
+export interface ResolvedOptions {
+  issuer: string;
+  scopes: ReadonlyMap<string, ScopeDefinition>;
+  defaultScopes: readonly string[] | null;
+  store: { clients: ClientStore; tokens: TokenStore };
+  currentUser: OAuthProviderOptions['currentUser'];
+  loginUrl: OAuthProviderOptions['loginUrl'];
+  lifetimes: Required<NonNullable<OAuthProviderOptions['lifetimes']>>;
+  refreshTokens: 'always' | 'when-permanent';
+  requirePkce: 'public' | 'all';
+  maxRedirectUris: number;
+  routerPath: string;
+  realm: string;
+  renderConsent: OAuthProviderOptions['renderConsent'] | null;
+  compat: Required<CompatibilityOptions>;
+  emit: (event: string, payload: Record<string, unknown>) => void;
+}
+
+export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
+  const parsed = schema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? issue.path.join('.') : '(options)';
+    throw new ConfigurationError(`createOAuthProvider: option \`${where}\` is invalid: ${issue.message}`);
+  }
+  const o = options;
+  const scopes = new Map<string, ScopeDefinition>();
+  for (const [name, def] of Object.entries(o.scopes)) {
+    scopes.set(name, typeof def === 'string' ? { description: def, personal: false } : { description: def.description, personal: def.personal ?? false });
+  }
+  for (const name of o.defaultScopes ?? []) {
+    if (!scopes.has(name)) throw new ConfigurationError(`createOAuthProvider: option \`defaultScopes\` names "${name}", which is not in \`scopes\``);
+  }
+  const onEvent = o.onEvent;
+  const resolved: ResolvedOptions = {
+    issuer: o.issuer.replace(/\/+$/, ''),
+    scopes,
+    defaultScopes: o.defaultScopes ? Object.freeze([...o.defaultScopes]) : null,
+    store: { clients: o.store.clients, tokens: o.store.tokens },
+    currentUser: o.currentUser,
+    loginUrl: o.loginUrl,
+    lifetimes: Object.freeze({
+      authorizationCode: o.lifetimes?.authorizationCode ?? 300,
+      personalAuthorizationCode: o.lifetimes?.personalAuthorizationCode ?? 90,
+      accessToken: o.lifetimes?.accessToken ?? 3600,
+      refreshToken: o.lifetimes?.refreshToken ?? 30 * 24 * 3600,
+      consent: o.lifetimes?.consent ?? 600,
+    }),
+    refreshTokens: o.refreshTokens ?? 'always',
+    requirePkce: o.requirePkce ?? 'public',
+    maxRedirectUris: o.maxRedirectUris ?? 5,
+    routerPath: o.routerPath ?? '/oauth',
+    realm: o.realm ?? new URL(o.issuer).host,
+    renderConsent: o.renderConsent ?? null,
+    compat: Object.freeze({
+      bareTokenAuthorization: o.compat?.bareTokenAuthorization ?? false,
+      grandType: o.compat?.grandType ?? false,
+      refreshWithoutRotation: o.compat?.refreshWithoutRotation ?? false,
+      defaultResponseTypeCode: o.compat?.defaultResponseTypeCode ?? false,
+      optionalRedirectUriAtToken: o.compat?.optionalRedirectUriAtToken ?? false,
+    }),
+    // An audit listener that throws must not turn a successful request into a failed one.
+    emit: (event, payload) => {
+      if (!onEvent) return;
+      try { onEvent(event, payload); } catch { /* the site's listener failed; the request goes on */ }
+    },
+  };
+  return Object.freeze(resolved);
+}

@@ -1,0 +1,43 @@
+import { invalidRequest } from './errors';
+
+/** Longer values are refused: no OAuth parameter needs more, and they would be reflected into URLs. */
+export const MAX_PARAMETER_LENGTH = 2048;
+
+/**
+ * Flattens a parsed query or body into single string values (RFC 6749 §3.1: parameters MUST
+ * NOT be included more than once; empty values count as omitted). Arrays (a repeated key) and
+ * objects (`x[y]=z` under an extended parser) are refused here, before any value reaches the
+ * protocol library, a store key or a SQL query (IO-13).
+ */
+export function singleValuedParams(source: unknown): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  if (source === undefined || source === null) return out;
+  if (typeof source !== 'object' || Array.isArray(source)) throw invalidRequest('The request body must be a set of named parameters.');
+  for (const [name, value] of Object.entries(source)) {
+    if (Array.isArray(value)) throw invalidRequest(`Parameter \`${safeName(name)}\` must not be included more than once.`);
+    if (value === undefined || value === null || value === '') continue;
+    if (typeof value === 'object') throw invalidRequest(`Parameter \`${safeName(name)}\` must be a single value.`);
+    const text = typeof value === 'string' ? value : String(value);
+    if (text.length > MAX_PARAMETER_LENGTH) throw invalidRequest(`Parameter \`${safeName(name)}\` is too long.`);
+    out[name] = text;
+  }
+  return out;
+}
+
+/** RFC 6749 §3.1: a parameter given both in the query and in the body is a duplicate too. */
+export function mergeQueryAndBody(query: Record<string, string>, body: Record<string, string>): Record<string, string> {
+  for (const name of Object.keys(query)) {
+    if (name in body) throw invalidRequest(`Parameter \`${safeName(name)}\` must not be included more than once.`);
+  }
+  return Object.assign(Object.create(null), query, body);
+}
+
+/** Visible ASCII and spaces only (RFC 6749 Appendix A `VSCHAR`/`NQSCHAR`): no control characters. */
+export function isVisibleAscii(value: string): boolean {
+  return /^[\x20-\x7E]*$/.test(value);
+}
+
+// Parameter names come from the client; echo them only when they are plain.
+function safeName(name: string): string {
+  return /^[A-Za-z0-9_.-]{1,40}$/.test(name) ? name : '(unnamed)';
+}

@@ -1,0 +1,50 @@
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { OAuthError, toOAuthError } from './errors';
+import { parseForm, parseJson } from './http/body-parsers';
+import { errorPage, htmlSecurityHeaders, sendHtml } from './http/html';
+import { sendOAuthError } from './http/responses';
+import type { ResolvedOptions } from './options';
+import { authorizeEndpoint } from './endpoints/authorize';
+import { decisionEndpoint } from './endpoints/decision';
+import { introspectEndpoint } from './endpoints/introspect';
+import { revokeEndpoint } from './endpoints/revoke';
+import { tokenEndpoint } from './endpoints/token';
+
+/** The router a site mounts (usually at /oauth): each route parses its own body. */
+export function createRouter(options: ResolvedOptions): express.Router {
+  const router = express.Router();
+  const html = htmlSecurityHeaders();
+  const token = tokenEndpoint(options);
+  const revoke = revokeEndpoint(options);
+
+  router.get('/authorize', html, authorizeEndpoint(options));
+  router.post('/authorize', html, parseForm, decisionEndpoint(options));
+  router.post(['/token', '/grant'], parseForm, parseJson, token);
+  router.post(['/revoke', '/token/revoke'], parseForm, revoke);
+  router.post('/introspect', parseForm, introspectEndpoint(options));
+
+  router.all(['/token', '/grant', '/revoke', '/token/revoke', '/introspect'], methodNotAllowed('POST'));
+  router.all('/authorize', methodNotAllowed('GET, POST'));
+  router.use(bodyErrors);
+  return router;
+}
+
+function methodNotAllowed(allow: string): RequestHandler {
+  return function methodNotAllowedHandler(_req, res) {
+    res.setHeader('Allow', allow);
+    sendOAuthError(res, new OAuthError(405, 'invalid_request', `Use ${allow}.`));
+  };
+}
+
+/** Body-parser failures (too large, too many fields, broken JSON) as OAuth errors; never a stack. */
+const bodyErrors: ErrorRequestHandler = function bodyErrors(err, req, res, _next) {
+  const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : null;
+  const error = status === null ? toOAuthError(err) : new OAuthError(status, 'invalid_request',
+    status === 413 ? 'The request body is too large.' : 'The request body could not be read.');
+  if (req.path === '/authorize') {
+    sendHtml(res, error.status, errorPage('Invalid request', error.message));
+    return;
+  }
+  sendOAuthError(res, error);
+};
+

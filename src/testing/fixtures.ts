@@ -1,0 +1,121 @@
+import { hashSecret, mintGrantSecret, randomId, randomSecret } from '../crypto';
+import type {
+  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, GrantRecord, RefreshTokenRecord,
+} from '../storage/records';
+
+/**
+ * Record builders for adapter tests. Every call draws fresh random ids and hashes, so one store
+ * can serve a whole suite without tests seeing each other's data. Hash fields hold the SHA-256
+ * of a secret that is thrown away at once: no fixture ever carries a plain secret.
+ *
+ * Times are whole seconds, so that stores with second precision (MySQL DATETIME, Redis EXPIREAT)
+ * round-trip them exactly.
+ */
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** `ms` from now, rounded to a whole second (up for future times, down for past ones, so the sign holds). */
+export function fromNow(ms: number): Date {
+  const at = Date.now() + ms;
+  return new Date((ms >= 0 ? Math.ceil(at / 1000) : Math.floor(at / 1000)) * 1000);
+}
+
+export const fakeUserId = (): string => `user-${randomId()}`;
+export const fakeClientId = (): string => randomId();
+/** The hash of a grant-bound secret (code or token) whose plain value is discarded. */
+export const fakeGrantSecretHash = (grantId: string): string => mintGrantSecret(grantId).hash;
+
+export function makeClient(overrides: Partial<ClientRecord> = {}): ClientRecord {
+  const createdAt = fromNow(-HOUR);
+  return {
+    id: fakeClientId(),
+    name: `App ${randomId().slice(0, 6)}`,
+    description: 'A contract-suite client — with non-ASCII text: “ünïcødé” ✓',
+    redirectUris: ['https://app.example/callback', `https://app.example/cb/${randomId()}`],
+    ownerId: fakeUserId(),
+    status: 'approved',
+    isPublic: false,
+    secretHash: hashSecret(randomSecret()),
+    scopes: ['read', 'identity'],
+    createdAt,
+    updatedAt: createdAt,
+    ...overrides,
+  };
+}
+
+export function makeAuthorizationRequest(overrides: Partial<AuthorizationRequestRecord> = {}): AuthorizationRequestRecord {
+  return {
+    id: randomId(),
+    userId: fakeUserId(),
+    clientId: fakeClientId(),
+    redirectUri: 'https://app.example/callback?x=1&y=2',
+    redirectUriSent: true,
+    responseType: 'code',
+    scopes: ['identity', 'read'],
+    state: `state-${randomId()}`,
+    codeChallenge: hashSecret(randomSecret()),
+    permanent: true,
+    csrfHash: hashSecret(randomSecret()),
+    expiresAt: fromNow(10 * MINUTE),
+    ...overrides,
+  };
+}
+
+export function makeGrant(overrides: Partial<GrantRecord> = {}): GrantRecord {
+  return {
+    id: randomId(),
+    kind: 'authorization',
+    userId: fakeUserId(),
+    clientId: fakeClientId(),
+    scopes: ['identity', 'read'],
+    name: null,
+    createdAt: fromNow(-MINUTE),
+    expiresAt: fromNow(30 * 24 * HOUR),
+    ...overrides,
+  };
+}
+
+/** A personal access token's grant: no client, a label the user chose. */
+export function makePersonalGrant(overrides: Partial<GrantRecord> = {}): GrantRecord {
+  return makeGrant({ kind: 'personal', clientId: null, name: `token ${randomId().slice(0, 6)}`, ...overrides });
+}
+
+export function makeCode(grant: GrantRecord, overrides: Partial<AuthorizationCodeRecord> = {}): AuthorizationCodeRecord {
+  return {
+    hash: fakeGrantSecretHash(grant.id),
+    grantId: grant.id,
+    clientId: grant.clientId ?? fakeClientId(),
+    userId: grant.userId,
+    scopes: [...grant.scopes],
+    redirectUri: 'https://app.example/callback',
+    codeChallenge: hashSecret(randomSecret()),
+    permanent: true,
+    expiresAt: fromNow(10 * MINUTE),
+    ...overrides,
+  };
+}
+
+export function makeAccessToken(grant: GrantRecord, overrides: Partial<AccessTokenRecord> = {}): AccessTokenRecord {
+  return {
+    hash: fakeGrantSecretHash(grant.id),
+    grantId: grant.id,
+    clientId: grant.clientId,
+    userId: grant.userId,
+    scopes: [...grant.scopes],
+    expiresAt: fromNow(HOUR),
+    ...overrides,
+  };
+}
+
+export function makeRefreshToken(grant: GrantRecord, overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord {
+  return {
+    hash: fakeGrantSecretHash(grant.id),
+    grantId: grant.id,
+    clientId: grant.clientId ?? fakeClientId(),
+    userId: grant.userId,
+    scopes: [...grant.scopes],
+    expiresAt: fromNow(30 * 24 * HOUR),
+    ...overrides,
+  };
+}

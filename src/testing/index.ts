@@ -1,0 +1,7 @@
+export { runTokenStoreContract } from './token-store-contract';
+export type { ContractOptions } from './token-store-contract';
+export { runClientStoreContract } from './client-store-contract';
+export {
+  fakeClientId, fakeGrantSecretHash, fakeUserId, fromNow, makeAccessToken, makeAuthorizationRequest, makeClient, makeCode,
+  makeGrant, makePersonalGrant, makeRefreshToken,
+} from './fixtures';
