@@ -41,6 +41,9 @@ export interface CompatibilityOptions {
   optionalRedirectUriAtToken?: boolean;
 }
 
+/** An ioredis client or Cluster (typed loosely so that ioredis stays an optional peer). */
+export type RateLimitRedisClient = object;
+
 export interface OAuthProviderOptions {
   /** The site's public URL; sent as `iss` and in metadata. */
   issuer: string;
@@ -80,6 +83,14 @@ export interface OAuthProviderOptions {
   renderConsent?: (context: ConsentContext) => string;
   /** Each off unless turned on (DESIGN §3). */
   compat?: CompatibilityOptions;
+  /**
+   * Brute-force protection on the token, consent and introspection endpoints: after `failures`
+   * failed attempts within `windowSeconds` from one IP or for one client (one user on the consent
+   * form), further requests get 429 until the window ends. Give `redis` so every instance shares
+   * the count. `false` turns it off (e.g. behind a gateway that already limits).
+   * @default { failures: 20, windowSeconds: 60 } in memory
+   */
+  rateLimit?: false | { failures?: number; windowSeconds?: number; redis?: RateLimitRedisClient; keyPrefix?: string };
   /** Audit events (`token.issued`, `code.reused`, ...). Payloads never hold a secret. */
   onEvent?: (event: string, payload: Record<string, unknown>) => void;
 }
@@ -126,6 +137,12 @@ const schema = z.strictObject({
     defaultResponseTypeCode: z.boolean().optional(),
     optionalRedirectUriAtToken: z.boolean().optional(),
   }).optional(),
+  rateLimit: z.union([z.literal(false), z.strictObject({
+    failures: z.number().int().min(1).optional(),
+    windowSeconds: z.number().int().min(1).optional(),
+    redis: z.custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { eval?: unknown }).eval === 'function', 'expected an ioredis client').optional(),
+    keyPrefix: z.string().optional(),
+  })]).optional(),
   onEvent: fn.optional(),
 });
 
@@ -150,6 +167,7 @@ export interface ResolvedOptions {
   realm: string;
   renderConsent: OAuthProviderOptions['renderConsent'] | null;
   compat: Required<CompatibilityOptions>;
+  rateLimit: false | { failures: number; windowSeconds: number; redis: RateLimitRedisClient | null; keyPrefix: string };
   emit: (event: string, payload: Record<string, unknown>) => void;
 }
 
@@ -196,6 +214,12 @@ export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
       defaultResponseTypeCode: o.compat?.defaultResponseTypeCode ?? false,
       optionalRedirectUriAtToken: o.compat?.optionalRedirectUriAtToken ?? false,
     }),
+    rateLimit: o.rateLimit === false ? false : {
+      failures: o.rateLimit?.failures ?? 20,
+      windowSeconds: o.rateLimit?.windowSeconds ?? 60,
+      redis: o.rateLimit?.redis ?? null,
+      keyPrefix: o.rateLimit?.keyPrefix ?? 'oauth:rl:',
+    },
     // An audit listener that throws must not turn a successful request into a failed one.
     emit: (event, payload) => {
       if (!onEvent) return;

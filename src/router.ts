@@ -9,19 +9,19 @@ import { decisionEndpoint } from './endpoints/decision';
 import { introspectEndpoint } from './endpoints/introspect';
 import { revokeEndpoint } from './endpoints/revoke';
 import { tokenEndpoint } from './endpoints/token';
+import { createRateLimiters } from './rate-limit';
 
 /** The router a site mounts (usually at /oauth): each route parses its own body. */
 export function createRouter(options: ResolvedOptions): express.Router {
   const router = express.Router();
   const html = htmlSecurityHeaders();
-  const token = tokenEndpoint(options);
-  const revoke = revokeEndpoint(options);
+  const limit = createRateLimiters(options);
 
   router.get('/authorize', html, authorizeEndpoint(options));
-  router.post('/authorize', html, parseForm, decisionEndpoint(options));
-  router.post(['/token', '/grant'], parseForm, parseJson, token);
-  router.post(['/revoke', '/token/revoke'], parseForm, revoke);
-  router.post('/introspect', parseForm, introspectEndpoint(options));
+  router.post('/authorize', html, parseForm, limit.decision, decisionEndpoint(options));
+  router.post(['/token', '/grant'], parseForm, parseJson, limit.token, tokenEndpoint(options));
+  router.post(['/revoke', '/token/revoke'], parseForm, limit.token, revokeEndpoint(options));
+  router.post('/introspect', parseForm, limit.introspection, introspectEndpoint(options));
 
   router.all(['/token', '/grant', '/revoke', '/token/revoke', '/introspect'], methodNotAllowed('POST'));
   router.all('/authorize', methodNotAllowed('GET, POST'));

@@ -33,6 +33,8 @@ export function introspectEndpoint(options: ResolvedOptions): RequestHandler {
           };
         }
       }
+      // Probing unknown tokens through introspection counts against the rate limit like a failure.
+      if (body.active === false) res.locals.countsAsFailure = true;
       noStore(res);
       res.status(200).json(body);
     } catch (err) {

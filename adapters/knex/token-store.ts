@@ -1,0 +1,168 @@
+import type { Knex } from 'knex';
+import type { TokenStore } from '../../src/storage/token-store';
+import {
+  accessToRow, codeToRow, encodeList, grantToRow, millis, refreshToRow, requestToRow, rowToAccess, rowToCode,
+  rowToGrant, rowToRefresh, rowToRequest, type Row,
+} from './rows';
+import { assertStorableKey, HASH_LENGTH, isStorableKey, tableNames, type KnexStoreOptions } from './schema';
+import { inTransaction } from './transaction';
+
+/** How long a revocation is remembered at least, so that a racing code exchange cannot revive the grant. */
+export const REVOCATION_MEMORY_MS = 10 * 60_000;
+
+/** `max(column, value)` in SQL that SQLite, PostgreSQL and MySQL all accept. */
+const atLeast = (db: Knex | Knex.Transaction, column: string, value: number) =>
+  db.raw('CASE WHEN ?? < ? THEN ? ELSE ?? END', [column, value, value, column]);
+
+/**
+ * Codes, tokens, grants and consent transactions in SQL through the site's own Knex instance.
+ * Run `migrate(knex)` once at start-up. Expired rows stay until `purgeExpired(knex)` removes
+ * them (SQL has no TTL); every read compares `expires_at` with `Date.now()`, so they are never served.
+ */
+export function knexTokenStore(knex: Knex, options: KnexStoreOptions = {}): TokenStore {
+  const t = tableNames(options);
+  const validKeys = (grantId: string, hash: string) => isStorableKey(grantId) && isStorableKey(hash, HASH_LENGTH);
+
+  const findLive = async (table: string, grantId: string, hash: string): Promise<Row | null> => {
+    if (!validKeys(grantId, hash)) return null;
+    const row = (await knex<Row>(table).where({ hash, grant_id: grantId })
+      .andWhere('expires_at', '>', Date.now()).first()) as Row | undefined;
+    return row ?? null;
+  };
+
+  // One conditional UPDATE: the database lets exactly one of N concurrent callers change the row.
+  const consume = async (table: string, grantId: string, hash: string): Promise<boolean> => {
+    if (!validKeys(grantId, hash)) return false;
+    const now = Date.now();
+    const changed = await knex(table).where({ hash, grant_id: grantId }).whereNull('used_at')
+      .andWhere('expires_at', '>', now).update({ used_at: now });
+    return changed === 1;
+  };
+
+  return {
+    async saveAuthorizationRequest(request) {
+      assertStorableKey(request.id, 'authorization request id');
+      await knex(t.authorizationRequests).insert(requestToRow(request)).onConflict('id').merge();
+    },
+
+    async getAuthorizationRequest(id) {
+      if (!isStorableKey(id)) return null;
+      const row = (await knex<Row>(t.authorizationRequests).where('id', id)
+        .andWhere('expires_at', '>', Date.now()).first()) as Row | undefined;
+      return row ? rowToRequest(row) : null;
+    },
+
+    async deleteAuthorizationRequest(id) {
+      if (!isStorableKey(id)) return false;
+      // The row count decides the winner; an expired transaction counts as absent.
+      const deleted = await knex(t.authorizationRequests).where('id', id).andWhere('expires_at', '>', Date.now()).del();
+      return deleted === 1;
+    },
+
+    async saveCode(code) {
+      assertStorableKey(code.grantId, 'grant id');
+      assertStorableKey(code.hash, 'code hash', HASH_LENGTH);
+      await knex(t.codes).insert(codeToRow(code));
+    },
+
+    async findCode(grantId, hash) {
+      const row = await findLive(t.codes, grantId, hash);
+      return row ? { record: rowToCode(row), used: row.used_at !== null && row.used_at !== undefined } : null;
+    },
+
+    consumeCode: (grantId, hash) => consume(t.codes, grantId, hash),
+
+    async saveTokens(grant, access, refresh) {
+      if (access.grantId !== grant.id || (refresh && refresh.grantId !== grant.id)) {
+        // A caller bug, not a storage outage; storing it would put tokens out of revokeGrant's reach.
+        throw new TypeError('saveTokens: every token must belong to the grant it is saved with');
+      }
+      assertStorableKey(grant.id, 'grant id');
+      assertStorableKey(access.hash, 'access token hash', HASH_LENGTH);
+      if (refresh) assertStorableKey(refresh.hash, 'refresh token hash', HASH_LENGTH);
+      return inTransaction(knex, async (trx) => {
+        await trx(t.grants).insert(grantToRow(grant)).onConflict('id').ignore();
+        // This UPDATE takes the grant's row lock, which serialises it against revokeGrant.
+        const matched = await trx(t.grants).where('id', grant.id).whereNull('revoked_at')
+          .update({ expires_at: atLeast(trx, 'expires_at', millis(grant.expiresAt)) });
+        if (matched === 0) {
+          // Revoked, or a MySQL connection without FOUND_ROWS counting an unchanged row as 0: look.
+          const live = await trx(t.grants).where('id', grant.id).whereNull('revoked_at').forUpdate().first();
+          // Nothing was written (the insert was ignored), so returning commits an empty transaction.
+          if (!live) return false;
+        }
+        await trx(t.accessTokens).insert(accessToRow(access));
+        if (refresh) await trx(t.refreshTokens).insert(refreshToRow(refresh));
+        return true;
+      });
+    },
+
+    async getAccessToken(grantId, hash) {
+      const row = await findLive(t.accessTokens, grantId, hash);
+      return row ? rowToAccess(row) : null;
+    },
+
+    async findRefreshToken(grantId, hash) {
+      const row = await findLive(t.refreshTokens, grantId, hash);
+      return row ? { record: rowToRefresh(row), used: row.used_at !== null && row.used_at !== undefined } : null;
+    },
+
+    consumeRefreshToken: (grantId, hash) => consume(t.refreshTokens, grantId, hash),
+
+    async revokeAccessToken(grantId, hash) {
+      if (!validKeys(grantId, hash)) return false;
+      const deleted = await knex(t.accessTokens).where({ hash, grant_id: grantId })
+        .andWhere('expires_at', '>', Date.now()).del();
+      return deleted > 0;
+    },
+
+    async revokeGrant(grantId) {
+      if (!isStorableKey(grantId)) return false;
+      const now = Date.now();
+      const until = now + REVOCATION_MEMORY_MS;
+      return inTransaction(knex, async (trx) => {
+        const before = (await trx<Row>(t.grants).where('id', grantId).first()) as Row | undefined;
+        const wasRevoked = before !== undefined && before.revoked_at !== null && before.revoked_at !== undefined;
+        const grantWasLive = before !== undefined && !wasRevoked && Number(before.expires_at) > now;
+        // Upsert, not update: the code exchange this may be racing has not created the grant yet, and
+        // its saveTokens must then find the marker. When the row is being inserted concurrently, the
+        // upsert waits for that transaction and then marks the committed row.
+        await trx(t.grants).insert({
+          id: grantId, kind: 'authorization', user_id: '', client_id: null, scopes: encodeList([]), name: null,
+          created_at: now, expires_at: until, revoked_at: now,
+        }).onConflict('id').merge({
+          // Qualified: PostgreSQL finds a bare name ambiguous between the stored row and `excluded`.
+          revoked_at: trx.raw('COALESCE(??, ?)', [`${t.grants}.revoked_at`, now]),
+          expires_at: atLeast(trx, `${t.grants}.expires_at`, until),
+        });
+        // "Existed" includes a grant that so far has only a code, so a replay-triggered revocation reports true.
+        let liveRowsDeleted = 0;
+        for (const table of [t.codes, t.accessTokens, t.refreshTokens]) {
+          liveRowsDeleted += await trx(table).where('grant_id', grantId).andWhere('expires_at', '>', now).del();
+          await trx(table).where('grant_id', grantId).del();
+        }
+        return !wasRevoked && (grantWasLive || liveRowsDeleted > 0);
+      });
+    },
+
+    async getGrant(grantId) {
+      if (!isStorableKey(grantId)) return null;
+      const row = (await knex<Row>(t.grants).where('id', grantId).whereNull('revoked_at')
+        .andWhere('expires_at', '>', Date.now()).first()) as Row | undefined;
+      return row ? rowToGrant(row) : null;
+    },
+
+    async listGrants(filter) {
+      const query = knex<Row>(t.grants).select('*').whereNull('revoked_at').andWhere('expires_at', '>', Date.now())
+        .orderBy([{ column: 'created_at' }, { column: 'seq' }]);
+      for (const [field, column] of [['userId', 'user_id'], ['clientId', 'client_id']] as const) {
+        const value = filter[field];
+        if (value === undefined) continue;
+        if (!isStorableKey(value)) return [];
+        query.where(column, value);
+      }
+      const rows = (await query) as Row[];
+      return rows.map(rowToGrant);
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { readClientCredentials } from './client-auth';
+import { OAuthError, temporarilyUnavailable } from './errors';
+import { errorPage, sendHtml } from './http/html';
+import { sendOAuthError } from './http/responses';
+import type { ResolvedOptions } from './options';
+
+/**
+ * Brute-force protection (RFC 6749 §2.3.1, RFC 6819 §4.4.1.3): failed attempts are counted per
+ * client and per IP (per user and per IP on the consent form); past the limit every request of
+ * that key gets 429 until the window ends, the right secret included. Successful requests cost
+ * nothing, so a busy app refreshing for many users is never slowed. Counters live in Redis when
+ * the site gives a client (every instance sees the same count) and in memory otherwise.
+ * If the counter store fails, requests fail closed with 503 (O4).
+ */
+export interface RateLimiters {
+  token: RequestHandler;
+  decision: RequestHandler;
+  introspection: RequestHandler;
+}
+
+type KeyReader = (req: Request) => string[] | Promise<string[]>;
+
+export function createRateLimiters(options: ResolvedOptions): RateLimiters {
+  const settings = options.rateLimit;
+  if (!settings) {
+    const pass: RequestHandler = (_req, _res, next) => next();
+    return { token: pass, decision: pass, introspection: pass };
+  }
+  const make = (name: string): RateLimiterAbstract => {
+    const base = { keyPrefix: `${settings.keyPrefix}${name}`, points: settings.failures, duration: settings.windowSeconds };
+    return settings.redis ? new RateLimiterRedis({ ...base, storeClient: settings.redis as never }) : new RateLimiterMemory(base);
+  };
+  const clientAndIp: KeyReader = (req) => {
+    let clientId: string | null = null;
+    try {
+      clientId = readClientCredentials(req.get('authorization'), flatBody(req), options.realm).clientId;
+    } catch { /* no readable client: the IP alone counts */ }
+    return [`ip:${req.ip}`, ...(clientId ? [`client:${clientId.slice(0, 200)}`] : [])];
+  };
+  const userAndIp: KeyReader = async (req) => {
+    const user = await options.currentUser(req);
+    return [`ip:${req.ip}`, ...(user ? [`user:${String(user.id)}`] : [])];
+  };
+
+  return {
+    token: limiter(make('token'), clientAndIp, settings.failures, 'json'),
+    decision: limiter(make('decision'), userAndIp, settings.failures, 'html'),
+    introspection: limiter(make('introspect'), clientAndIp, settings.failures, 'json'),
+  };
+}
+
+function limiter(counter: RateLimiterAbstract, keysOf: KeyReader, limit: number, answer: 'json' | 'html'): RequestHandler {
+  return async function rateLimit(req: Request, res: Response, next: NextFunction) {
+    let keys: string[];
+    let retryAfterMs = 0;
+    try {
+      keys = await keysOf(req);
+      const states = await Promise.all(keys.map((key) => counter.get(key)));
+      for (const state of states) {
+        if (state && state.consumedPoints >= limit) retryAfterMs = Math.max(retryAfterMs, state.msBeforeNext);
+      }
+    } catch {
+      refuse(res, temporarilyUnavailable(), answer);
+      return;
+    }
+    if (retryAfterMs > 0) {
+      const seconds = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+      refuse(res, new OAuthError(429, 'slow_down', 'Too many failed attempts; try again later.', { 'Retry-After': seconds }), answer);
+      return;
+    }
+    res.on('finish', () => {
+      const failed = (res.statusCode >= 400 && res.statusCode !== 429 && res.statusCode < 500) || res.locals.countsAsFailure === true;
+      if (failed) for (const key of keys) counter.penalty(key, 1).catch(() => { /* a lost count is better than a crash */ });
+    });
+    next();
+  };
+}
+
+function refuse(res: Response, error: OAuthError, answer: 'json' | 'html'): void {
+  if (answer === 'json') {
+    sendOAuthError(res, error);
+    return;
+  }
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  sendHtml(res, error.status, errorPage(error.status === 429 ? 'Too many attempts' : 'Temporarily unavailable', error.message));
+}
+
+function flatBody(req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  const body = req.body as Record<string, unknown> | undefined;
+  if (body && typeof body === 'object') for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
+  return out;
+}

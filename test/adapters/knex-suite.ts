@@ -1,0 +1,209 @@
+/**
+ * What the Knex adapter must do beyond the shared store contracts, run against each database
+ * by knex-sqlite / knex-postgres / knex-mysql.test.ts. Each describe block works in tables of its
+ * own prefix, so row counts are exact even though the contract suites share the default tables.
+ */
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import type { Knex } from 'knex';
+import { knexClientStore, knexTokenStore, migrate, purgeExpired, rollback } from '../../adapters/knex';
+import { tableNames } from '../../adapters/knex/schema';
+import { hashSecret, mintGrantSecret, randomId, randomSecret } from '../../src/crypto';
+import {
+  fromNow, makeAccessToken, makeAuthorizationRequest, makeClient, makeCode, makeGrant, makeRefreshToken,
+  runClientStoreContract, runTokenStoreContract,
+} from '../../src/testing';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** Moves `Date.now` `ms` ahead while `fn` runs. */
+async function later<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  const realNow = Date.now;
+  const spy = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + ms);
+  try {
+    return await fn();
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+async function rowCount(db: Knex, table: string): Promise<number> {
+  const [row] = await db(table).count({ n: '*' });
+  return Number(row?.n);
+}
+
+async function allTables(db: Knex, prefix: string): Promise<Record<string, unknown[]>> {
+  const { migrations: _migrations, ...tables } = tableNames({ tablePrefix: prefix });
+  const dump: Record<string, unknown[]> = {};
+  for (const table of Object.values(tables)) dump[table] = await db(table).select('*');
+  return dump;
+}
+
+/** The store contracts plus the adapter's own guarantees; `db()` is a migrated connection. */
+export function runKnexAdapterSuite(label: string, db: () => Knex): void {
+  runTokenStoreContract(label, () => knexTokenStore(db()));
+  runClientStoreContract(label, () => knexClientStore(db()));
+
+  describe(`${label} migrations`, () => {
+    it('does nothing when migrate runs again', async () => {
+      const tokens = knexTokenStore(db());
+      const grant = makeGrant();
+      expect(await tokens.saveTokens(grant, makeAccessToken(grant), null)).toBe(true);
+      const before = await rowCount(db(), tableNames().grants);
+      await migrate(db());
+      await migrate(db());
+      expect(await rowCount(db(), tableNames().grants)).toBe(before);
+      expect(await tokens.getGrant(grant.id)).toEqual(grant);
+      // One migration so far, recorded once however often migrate runs.
+      expect(await rowCount(db(), tableNames().migrations)).toBe(1);
+    });
+
+    it('keeps a second prefix in tables of its own, and rollback drops only those', async () => {
+      const prefix = `alt${randomId().slice(0, 6).replace(/[^A-Za-z0-9]/g, 'x')}_`;
+      await migrate(db(), { tablePrefix: prefix });
+      const mine = knexClientStore(db(), { tablePrefix: prefix });
+      const client = makeClient();
+      await mine.create(client);
+      expect(await mine.get(client.id)).toEqual(client);
+      expect(await knexClientStore(db()).get(client.id)).toBeNull();
+      await rollback(db(), { tablePrefix: prefix });
+      expect(await db().schema.hasTable(tableNames({ tablePrefix: prefix }).clients)).toBe(false);
+      expect(await db().schema.hasTable(tableNames().clients)).toBe(true);
+    });
+
+    it('refuses a table prefix that is not a plain identifier', () => {
+      expect(() => knexTokenStore(db(), { tablePrefix: 'x"; drop table y; --' })).toThrow(TypeError);
+    });
+  });
+
+  describe(`${label} keys`, () => {
+    it('compares ids and hashes byte for byte: other case or a trailing space finds nothing', async () => {
+      const clients = knexClientStore(db());
+      const client = makeClient({ id: `Case-${randomId()}` });
+      await clients.create(client);
+      expect(await clients.get(client.id.toUpperCase())).toBeNull();
+      expect(await clients.get(client.id.toLowerCase())).toBeNull();
+      expect(await clients.get(`${client.id} `)).toBeNull();
+      expect(await clients.update(`${client.id} `, { name: 'x' })).toBeNull();
+
+      const tokens = knexTokenStore(db());
+      const grant = makeGrant();
+      const access = makeAccessToken(grant);
+      expect(await tokens.saveTokens(grant, access, null)).toBe(true);
+      expect(await tokens.getAccessToken(grant.id, access.hash.toUpperCase())).toBeNull();
+      expect(await tokens.getAccessToken(grant.id.toLowerCase(), access.hash)).toBeNull();
+      expect(await tokens.getAccessToken(grant.id, `${access.hash} `)).toBeNull();
+    });
+
+    it('answers not found, without a query error, for grant ids and hashes of any shape', async () => {
+      const tokens = knexTokenStore(db());
+      for (const odd of ['', '\u0000', "'; --", 'x'.repeat(10_000), '😀', `${randomId()} `]) {
+        await expect(tokens.getGrant(odd)).resolves.toBeNull();
+        await expect(tokens.getAccessToken(odd, odd)).resolves.toBeNull();
+        await expect(tokens.findCode(odd, odd)).resolves.toBeNull();
+        await expect(tokens.consumeRefreshToken(odd, odd)).resolves.toBe(false);
+        await expect(tokens.deleteAuthorizationRequest(odd)).resolves.toBe(false);
+        await expect(tokens.listGrants({ userId: odd })).resolves.toEqual([]);
+      }
+    });
+  });
+
+  describe(`${label} purgeExpired`, () => {
+    const prefix = `purge${randomId().slice(0, 6).replace(/[^A-Za-z0-9]/g, 'x')}_`;
+    afterEach(() => {
+      jest.restoreAllMocks();
+    });
+
+    it('removes expired codes, tokens, transactions and grants, keeps live rows and recent revocations', async () => {
+      await migrate(db(), { tablePrefix: prefix });
+      const tokens = knexTokenStore(db(), { tablePrefix: prefix });
+      const t = tableNames({ tablePrefix: prefix });
+
+      // Short-lived: everything of this grant expires within the hour.
+      const short = makeGrant({ expiresAt: fromNow(HOUR) });
+      await tokens.saveCode(makeCode(short, { expiresAt: fromNow(MINUTE) }));
+      await tokens.saveAuthorizationRequest(makeAuthorizationRequest({ expiresAt: fromNow(MINUTE) }));
+      expect(await tokens.saveTokens(short, makeAccessToken(short, { expiresAt: fromNow(HOUR) }),
+        makeRefreshToken(short, { expiresAt: fromNow(HOUR) }))).toBe(true);
+      // Long-lived: survives the purge.
+      const long = makeGrant();
+      const longAccess = makeAccessToken(long, { expiresAt: fromNow(3 * HOUR) });
+      const longRefresh = makeRefreshToken(long);
+      expect(await tokens.saveTokens(long, longAccess, longRefresh)).toBe(true);
+      const liveRequest = makeAuthorizationRequest({ expiresAt: fromNow(3 * HOUR) });
+      await tokens.saveAuthorizationRequest(liveRequest);
+      // Revoked at +2h: its grant had expired by then, yet the marker must stay ten minutes.
+      const revoked = makeGrant({ expiresAt: fromNow(HOUR) });
+
+      expect(await purgeExpired(db(), { tablePrefix: prefix })).toBe(0);
+      expect(await later(2 * HOUR, () => tokens.revokeGrant(revoked.id))).toBe(false);
+
+      // code, request, access, refresh, grant of `short`.
+      expect(await later(2 * HOUR, () => purgeExpired(db(), { tablePrefix: prefix }))).toBe(5);
+      expect(await rowCount(db(), t.codes)).toBe(0);
+      expect(await rowCount(db(), t.authorizationRequests)).toBe(1);
+      expect(await rowCount(db(), t.accessTokens)).toBe(1);
+      expect(await rowCount(db(), t.refreshTokens)).toBe(1);
+      expect(await rowCount(db(), t.grants)).toBe(2);
+      expect(await later(2 * HOUR + 5 * MINUTE,
+        () => tokens.saveTokens(revoked, makeAccessToken(revoked, { expiresAt: fromNow(3 * HOUR) }), null))).toBe(false);
+      expect(await tokens.getGrant(long.id)).toEqual(long);
+      expect(await tokens.getAccessToken(long.id, longAccess.hash)).toEqual(longAccess);
+      expect(await tokens.getAuthorizationRequest(liveRequest.id)).toEqual(liveRequest);
+
+      // Past the ten minutes the marker goes; then the 3 h rows of `long` and the request.
+      expect(await later(2 * HOUR + 11 * MINUTE, () => purgeExpired(db(), { tablePrefix: prefix }))).toBe(1);
+      expect(await later(4 * HOUR, () => purgeExpired(db(), { tablePrefix: prefix }))).toBe(2);
+      expect(await tokens.findRefreshToken(long.id, longRefresh.hash)).toEqual({ record: longRefresh, used: false });
+      await rollback(db(), { tablePrefix: prefix });
+    });
+  });
+
+  describe(`${label} secrets at rest`, () => {
+    it('keeps no plain token, code, secret or CSRF token in any row after a full set of operations', async () => {
+      const prefix = `leak${randomId().slice(0, 6).replace(/[^A-Za-z0-9]/g, 'x')}_`;
+      await migrate(db(), { tablePrefix: prefix });
+      const clients = knexClientStore(db(), { tablePrefix: prefix });
+      const tokens = knexTokenStore(db(), { tablePrefix: prefix });
+      const plain: string[] = [];
+      const secret = () => { const value = randomSecret(); plain.push(value); return value; };
+      const grantSecret = (grantId: string) => {
+        const minted = mintGrantSecret(grantId);
+        plain.push(minted.value, minted.value.slice(grantId.length + 1));
+        return minted.hash;
+      };
+
+      const client = makeClient({ secretHash: hashSecret(secret()) });
+      await clients.create(client);
+      await clients.update(client.id, { secretHash: hashSecret(secret()) });
+      const request = makeAuthorizationRequest({ clientId: client.id, csrfHash: hashSecret(secret()) });
+      await tokens.saveAuthorizationRequest(request);
+      const kept = makeAuthorizationRequest({ clientId: client.id, csrfHash: hashSecret(secret()) });
+      await tokens.saveAuthorizationRequest(kept);
+      expect(await tokens.deleteAuthorizationRequest(request.id)).toBe(true);
+
+      const grant = makeGrant({ clientId: client.id });
+      const code = makeCode(grant, { hash: grantSecret(grant.id), codeChallenge: hashSecret(secret()) });
+      await tokens.saveCode(code);
+      expect(await tokens.consumeCode(grant.id, code.hash)).toBe(true);
+      const refresh = makeRefreshToken(grant, { hash: grantSecret(grant.id) });
+      expect(await tokens.saveTokens(grant, makeAccessToken(grant, { hash: grantSecret(grant.id) }), refresh)).toBe(true);
+      expect(await tokens.consumeRefreshToken(grant.id, refresh.hash)).toBe(true);
+      const rotated = makeAccessToken(grant, { hash: grantSecret(grant.id) });
+      expect(await tokens.saveTokens(grant, rotated, makeRefreshToken(grant, { hash: grantSecret(grant.id) }))).toBe(true);
+      const revokedOne = makeAccessToken(grant, { hash: grantSecret(grant.id) });
+      expect(await tokens.saveTokens(grant, revokedOne, null)).toBe(true);
+      expect(await tokens.revokeAccessToken(grant.id, revokedOne.hash)).toBe(true);
+      const gone = makeGrant({ clientId: client.id });
+      expect(await tokens.saveTokens(gone, makeAccessToken(gone, { hash: grantSecret(gone.id) }), null)).toBe(true);
+      expect(await tokens.revokeGrant(gone.id)).toBe(true);
+
+      const dumped = JSON.stringify(await allTables(db(), prefix));
+      // The search is real: the rows are there, with their hashes.
+      expect(dumped).toContain(rotated.hash);
+      expect(dumped).toContain(client.id);
+      for (const value of plain) expect(dumped).not.toContain(value);
+      await rollback(db(), { tablePrefix: prefix });
+    });
+  });
+}
