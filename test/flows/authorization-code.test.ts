@@ -25,7 +25,7 @@ describe('the authorization code flow, mounted in a plain Express app', () => {
     const form = readConsentForm(page.text);
     const approved = await request(f.app).post(form.action).set('Cookie', asUser()).set('Origin', ISSUER).type('form').send({ ...form.fields, decision: 'approve' });
     expect([302, 303]).toContain(approved.status);
-    const location = new URL(approved.headers.location);
+    const location = new URL(approved.headers.location ?? '');
     expect(`${location.origin}${location.pathname}`).toBe(CONF_REDIRECT);
     expect(location.searchParams.get('state')).toBe('st123');
     expect(location.searchParams.get('iss')).toBe(ISSUER);
@@ -76,7 +76,7 @@ describe('the authorization code flow, mounted in a plain Express app', () => {
   it('sends the user back with access_denied and the state when they deny', async () => {
     const f = await createFixture();
     const denied = await consent(f, authorizeQuery(f.conf), 'deny');
-    const location = new URL(denied.headers.location);
+    const location = new URL(denied.headers.location ?? '');
     expect(location.searchParams.get('error')).toBe('access_denied');
     expect(location.searchParams.get('state')).toBe('st123');
     expect(location.searchParams.get('code')).toBeNull();
