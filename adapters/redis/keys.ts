@@ -1,0 +1,69 @@
+/**
+ * Every key the Redis token store writes, in one place.
+ *
+ * All keys of one grant carry the hash tag `{<grantId>}`, so Redis Cluster puts them in one slot
+ * and a Lua script may touch all of them atomically:
+ *
+ *   <p>{<grantId>}:g          the grant record                      (string)
+ *   <p>{<grantId>}:m          its member index: `c:<hash>`, `a:<hash>`, `r:<hash>` scored by expiry (zset)
+ *   <p>{<grantId>}:x          its revocation marker                  (string "1")
+ *   <p>{<grantId>}:c:<hash>   an authorization code                  (string)
+ *   <p>{<grantId>}:a:<hash>   an access token                        (string)
+ *   <p>{<grantId>}:r:<hash>   a refresh token                        (string)
+ *
+ * Keys outside any grant's slot:
+ *
+ *   <p>q:<id>                 a consent transaction                  (string)
+ *   <p>u:<userId>             grant ids of a user, scored by grant expiry   (zset)
+ *   <p>k:<clientId>           grant ids of a client, scored by grant expiry (zset)
+ *
+ * Keys are short on purpose: an access token's key is ~73 bytes and is paid for by every live
+ * token (the target is ≤ 200 bytes of `MEMORY USAGE` per token). `<hash>` is the 43-character
+ * base64url SHA-256 the provider computed; no plain secret ever reaches a key or a value.
+ *
+ * The scripts derive a member's key by appending the member name to its grant's base
+ * (`<p>{<grantId>}:`), which they read off a declared key: that keeps an ioredis `keyPrefix`
+ * the app may have set on its client working, since ioredis only prefixes declared keys.
+ */
+
+/** The default prefix: short, because every key pays for it. */
+export const DEFAULT_PREFIX = 'oa:';
+
+export type MemberKind = 'c' | 'a' | 'r';
+
+export interface Keys {
+  /** `<p>{<grantId>}:` — what every key of the grant starts with. */
+  grantBase(grantId: string): string;
+  grant(grantId: string): string;
+  members(grantId: string): string;
+  revoked(grantId: string): string;
+  /** The member name in the grant's index; the member's key is `grantBase(grantId) + member`. */
+  member(kind: MemberKind, hash: string): string;
+  code(grantId: string, hash: string): string;
+  access(grantId: string, hash: string): string;
+  refresh(grantId: string, hash: string): string;
+  request(id: string): string;
+  byUser(userId: string): string;
+  byClient(clientId: string): string;
+}
+
+export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
+  // A brace in the prefix would become the hash tag of every key and put all grants in one slot
+  // (or, unbalanced, scatter one grant's keys over several slots and break the scripts).
+  if (/[{}]/.test(prefix)) throw new TypeError(`redisTokenStore: the key prefix must not contain "{" or "}" (got ${JSON.stringify(prefix)})`);
+  const grantBase = (grantId: string) => `${prefix}{${grantId}}:`;
+  const member = (kind: MemberKind, hash: string) => `${kind}:${hash}`;
+  return {
+    grantBase,
+    grant: (grantId) => `${grantBase(grantId)}g`,
+    members: (grantId) => `${grantBase(grantId)}m`,
+    revoked: (grantId) => `${grantBase(grantId)}x`,
+    member,
+    code: (grantId, hash) => grantBase(grantId) + member('c', hash),
+    access: (grantId, hash) => grantBase(grantId) + member('a', hash),
+    refresh: (grantId, hash) => grantBase(grantId) + member('r', hash),
+    request: (id) => `${prefix}q:${id}`,
+    byUser: (userId) => `${prefix}u:${userId}`,
+    byClient: (clientId) => `${prefix}k:${clientId}`,
+  };
+}

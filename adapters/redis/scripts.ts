@@ -1,0 +1,185 @@
+import type { Cluster, Redis } from 'ioredis';
+
+/**
+ * The Lua scripts behind every write that must be atomic. Each one touches only keys of one
+ * grant (one hash tag, so one Cluster slot) or one single key. Redis runs a script without
+ * interleaving any other command, which is what makes "exactly one caller wins" hold across
+ * processes and hosts.
+ *
+ * Time: scripts never read Redis's clock. The caller passes `now` (its `Date.now()`) so that
+ * expiry is judged by the same clock as every read, including a faked one in tests; Redis TTLs
+ * are only the cleanup.
+ *
+ * Values: every record is a JSON array whose first element is `expiresAt` in epoch ms, so a
+ * script can read the expiry with one pattern match instead of decoding JSON. A used code or
+ * refresh token is its live value with a `u` in front: the tombstone keeps the record (for
+ * reuse detection) and its TTL.
+ *
+ * Needs Redis ≥ 6.2 (GETDEL, KEEPTTL, ZADD GT).
+ */
+
+const HELPERS = `
+local function expiry(v)
+  return tonumber(string.match(v, '^u?%[(%-?%d+)'))
+end
+-- TTLs only grow: a shorter-lived write must not cut the life of what is already there.
+local function extend(key, ttl)
+  local t = redis.call('PTTL', key)
+  if t == -1 or t < ttl then redis.call('PEXPIRE', key, ttl) end
+end
+-- Member keys are the grant's base (the member index key minus its final "m") plus the member.
+local function base(membersKey)
+  return string.sub(membersKey, 1, -2)
+end
+local function addMember(membersKey, key, exp, ttl)
+  redis.call('ZADD', membersKey, exp, string.sub(key, #base(membersKey) + 1))
+  extend(membersKey, ttl)
+end
+`;
+
+interface ScriptSource { lua: string; numberOfKeys: number }
+
+const SOURCES = {
+  /** KEYS members, revoked, code · ARGV now, value, expiresAt, ttl → 1 saved, 0 grant revoked. */
+  oauthStoreSaveCode: {
+    numberOfKeys: 3,
+    lua: `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+addMember(KEYS[1], KEYS[3], ARGV[3], tonumber(ARGV[4]))
+return 1`,
+  },
+
+  /** KEYS code-or-refresh · ARGV now → 1 for the one caller that marked a live record used, else 0. */
+  oauthStoreConsume: {
+    numberOfKeys: 1,
+    lua: `
+local v = redis.call('GET', KEYS[1])
+if not v or string.sub(v, 1, 1) ~= '[' then return 0 end
+if expiry(v) <= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], 'u' .. v, 'KEEPTTL')
+return 1`,
+  },
+
+  /**
+   * KEYS grant, members, revoked, access, refresh (= access when there is none)
+   * ARGV now, grantValue, grantExpiresAt, grantTtl, accessValue, accessExpiresAt, accessTtl,
+   *      refreshValue ('' for none), refreshExpiresAt, refreshTtl,
+   *      accessIdentity (`"userId",clientId,scopes`), accessOwner (`"userId",clientId,`), accessScopes
+   * → 0 revoked (nothing written), 1 saved, 2 saved and the grant was created or now lives longer.
+   *
+   * An access token is the most numerous record, so it leaves out what the stored grant already
+   * says: `[expiresAt]` when its user, client and scopes are the grant's, `[expiresAt,scopes]` when
+   * only user and client are, the full accessValue otherwise. The comparison is made here, against
+   * the grant as stored (not as passed in), because only the stored one is what reads will see.
+   */
+  oauthStoreSaveTokens: {
+    numberOfKeys: 5,
+    lua: `
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+local now = tonumber(ARGV[1])
+local gexp = tonumber(ARGV[3])
+local gttl = tonumber(ARGV[4])
+local result = 1
+local g = redis.call('GET', KEYS[1])
+local old = g and string.match(g, '^%[(%-?%d+)')
+if not g or tonumber(old) <= now then
+  g = ARGV[2]
+  redis.call('SET', KEYS[1], g, 'PX', gttl)
+  result = 2
+else
+  -- The record stays as first saved (createdAt, scopes, name); only its expiry moves, and only later.
+  if tonumber(old) < gexp then
+    redis.call('SET', KEYS[1], '[' .. ARGV[3] .. string.sub(g, #old + 2), 'KEEPTTL')
+    result = 2
+  end
+  extend(KEYS[1], gttl)
+end
+local stored = string.match(g, '^%[%-?%d+,(.*)$') or ''
+local access = ARGV[5]
+if string.sub(stored, 1, #ARGV[11] + 1) == ARGV[11] .. ',' then
+  access = '[' .. ARGV[6] .. ']'
+elseif string.sub(stored, 1, #ARGV[12]) == ARGV[12] then
+  access = '[' .. ARGV[6] .. ',' .. ARGV[13] .. ']'
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+redis.call('SET', KEYS[4], access, 'PX', ARGV[7])
+addMember(KEYS[2], KEYS[4], ARGV[6], tonumber(ARGV[7]))
+if ARGV[8] ~= '' then
+  redis.call('SET', KEYS[5], ARGV[8], 'PX', ARGV[10])
+  addMember(KEYS[2], KEYS[5], ARGV[9], tonumber(ARGV[10]))
+end
+return result`,
+  },
+
+  /**
+   * KEYS grant, members, revoked · ARGV now, minimum marker ttl
+   * → { the grant's value as it was or '', how many of its codes and tokens were still live }.
+   * Works without a grant record too (only codes so far): the marker is what stops a code exchange
+   * that is still in flight from creating the grant afterwards.
+   */
+  oauthStoreRevokeGrant: {
+    numberOfKeys: 3,
+    lua: `
+local now = tonumber(ARGV[1])
+local ttl = tonumber(ARGV[2])
+local function atLeast(t) if t > ttl then ttl = t end end
+local g = redis.call('GET', KEYS[1])
+if g then atLeast(expiry(g) - now) end
+atLeast(redis.call('PTTL', KEYS[1]))
+atLeast(redis.call('PTTL', KEYS[2]))
+atLeast(redis.call('PTTL', KEYS[3]))
+local live = redis.call('ZCOUNT', KEYS[2], '(' .. ARGV[1], '+inf')
+local prefix = base(KEYS[2])
+for _, member in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  redis.call('DEL', prefix .. member)
+end
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('SET', KEYS[3], '1', 'PX', ttl)
+return { g or '', live }`,
+  },
+
+  /** KEYS members, access · ARGV now → 1 if the token was live (it is deleted either way), else 0. */
+  oauthStoreRevokeAccess: {
+    numberOfKeys: 2,
+    lua: `
+local v = redis.call('GET', KEYS[2])
+if not v then return 0 end
+redis.call('DEL', KEYS[2])
+redis.call('ZREM', KEYS[1], string.sub(KEYS[2], #base(KEYS[1]) + 1))
+if expiry(v) > tonumber(ARGV[1]) then return 1 end
+return 0`,
+  },
+
+  /**
+   * KEYS a user or client index · ARGV now, grantId, grantExpiresAt, ttl.
+   * Scored by expiry so that each write also drops the entries of grants that ran out; entries of
+   * revoked grants are dropped by listGrants.
+   */
+  oauthStoreIndexGrant: {
+    numberOfKeys: 1,
+    lua: `
+redis.call('ZADD', KEYS[1], 'GT', ARGV[3], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+extend(KEYS[1], tonumber(ARGV[4]))
+return 1`,
+  },
+} satisfies Record<string, ScriptSource>;
+
+export type ScriptName = keyof typeof SOURCES;
+
+/** Runs a script by name: KEYS first, then ARGV. */
+export type RunScript = (name: ScriptName, keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
+
+/**
+ * Registers the scripts on the app's client (ioredis sends EVALSHA and falls back to EVAL on
+ * NOSCRIPT, per node in a Cluster, which routes by the first key). Registering twice is harmless.
+ */
+export function defineScripts(client: Redis | Cluster): RunScript {
+  for (const [name, { lua, numberOfKeys }] of Object.entries(SOURCES)) {
+    client.defineCommand(name, { lua: HELPERS + lua, numberOfKeys });
+  }
+  const commands = client as unknown as Record<ScriptName, (...args: (string | number)[]) => Promise<unknown>>;
+  return (name, keys, args) => commands[name](...keys, ...args);
+}

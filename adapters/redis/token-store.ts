@@ -1,0 +1,280 @@
+import type { Cluster, Redis } from 'ioredis';
+import type {
+  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, GrantRecord, RefreshTokenRecord,
+} from '../../src/storage/records';
+import type { GrantFilter, TokenStore } from '../../src/storage/token-store';
+import { createKeys } from './keys';
+import { defineScripts } from './scripts';
+
+export interface RedisTokenStoreOptions {
+  /**
+   * Put in front of every key, so several apps (or test runs) can share one Redis. Must not
+   * contain `{` or `}` (the grant id is the Cluster hash tag).
+   * @default 'oa:'
+   */
+  prefix?: string;
+}
+
+/**
+ * How long a revocation is remembered at least. A code exchange that read its code just before
+ * the revocation can take a while to reach saveTokens; the marker must outlive it.
+ */
+const MIN_REVOCATION_MEMORY_MS = 10 * 60_000;
+
+/*
+ * Values are compact JSON arrays rather than objects: field names would cost more than the data,
+ * and every live token pays for them. `expiresAt` comes first in every array (the scripts read it
+ * with a pattern match); times are epoch milliseconds; booleans are 0/1. The grant id and hash are
+ * in the key, so no value repeats them.
+ */
+type GrantTuple = [expiresAt: number, userId: string, clientId: string | null, scopes: string[], createdAt: number, kind: 'a' | 'p', name: string | null];
+type CodeTuple = [expiresAt: number, clientId: string, userId: string, scopes: string[], redirectUri: string | null, codeChallenge: string | null, permanent: 0 | 1];
+/** `[expiresAt]` or `[expiresAt, scopes]` take the rest from the grant (see the saveTokens script). */
+type AccessTuple = [expiresAt: number] | [expiresAt: number, scopes: string[]] | [expiresAt: number, scopes: string[], clientId: string | null, userId: string];
+type RefreshTuple = [expiresAt: number, clientId: string, userId: string, scopes: string[]];
+type RequestTuple = [
+  expiresAt: number, userId: string, clientId: string, redirectUri: string, redirectUriSent: 0 | 1, scopes: string[],
+  state: string | null, codeChallenge: string | null, permanent: 0 | 1, csrfHash: string,
+];
+
+/** A used code or refresh token is its live value with this in front (set by the consume script). */
+const USED = 'u';
+
+const ms = (date: Date) => date.getTime();
+/** PX must be positive; a record saved already expired is dead to every read anyway. */
+const ttl = (expiresAt: number, now: number) => Math.max(1, expiresAt - now);
+/** The members of a JSON array, without its brackets: `"a",null,["b"]`. */
+const inner = (values: unknown[]) => JSON.stringify(values).slice(1, -1);
+
+function encodeGrant(grant: GrantRecord): string {
+  const tuple: GrantTuple = [
+    ms(grant.expiresAt), grant.userId, grant.clientId, grant.scopes, ms(grant.createdAt),
+    grant.kind === 'personal' ? 'p' : 'a', grant.name,
+  ];
+  return JSON.stringify(tuple);
+}
+
+function decodeGrant(id: string, value: string): GrantRecord {
+  const [expiresAt, userId, clientId, scopes, createdAt, kind, name] = JSON.parse(value) as GrantTuple;
+  return {
+    id, kind: kind === 'p' ? 'personal' : 'authorization', userId, clientId, scopes, name,
+    createdAt: new Date(createdAt), expiresAt: new Date(expiresAt),
+  };
+}
+
+/** Splits off the used mark; null when the record has expired by our clock (Redis's TTL may lag a faked one). */
+function unwrap<T extends [number, ...unknown[]]>(value: string | null, now: number): { tuple: T; used: boolean } | null {
+  if (value === null) return null;
+  const used = value.startsWith(USED);
+  const tuple = JSON.parse(used ? value.slice(USED.length) : value) as T;
+  return tuple[0] > now ? { tuple, used } : null;
+}
+
+/**
+ * A TokenStore on the app's own ioredis client (a single Redis or an ioredis Cluster); it never
+ * opens a connection of its own. Build the client with `recommendedRedisOptions` so that an outage
+ * fails fast (a rejected promise here, a 503 at the edge) instead of queueing commands.
+ *
+ * Needs Redis ≥ 6.2. Key layout: see keys.ts; atomic steps: see scripts.ts.
+ */
+export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStoreOptions = {}): TokenStore {
+  const keys = createKeys(options.prefix);
+  const run = defineScripts(client);
+
+  async function addToIndex(indexKey: string, grantId: string, expiresAt: number, now: number): Promise<void> {
+    await run('oauthStoreIndexGrant', [indexKey], [now, grantId, expiresAt, ttl(expiresAt, now)]);
+  }
+
+  async function grantsFromIndex(indexKey: string, now: number): Promise<GrantRecord[]> {
+    const ids = await client.zrange(indexKey, 0, -1);
+    // One GET per grant: each grant lives in its own slot, so in a Cluster no multi-key read spans them.
+    const values = await Promise.all(ids.map((id) => client.get(keys.grant(id))));
+    const grants: GrantRecord[] = [];
+    const dead: string[] = [];
+    ids.forEach((id, i) => {
+      const value = values[i];
+      if (!value) {
+        dead.push(id);
+        return;
+      }
+      const grant = decodeGrant(id, value);
+      if (ms(grant.expiresAt) > now) grants.push(grant);
+    });
+    // An entry is only added after its grant was written, so a missing grant means revoked or
+    // expired and the entry can go. (One only expired by our clock stays until Redis drops it:
+    // a faked clock must not delete what the real one still keeps.) Pruning is housekeeping:
+    // its failure must not fail the read.
+    if (dead.length > 0) await client.zrem(indexKey, ...dead).catch(() => undefined);
+    return grants;
+  }
+
+  /** Without a user or client there is no index to read: scan every node (an admin's rare query). */
+  async function scanAllGrants(now: number): Promise<GrantRecord[]> {
+    const keyPrefix = client.options.keyPrefix ?? '';
+    const base = keys.grant('');
+    const head = keyPrefix + base.slice(0, base.indexOf('{') + 1);
+    const tail = base.slice(base.indexOf('}'));
+    const match = `${head.replace(/[*?[\]\\]/g, '\\$&')}*${tail}`;
+    const nodes: Redis[] = client.isCluster ? (client as Cluster).nodes('master') : [client as Redis];
+    const ids = new Set<string>();
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, found] = await node.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+        cursor = next;
+        for (const key of found) ids.add(key.slice(head.length, key.length - tail.length));
+      } while (cursor !== '0');
+    }
+    const grants = await Promise.all([...ids].map(async (id) => {
+      const value = await client.get(keys.grant(id));
+      return value ? decodeGrant(id, value) : null;
+    }));
+    return grants.filter((g): g is GrantRecord => g !== null && ms(g.expiresAt) > now);
+  }
+
+  return {
+    async saveAuthorizationRequest(request) {
+      const tuple: RequestTuple = [
+        ms(request.expiresAt), request.userId, request.clientId, request.redirectUri, request.redirectUriSent ? 1 : 0,
+        request.scopes, request.state, request.codeChallenge, request.permanent ? 1 : 0, request.csrfHash,
+      ];
+      await client.set(keys.request(request.id), JSON.stringify(tuple), 'PX', ttl(tuple[0], Date.now()));
+    },
+
+    async getAuthorizationRequest(id) {
+      const found = unwrap<RequestTuple>(await client.get(keys.request(id)), Date.now());
+      if (!found) return null;
+      const [expiresAt, userId, clientId, redirectUri, redirectUriSent, scopes, state, codeChallenge, permanent, csrfHash] = found.tuple;
+      return {
+        id, userId, clientId, redirectUri, redirectUriSent: redirectUriSent === 1, responseType: 'code', scopes,
+        state, codeChallenge, permanent: permanent === 1, csrfHash, expiresAt: new Date(expiresAt),
+      };
+    },
+
+    async deleteAuthorizationRequest(id) {
+      // GETDEL is one atomic step: of concurrent callers only one gets the value back. An expired
+      // transaction still in Redis counts as absent, as it does for every read.
+      return unwrap<RequestTuple>(await client.getdel(keys.request(id)), Date.now()) !== null;
+    },
+
+    async saveCode(code) {
+      const now = Date.now();
+      const tuple: CodeTuple = [
+        ms(code.expiresAt), code.clientId, code.userId, code.scopes, code.redirectUri, code.codeChallenge, code.permanent ? 1 : 0,
+      ];
+      // In the grant's member index from the start, so that revoking the grant (say, on a replay
+      // of this very code) finds it. Skipped when the grant is already revoked: it could never be used.
+      await run('oauthStoreSaveCode', [keys.members(code.grantId), keys.revoked(code.grantId), keys.code(code.grantId, code.hash)],
+        [now, JSON.stringify(tuple), tuple[0], ttl(tuple[0], now)]);
+    },
+
+    async findCode(grantId, hash) {
+      const found = unwrap<CodeTuple>(await client.get(keys.code(grantId, hash)), Date.now());
+      if (!found) return null;
+      const [expiresAt, clientId, userId, scopes, redirectUri, codeChallenge, permanent] = found.tuple;
+      return {
+        record: { hash, grantId, clientId, userId, scopes, redirectUri, codeChallenge, permanent: permanent === 1, expiresAt: new Date(expiresAt) },
+        used: found.used,
+      };
+    },
+
+    async consumeCode(grantId, hash) {
+      return (await run('oauthStoreConsume', [keys.code(grantId, hash)], [Date.now()])) === 1;
+    },
+
+    async saveTokens(grant, access, refresh) {
+      if (access.grantId !== grant.id || (refresh && refresh.grantId !== grant.id)) {
+        // A caller bug, not an outage: a token filed under another grant would escape revokeGrant.
+        throw new TypeError('saveTokens: every token must belong to the grant it is saved with');
+      }
+      const now = Date.now();
+      const grantExpiresAt = ms(grant.expiresAt);
+      // The grant's key outlives its tokens (a short-form access token is read together with it),
+      // whatever expiresAt the record itself carries.
+      const keyLife = Math.max(grantExpiresAt, ms(access.expiresAt), refresh ? ms(refresh.expiresAt) : 0);
+      const accessTuple: AccessTuple = [ms(access.expiresAt), access.scopes, access.clientId, access.userId];
+      const refreshTuple: RefreshTuple | null = refresh && [ms(refresh.expiresAt), refresh.clientId, refresh.userId, refresh.scopes];
+      const accessKey = keys.access(grant.id, access.hash);
+      const result = await run('oauthStoreSaveTokens',
+        [keys.grant(grant.id), keys.members(grant.id), keys.revoked(grant.id), accessKey, refresh ? keys.refresh(grant.id, refresh.hash) : accessKey],
+        [
+          now, encodeGrant(grant), grantExpiresAt, ttl(keyLife, now),
+          JSON.stringify(accessTuple), accessTuple[0], ttl(accessTuple[0], now),
+          refreshTuple ? JSON.stringify(refreshTuple) : '', refreshTuple?.[0] ?? 0, refreshTuple ? ttl(refreshTuple[0], now) : 0,
+          inner([access.userId, access.clientId, access.scopes]), `${inner([access.userId, access.clientId])},`, JSON.stringify(access.scopes),
+        ]);
+      if (result === 0) return false;
+      if (result === 2) {
+        // The listing indexes live in other slots, so in a Cluster they cannot join the script's
+        // atomic step; they are written after the grant exists (never before, so an index entry
+        // without its grant always means a dead grant, which listGrants drops). If this write fails
+        // the caller gets an error and the grant stays unlisted until its next save moves its expiry.
+        await Promise.all([
+          addToIndex(keys.byUser(grant.userId), grant.id, grantExpiresAt, now),
+          grant.clientId !== null ? addToIndex(keys.byClient(grant.clientId), grant.id, grantExpiresAt, now) : undefined,
+        ]);
+      }
+      return true;
+    },
+
+    async getAccessToken(grantId, hash) {
+      const now = Date.now();
+      // One slot, so MGET is allowed in a Cluster too.
+      const [grantValue, accessValue] = await client.mget(keys.grant(grantId), keys.access(grantId, hash));
+      const found = unwrap<AccessTuple>(accessValue ?? null, now);
+      // No grant means revoked (the script deletes both together) or a token we cannot complete.
+      if (!found || !grantValue) return null;
+      const grant = decodeGrant(grantId, grantValue);
+      const [expiresAt, scopes = grant.scopes, clientId = grant.clientId, userId = grant.userId] = found.tuple;
+      return { hash, grantId, clientId, userId, scopes, expiresAt: new Date(expiresAt) };
+    },
+
+    async findRefreshToken(grantId, hash) {
+      const found = unwrap<RefreshTuple>(await client.get(keys.refresh(grantId, hash)), Date.now());
+      if (!found) return null;
+      const [expiresAt, clientId, userId, scopes] = found.tuple;
+      return { record: { hash, grantId, clientId, userId, scopes, expiresAt: new Date(expiresAt) }, used: found.used };
+    },
+
+    async consumeRefreshToken(grantId, hash) {
+      return (await run('oauthStoreConsume', [keys.refresh(grantId, hash)], [Date.now()])) === 1;
+    },
+
+    async revokeAccessToken(grantId, hash) {
+      return (await run('oauthStoreRevokeAccess', [keys.members(grantId), keys.access(grantId, hash)], [Date.now()])) === 1;
+    },
+
+    async revokeGrant(grantId) {
+      const now = Date.now();
+      const [value, live] = await run('oauthStoreRevokeGrant',
+        [keys.grant(grantId), keys.members(grantId), keys.revoked(grantId)], [now, MIN_REVOCATION_MEMORY_MS]) as [string, number];
+      const grant = value ? decodeGrant(grantId, value) : null;
+      if (grant) {
+        // The indexes are other slots; a failure here leaves dead entries that listGrants drops.
+        await Promise.allSettled([
+          client.zrem(keys.byUser(grant.userId), grantId),
+          grant.clientId !== null ? client.zrem(keys.byClient(grant.clientId), grantId) : undefined,
+        ]);
+      }
+      // "Existed" counts a grant that so far has only a code, so a replay-triggered revocation reports true.
+      return (grant !== null && ms(grant.expiresAt) > now) || live > 0;
+    },
+
+    async getGrant(grantId) {
+      const value = await client.get(keys.grant(grantId));
+      const grant = value ? decodeGrant(grantId, value) : null;
+      return grant && ms(grant.expiresAt) > Date.now() ? grant : null;
+    },
+
+    async listGrants(filter: GrantFilter) {
+      const now = Date.now();
+      const { userId, clientId } = filter;
+      const candidates = userId !== undefined ? await grantsFromIndex(keys.byUser(userId), now)
+        : clientId !== undefined ? await grantsFromIndex(keys.byClient(clientId), now)
+          : await scanAllGrants(now);
+      return candidates
+        .filter((g) => (userId === undefined || g.userId === userId) && (clientId === undefined || g.clientId === clientId))
+        .sort((a, b) => ms(a.createdAt) - ms(b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { Cluster } from 'ioredis';
+import { recommendedClusterOptions, redisTokenStore } from '../../adapters/redis';
+import { makeAccessToken, makeCode, makeGrant, makeRefreshToken, runTokenStoreContract } from '../../src/testing';
+import { describeIf, has, REDIS_CLUSTER_NODES, uniquePrefix } from '../support/services';
+
+// Start the cluster with .ci/redis-cluster.sh (127.0.0.1:7000-7002).
+const prefix = `${uniquePrefix('rcluster')}:`;
+
+async function keysUnder(cluster: Cluster, keyPrefix: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const node of cluster.nodes('master')) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== '0');
+  }
+  return found;
+}
+
+describeIf(has.redisCluster)('redisTokenStore on a Redis Cluster', () => {
+  let cluster: Cluster;
+
+  beforeAll(async () => {
+    cluster = new Cluster(REDIS_CLUSTER_NODES, recommendedClusterOptions);
+    cluster.on('error', () => undefined); // node reconnects are logged by the site, not thrown
+    // With the offline queue off, commands are refused until the cluster knows its slots.
+    await new Promise<void>((resolve, reject) => {
+      cluster.once('ready', () => resolve());
+      setTimeout(() => reject(new Error('the cluster on 127.0.0.1:7000-7002 did not become ready')), 10_000).unref();
+    });
+  });
+  afterAll(async () => {
+    // One DEL per key: the keys of different grants live in different slots.
+    await Promise.all((await keysUnder(cluster, prefix)).map((key) => cluster.del(key)));
+    await cluster.quit();
+  });
+
+  runTokenStoreContract('redis cluster', () => redisTokenStore(cluster, { prefix }));
+
+  it('keeps every key of one grant in one slot, and spreads grants over the nodes', async () => {
+    const p = `${prefix}slots:`;
+    const store = redisTokenStore(cluster, { prefix: p });
+    const grants = Array.from({ length: 12 }, () => makeGrant());
+    for (const grant of grants) {
+      await store.saveCode(makeCode(grant));
+      expect(await store.saveTokens(grant, makeAccessToken(grant), makeRefreshToken(grant))).toBe(true);
+    }
+    const slotOf = async (key: string) => Number(await cluster.cluster('KEYSLOT', key));
+    const grantSlots = new Set<number>();
+    for (const grant of grants) {
+      const keys = (await keysUnder(cluster, `${p}{${grant.id}}`));
+      expect(keys.length).toBe(5); // grant, member index, code, access, refresh
+      const slots = new Set(await Promise.all(keys.map(slotOf)));
+      expect(slots.size).toBe(1);
+      grantSlots.add([...slots][0]!);
+    }
+    expect(grantSlots.size).toBeGreaterThan(1);
+
+    // Listing without a filter scans every master.
+    const listed = new Set((await store.listGrants({})).map((g) => g.id));
+    for (const grant of grants) expect(listed.has(grant.id)).toBe(true);
+
+    for (const grant of grants) expect(await store.revokeGrant(grant.id)).toBe(true);
+    expect((await keysUnder(cluster, p)).every((key) => key.endsWith('}:x'))).toBe(true);
+  });
+});

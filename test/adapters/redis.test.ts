@@ -1,0 +1,286 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import Redis from 'ioredis';
+import { recommendedRedisOptions, redisTokenStore } from '../../adapters/redis';
+import { mintGrantSecret, randomId } from '../../src/crypto';
+import type { GrantRecord } from '../../src/storage/records';
+import type { TokenStore } from '../../src/storage/token-store';
+import {
+  fromNow, makeAccessToken, makeAuthorizationRequest, makeCode, makeGrant, makePersonalGrant, makeRefreshToken,
+  runTokenStoreContract,
+} from '../../src/testing';
+import { describeIf, has, REDIS_URL, uniquePrefix } from '../support/services';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const prefix = `${uniquePrefix('redis')}:`;
+/** The hang test starts its own server, so it needs the binary, not just a Redis on 6379. */
+const hasRedisServerBinary = spawnSync('redis-server', ['--version']).status === 0;
+
+async function keysUnder(redis: Redis, keyPrefix: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+    cursor = next;
+    found.push(...keys);
+  } while (cursor !== '0');
+  return found;
+}
+
+/** Every string stored under the prefix, keys and values alike (strings and sorted sets). */
+async function everythingUnder(redis: Redis, keyPrefix: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const key of await keysUnder(redis, keyPrefix)) {
+    out.push(key);
+    const type = await redis.type(key);
+    if (type === 'string') out.push((await redis.get(key)) ?? '');
+    else if (type === 'zset') out.push(...(await redis.zrange(key, 0, -1)));
+    else throw new Error(`unexpected ${type} at ${key}`);
+  }
+  return out;
+}
+
+/** Resolves to what the promise settled with, or to 'hung' after ms. */
+function settleWithin(promise: Promise<unknown>, ms: number): Promise<'resolved' | 'rejected' | 'hung'> {
+  return Promise.race([
+    promise.then(() => 'resolved' as const, () => 'rejected' as const),
+    new Promise<'hung'>((resolve) => { setTimeout(() => resolve('hung'), ms).unref(); }),
+  ]);
+}
+
+/** One call of every TokenStore method, with arguments that would succeed against a live Redis. */
+function everyMethod(store: TokenStore): Array<[string, () => Promise<unknown>]> {
+  const grant = makeGrant();
+  const code = makeCode(grant);
+  const access = makeAccessToken(grant);
+  const refresh = makeRefreshToken(grant);
+  return [
+    ['saveAuthorizationRequest', () => store.saveAuthorizationRequest(makeAuthorizationRequest())],
+    ['getAuthorizationRequest', () => store.getAuthorizationRequest(randomId())],
+    ['deleteAuthorizationRequest', () => store.deleteAuthorizationRequest(randomId())],
+    ['saveCode', () => store.saveCode(code)],
+    ['findCode', () => store.findCode(grant.id, code.hash)],
+    ['consumeCode', () => store.consumeCode(grant.id, code.hash)],
+    ['saveTokens', () => store.saveTokens(grant, access, refresh)],
+    ['getAccessToken', () => store.getAccessToken(grant.id, access.hash)],
+    ['findRefreshToken', () => store.findRefreshToken(grant.id, refresh.hash)],
+    ['consumeRefreshToken', () => store.consumeRefreshToken(grant.id, refresh.hash)],
+    ['revokeAccessToken', () => store.revokeAccessToken(grant.id, access.hash)],
+    ['revokeGrant', () => store.revokeGrant(grant.id)],
+    ['getGrant', () => store.getGrant(grant.id)],
+    ['listGrants', () => store.listGrants({ userId: grant.userId })],
+  ];
+}
+
+describeIf(has.redis)('redisTokenStore on a single Redis', () => {
+  let redis: Redis;
+
+  beforeAll(() => {
+    redis = new Redis(REDIS_URL);
+  });
+  afterAll(async () => {
+    const leftovers = await keysUnder(redis, prefix);
+    if (leftovers.length > 0) await redis.del(...leftovers);
+    await redis.quit();
+  });
+
+  runTokenStoreContract('redis', () => redisTokenStore(redis, { prefix }));
+
+  describe('what lands in Redis', () => {
+    it('L2: gives every key a TTL above 0 and no longer than the life of what it holds', async () => {
+      const p = `${prefix}ttl:`;
+      const store = redisTokenStore(redis, { prefix: p });
+      const grant = makeGrant({ expiresAt: fromNow(7 * DAY) });
+      await store.saveAuthorizationRequest(makeAuthorizationRequest({ expiresAt: fromNow(10 * MINUTE) }));
+      const code = makeCode(grant, { expiresAt: fromNow(5 * MINUTE) });
+      await store.saveCode(code);
+      expect(await store.consumeCode(grant.id, code.hash)).toBe(true);
+      const refresh = makeRefreshToken(grant, { expiresAt: fromNow(7 * DAY) });
+      expect(await store.saveTokens(grant, makeAccessToken(grant, { expiresAt: fromNow(HOUR) }), refresh)).toBe(true);
+      expect(await store.consumeRefreshToken(grant.id, refresh.hash)).toBe(true);
+      expect(await store.saveTokens(grant, makeAccessToken(grant, { expiresAt: fromNow(HOUR), scopes: ['read'] }),
+        makeRefreshToken(grant, { expiresAt: fromNow(7 * DAY) }))).toBe(true);
+      const personal = makePersonalGrant({ expiresAt: fromNow(DAY) });
+      expect(await store.saveTokens(personal, makeAccessToken(personal, { expiresAt: fromNow(DAY) }), null)).toBe(true);
+      const revoked = makeGrant({ expiresAt: fromNow(2 * HOUR) });
+      expect(await store.saveTokens(revoked, makeAccessToken(revoked), null)).toBe(true);
+      expect(await store.revokeGrant(revoked.id)).toBe(true);
+      await store.revokeGrant(randomId()); // a marker for a grant never seen
+
+      const lifeOf = (key: string): number => {
+        const rest = key.slice(p.length);
+        if (rest.startsWith('q:')) return 10 * MINUTE;
+        if (rest.startsWith('u:') || rest.startsWith('k:')) return 7 * DAY;
+        if (rest.endsWith(':x')) return 2 * HOUR; // the revoked grant's remaining life (≥ 10 min)
+        if (rest.includes(':c:')) return 5 * MINUTE;
+        if (rest.includes(':a:')) return rest.startsWith(`{${personal.id}}`) ? DAY : HOUR;
+        return 7 * DAY; // refresh tokens, grants and member indexes: their longest member
+      };
+      const keys = await keysUnder(redis, p);
+      expect(keys.length).toBeGreaterThanOrEqual(14);
+      for (const key of keys) {
+        const pttl = await redis.pttl(key);
+        expect({ key, ok: pttl > 0 && pttl <= lifeOf(key) + 1000 }).toEqual({ key, ok: true });
+      }
+      expect(keys.some((k) => k.endsWith(`{${revoked.id}}:x`))).toBe(true);
+      expect(keys.filter((k) => k.startsWith(`${p}{${revoked.id}}`))).toHaveLength(1);
+    });
+
+    it('L1: stores no plain code or token, in any key or value, only their hashes', async () => {
+      const p = `${prefix}plain:`;
+      const store = redisTokenStore(redis, { prefix: p });
+      const grant: GrantRecord = makeGrant();
+      const plain: string[] = [];
+      const hashes: string[] = [];
+      const mint = () => {
+        const { value, hash } = mintGrantSecret(grant.id);
+        plain.push(value);
+        hashes.push(hash);
+        return hash;
+      };
+      const code = makeCode(grant, { hash: mint() });
+      await store.saveCode(code);
+      await store.consumeCode(grant.id, code.hash);
+      const refresh = makeRefreshToken(grant, { hash: mint() });
+      await store.saveTokens(grant, makeAccessToken(grant, { hash: mint() }), refresh);
+      await store.consumeRefreshToken(grant.id, refresh.hash);
+      await store.saveTokens(grant, makeAccessToken(grant, { hash: mint() }), makeRefreshToken(grant, { hash: mint() }));
+
+      const stored = (await everythingUnder(redis, p)).join('\n');
+      for (const value of plain) {
+        expect(stored).not.toContain(value);
+        expect(stored).not.toContain(value.slice(value.indexOf('.') + 1)); // the secret part alone
+      }
+      for (const hash of hashes) expect(stored).toContain(hash);
+    });
+
+    it('measures MEMORY USAGE of one live access token: at most 200 B for its key', async () => {
+      const p = `${prefix}mem:`;
+      const store = redisTokenStore(redis, { prefix: p });
+      const grant = makeGrant({ scopes: ['identity', 'read', 'create', 'update', 'vote'] });
+      expect(await store.saveTokens(grant, makeAccessToken(grant), makeRefreshToken(grant))).toBe(true);
+      const membersKey = `${p}{${grant.id}}:m`;
+      const membersBefore = Number(await redis.call('MEMORY', 'USAGE', membersKey, 'SAMPLES', '0'));
+
+      const usage = async (key: string) => Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+      const asGranted = makeAccessToken(grant);
+      const narrowed = makeAccessToken(grant, { scopes: ['read'] });
+      expect(await store.saveTokens(grant, asGranted, null)).toBe(true);
+      expect(await store.saveTokens(grant, narrowed, null)).toBe(true);
+      const tokenBytes = await usage(`${p}{${grant.id}}:a:${asGranted.hash}`);
+      const narrowedBytes = await usage(`${p}{${grant.id}}:a:${narrowed.hash}`);
+      const indexBytesPerToken = (await usage(membersKey) - membersBefore) / 2;
+      process.stdout.write(`\nMEMORY USAGE of one live access token: key ${tokenBytes} B (${narrowedBytes} B with narrowed scopes)`
+        + ` + ${indexBytesPerToken} B in its grant's member index\n`);
+      // The target is 200 B; the bound leaves room for other Redis builds' allocators.
+      expect(tokenBytes).toBeLessThanOrEqual(200);
+      expect(narrowedBytes).toBeLessThanOrEqual(200);
+      expect(await store.getAccessToken(grant.id, asGranted.hash)).toEqual(asGranted);
+      expect(await store.getAccessToken(grant.id, narrowed.hash)).toEqual(narrowed);
+    });
+
+    it('works under a keyPrefix set on the app\'s own client: revocation still finds every key', async () => {
+      const keyPrefix = `${prefix}kp:`;
+      const prefixed = new Redis(REDIS_URL, { keyPrefix });
+      try {
+        const store = redisTokenStore(prefixed, { prefix: 'x:' });
+        const { grant, access, refresh } = await (async () => {
+          const g = makeGrant();
+          const a = makeAccessToken(g);
+          const r = makeRefreshToken(g);
+          expect(await store.saveTokens(g, a, r)).toBe(true);
+          return { grant: g, access: a, refresh: r };
+        })();
+        await store.saveCode(makeCode(grant));
+        expect(await store.getAccessToken(grant.id, access.hash)).toEqual(access);
+        expect((await store.listGrants({ userId: grant.userId })).map((g) => g.id)).toEqual([grant.id]);
+        expect(await store.listGrants({})).toEqual([grant]);
+        expect(await store.revokeGrant(grant.id)).toBe(true);
+        expect(await store.findRefreshToken(grant.id, refresh.hash)).toBeNull();
+        expect(await keysUnder(redis, keyPrefix)).toEqual([`${keyPrefix}x:{${grant.id}}:x`]);
+      } finally {
+        prefixed.disconnect();
+      }
+    });
+  });
+});
+
+describe('redisTokenStore during an outage (recommendedRedisOptions)', () => {
+  it('M1: rejects every method within 2 s when nothing listens, and raises no unhandled error', async () => {
+    const client = new Redis({ ...recommendedRedisOptions, host: '127.0.0.1', port: 1 });
+    const errors: unknown[] = [];
+    client.on('error', (err: unknown) => errors.push(err)); // as a site would, to log it
+    try {
+      const store = redisTokenStore(client, { prefix: 'unused:' });
+      for (const [name, call] of everyMethod(store)) {
+        expect([name, await settleWithin(call(), 2000)]).toEqual([name, 'rejected']);
+      }
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  describeIf(has.redis && hasRedisServerBinary)('a Redis that hangs, then comes back', () => {
+    let server: ChildProcess | undefined;
+    let port = 0;
+
+    beforeAll(async () => {
+      port = await new Promise<number>((resolve, reject) => {
+        const probe = net.createServer().listen(0, '127.0.0.1', () => {
+          const address = probe.address();
+          probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+        });
+      });
+      server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject); // redis-server not installed: the test fails saying so
+        const deadline = Date.now() + 5000;
+        const poll = () => {
+          const socket = net.connect({ host: '127.0.0.1', port }, () => { socket.destroy(); resolve(); });
+          socket.once('error', () => (Date.now() > deadline ? reject(new Error('redis-server did not start')) : setTimeout(poll, 50)));
+        };
+        poll();
+      });
+    });
+    afterAll(() => {
+      if (server?.pid) {
+        process.kill(server.pid, 'SIGCONT');
+        server.kill('SIGKILL');
+      }
+    });
+
+    it('M5/M6: rejects within 2 s while the server is stopped, and works again once it resumes', async () => {
+      const client = new Redis({ ...recommendedRedisOptions, host: '127.0.0.1', port });
+      client.on('error', () => undefined);
+      try {
+        await new Promise<void>((resolve) => client.once('ready', () => resolve()));
+        const store = redisTokenStore(client);
+        const grant = makeGrant();
+        const access = makeAccessToken(grant);
+        expect(await store.saveTokens(grant, access, null)).toBe(true);
+
+        process.kill(server!.pid!, 'SIGSTOP');
+        try {
+          // Reads only: a timed-out write still sits in the stopped server's socket and runs on resume.
+          expect(await settleWithin(store.getAccessToken(grant.id, access.hash), 2000)).toBe('rejected');
+          expect(await settleWithin(store.getGrant(grant.id), 2000)).toBe('rejected');
+        } finally {
+          process.kill(server!.pid!, 'SIGCONT');
+        }
+
+        let found: unknown = 'not yet';
+        for (let i = 0; i < 50 && found === 'not yet'; i += 1) {
+          found = await store.getAccessToken(grant.id, access.hash).catch(async () => {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            return 'not yet';
+          });
+        }
+        expect(found).toEqual(access);
+      } finally {
+        client.disconnect();
+      }
+    });
+  });
+});
