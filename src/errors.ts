@@ -69,11 +69,11 @@ export class NotFoundError extends Error {
  * the inner error (IO-12: `connect ECONNREFUSED ...`); anything that is not a protocol error
  * means a store failed, which is a 503 with a generic text.
  */
-export function toOAuthError(err: unknown): OAuthError {
+export function toOAuthError(err: unknown, reportFailure?: (err: unknown) => void): OAuthError {
   if (err instanceof OAuthError) return err;
-  if (err instanceof OAuth2Server.OAuthError) {
-    if (err.name === 'server_error' || err.code >= 500) return temporarilyUnavailable();
+  if (err instanceof OAuth2Server.OAuthError && err.name !== 'server_error' && err.code < 500) {
     return new OAuthError(err.code, err.name, err.message);
   }
+  reportFailure?.((err as { inner?: unknown }).inner ?? err);
   return temporarilyUnavailable();
 }

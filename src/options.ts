@@ -91,6 +91,11 @@ export interface OAuthProviderOptions {
    * @default { failures: 20, windowSeconds: 60 } in memory
    */
   rateLimit?: false | { failures?: number; windowSeconds?: number; redis?: RateLimitRedisClient; keyPrefix?: string };
+  /**
+   * Where to report store failures (the requests they broke answered 503). Only the error's
+   * name, code and the failing step are passed: never a request value, token or secret.
+   */
+  logger?: { error: (message: string, details: Record<string, unknown>) => void };
   /** Audit events (`token.issued`, `code.reused`, ...). Payloads never hold a secret. */
   onEvent?: (event: string, payload: Record<string, unknown>) => void;
 }
@@ -143,6 +148,8 @@ const schema = z.strictObject({
     redis: z.custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { eval?: unknown }).eval === 'function', 'expected an ioredis client').optional(),
     keyPrefix: z.string().optional(),
   })]).optional(),
+  logger: z.custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { error?: unknown }).error === 'function',
+    'expected an object with an error(message, details) method').optional(),
   onEvent: fn.optional(),
 });
 
@@ -169,6 +176,8 @@ export interface ResolvedOptions {
   compat: Required<CompatibilityOptions>;
   rateLimit: false | { failures: number; windowSeconds: number; redis: RateLimitRedisClient | null; keyPrefix: string };
   emit: (event: string, payload: Record<string, unknown>) => void;
+  /** Logs a store failure without anything from the request: driver messages can quote SQL values. */
+  reportFailure: (err: unknown) => void;
 }
 
 export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
@@ -219,6 +228,16 @@ export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
       windowSeconds: o.rateLimit?.windowSeconds ?? 60,
       redis: o.rateLimit?.redis ?? null,
       keyPrefix: o.rateLimit?.keyPrefix ?? 'oauth:rl:',
+    },
+    reportFailure: (err) => {
+      if (!o.logger) return;
+      const e = err as { name?: unknown; code?: unknown } | null;
+      try {
+        o.logger.error('oauth: a store failed; the request was answered 503', {
+          error: typeof e?.name === 'string' ? e.name : typeof err,
+          ...(typeof e?.code === 'string' || typeof e?.code === 'number' ? { code: e.code } : {}),
+        });
+      } catch { /* a failing logger must not turn a 503 into a crash */ }
     },
     // An audit listener that throws must not turn a successful request into a failed one.
     emit: (event, payload) => {

@@ -70,7 +70,8 @@ export function createRequireScope(options: ResolvedOptions) {
       if (parsed) {
         try {
           record = await tokens.getAccessToken(parsed.grantId, parsed.hash);
-        } catch {
+        } catch (err) {
+          options.reportFailure(err);
           const unavailable = temporarilyUnavailable();
           res.setHeader('Retry-After', unavailable.headers['Retry-After']!);
           res.setHeader('Cache-Control', 'no-store');

@@ -19,6 +19,7 @@ export function answerAuthorizeError(res: Response, options: ResolvedOptions, er
     const oauth = toOAuthError(err.oauth);
     redirectToClient(res, options, err.redirectUri, { error: oauth.error, error_description: oauth.message, state: err.state }, status);
   } else {
+    options.reportFailure(err);
     const unavailable = temporarilyUnavailable();
     res.setHeader('Retry-After', unavailable.headers['Retry-After']!);
     sendHtml(res, 503, errorPage('Temporarily unavailable', 'The site could not complete this request. Please try again in a moment.'));

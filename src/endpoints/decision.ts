@@ -59,6 +59,7 @@ export function decisionEndpoint(options: ResolvedOptions): RequestHandler {
       redirectToClient(res, options, t.redirectUri, { code: code.value, state: t.state }, 303);
     } catch (err) {
       if (transaction && !(err instanceof PageError)) {
+        options.reportFailure(err);
         // M2: the client is known, so it hears about the outage through its redirect URI.
         redirectToClient(res, options, transaction.redirectUri, {
           error: 'temporarily_unavailable', error_description: 'The service is temporarily unavailable; try again shortly.', state: transaction.state,

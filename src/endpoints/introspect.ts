@@ -38,7 +38,7 @@ export function introspectEndpoint(options: ResolvedOptions): RequestHandler {
       noStore(res);
       res.status(200).json(body);
     } catch (err) {
-      sendOAuthError(res, toOAuthError(err));
+      sendOAuthError(res, toOAuthError(err, options.reportFailure));
     }
   };
 }

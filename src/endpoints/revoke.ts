@@ -32,7 +32,7 @@ export function revokeEndpoint(options: ResolvedOptions): RequestHandler {
       noStore(res);
       res.status(200).end();
     } catch (err) {
-      sendOAuthError(res, toOAuthError(err));
+      sendOAuthError(res, toOAuthError(err, options.reportFailure));
     }
   };
 }

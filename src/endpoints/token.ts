@@ -47,7 +47,7 @@ export function tokenEndpoint(options: ResolvedOptions): RequestHandler {
       } as never);
       sendTokens(res, data as unknown as IssuedTokens);
     } catch (err) {
-      sendOAuthError(res, toOAuthError(err));
+      sendOAuthError(res, toOAuthError(err, options.reportFailure));
     }
   };
 }
