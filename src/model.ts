@@ -46,7 +46,7 @@ export function createTokenModel(options: ResolvedOptions, ctx: TokenRequestCont
     async getClient(clientId: string): Promise<LibraryClient | null> {
       const client = ctx.client;
       if (!client || client.id !== clientId) return null;
-      return { id: client.id, grants: ['authorization_code', 'refresh_token'], redirectUris: client.redirectUris, record: client };
+      return { id: client.id, grants: ['authorization_code', 'refresh_token', 'pin'], redirectUris: client.redirectUris, record: client };
     },
 
     async getAuthorizationCode(code: string) {
@@ -106,12 +106,14 @@ export function createTokenModel(options: ResolvedOptions, ctx: TokenRequestCont
       }
       // The library checks scope only after rotating, so an escalation attempt would burn the
       // token (F3); refuse it before anything changes.
+      // J3: scopes the site took from the client since issuance are left out of new access tokens.
+      const allowed = client.scopes === null ? record.scopes : record.scopes.filter((s) => client.scopes!.includes(s));
       const requested = parseScopeList(ctx.params.scope);
-      if (requested.some((s) => !record.scopes.includes(s))) {
+      if (allowed.length === 0 || requested.some((s) => !allowed.includes(s))) {
         throw new OAuth2Server.InvalidScopeError('Invalid scope: a refresh cannot add scopes the grant does not have');
       }
       const user: GrantUser = { id: record.userId, grantId: record.grantId, grantScopes: record.scopes, permanent: true };
-      return { refreshToken, refreshTokenExpiresAt: record.expiresAt, scope: record.scopes, client: { id: record.clientId }, user };
+      return { refreshToken, refreshTokenExpiresAt: record.expiresAt, scope: allowed, client: { id: record.clientId }, user };
     },
 
     async revokeToken(token: { refreshToken: string; client: { id: string } }): Promise<boolean> {
@@ -158,6 +160,13 @@ export function createTokenModel(options: ResolvedOptions, ctx: TokenRequestCont
         refresh ? { hash: refresh.parsed.hash, grantId: user.grantId, clientId: client.id, userId: user.id, scopes: user.grantScopes, expiresAt: refresh.expiresAt } : null,
       );
       if (!saved) throw new OAuth2Server.InvalidGrantError('Invalid grant: the authorization was revoked');
+      // K3: a suspension that listed the client's grants before this save missed this one, but it
+      // changed the status first; so re-reading the status after the save closes the race.
+      const current = await options.store.clients.get(client.id);
+      if (!current || current.status !== 'approved') {
+        await tokens.revokeGrant(user.grantId);
+        throw new OAuth2Server.InvalidGrantError('Invalid grant: the authorization was revoked');
+      }
       options.emit('token.issued', { grantId: user.grantId, clientId: client.id, userId: user.id, scopes: token.scope });
       return {
         accessToken: token.accessToken,

@@ -1,6 +1,6 @@
 import type {
-  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, ClientStatus, GrantRecord,
-  RefreshTokenRecord,
+  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, ClientStatus, DeviceAuthorizationRecord,
+  DeviceAuthorizationStatus, GrantRecord, RefreshTokenRecord,
 } from '../../src/storage/records';
 
 /**
@@ -105,7 +105,7 @@ export function rowToRequest(row: Row): AuthorizationRequestRecord {
     clientId: toText(row.client_id),
     redirectUri: toText(row.redirect_uri),
     redirectUriSent: toBool(row.redirect_uri_sent),
-    responseType: 'code',
+    responseType: toText(row.response_type) === 'pin' ? 'pin' : 'code',
     scopes: decodeList(row.scopes),
     state: toNullableText(row.state),
     codeChallenge: toNullableText(row.code_challenge),
@@ -185,6 +185,36 @@ export function rowToRefresh(row: Row): RefreshTokenRecord {
     clientId: toText(row.client_id),
     userId: toText(row.user_id),
     scopes: decodeList(row.scopes),
+    expiresAt: toDate(row.expires_at),
+  };
+}
+
+export function deviceToRow(device: DeviceAuthorizationRecord): Row {
+  return {
+    hash: device.hash,
+    grant_id: device.grantId,
+    user_code_hash: device.userCodeHash,
+    client_id: device.clientId,
+    scopes: encodeList(device.scopes),
+    status: device.status,
+    user_id: device.userId,
+    poll_interval: device.interval,
+    last_polled_at: device.lastPolledAt === null ? null : millis(device.lastPolledAt),
+    expires_at: millis(device.expiresAt),
+  };
+}
+
+export function rowToDevice(row: Row): DeviceAuthorizationRecord {
+  return {
+    hash: toText(row.hash),
+    grantId: toText(row.grant_id),
+    userCodeHash: toText(row.user_code_hash),
+    clientId: toText(row.client_id),
+    scopes: decodeList(row.scopes),
+    status: toText(row.status) as DeviceAuthorizationStatus,
+    userId: toNullableText(row.user_id),
+    interval: Number(row.poll_interval),
+    lastPolledAt: row.last_polled_at === null || row.last_polled_at === undefined ? null : toDate(row.last_polled_at),
     expiresAt: toDate(row.expires_at),
   };
 }

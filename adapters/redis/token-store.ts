@@ -1,7 +1,9 @@
 import type { Cluster, Redis } from 'ioredis';
 import type {
-  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, GrantRecord, RefreshTokenRecord,
+  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, DeviceAuthorizationRecord, DeviceAuthorizationStatus,
+  GrantRecord, RefreshTokenRecord,
 } from '../../src/storage/records';
+import type { DeviceAuthorizationChanges } from '../../src/storage/token-store';
 import type { GrantFilter, TokenStore } from '../../src/storage/token-store';
 import { createKeys } from './keys';
 import { defineScripts } from './scripts';
@@ -34,7 +36,7 @@ type AccessTuple = [expiresAt: number] | [expiresAt: number, scopes: string[]] |
 type RefreshTuple = [expiresAt: number, clientId: string, userId: string, scopes: string[]];
 type RequestTuple = [
   expiresAt: number, userId: string, clientId: string, redirectUri: string, redirectUriSent: 0 | 1, scopes: string[],
-  state: string | null, codeChallenge: string | null, permanent: 0 | 1, csrfHash: string,
+  state: string | null, codeChallenge: string | null, permanent: 0 | 1, csrfHash: string, pin?: 0 | 1,
 ];
 
 /** A used code or refresh token is its live value with this in front (set by the consume script). */
@@ -59,6 +61,30 @@ function decodeGrant(id: string, value: string): GrantRecord {
   return {
     id, kind: kind === 'p' ? 'personal' : 'authorization', userId, clientId, scopes, name,
     createdAt: new Date(createdAt), expiresAt: new Date(expiresAt),
+  };
+}
+
+/*
+ * A device authorization is a Redis hash with one-letter fields, so that the compare-and-set script
+ * changes single fields: e expiresAt, c userCodeHash, k clientId, o scopes (JSON), s status,
+ * u userId (JSON, null included), i interval, p lastPolledAt ('' for null).
+ */
+function deviceFields(changes: DeviceAuthorizationChanges): string[] {
+  const out: string[] = [];
+  if (changes.status !== undefined) out.push('s', changes.status);
+  if (changes.userId !== undefined) out.push('u', JSON.stringify(changes.userId));
+  if (changes.interval !== undefined) out.push('i', String(changes.interval));
+  if (changes.lastPolledAt !== undefined) out.push('p', changes.lastPolledAt === null ? '' : String(ms(changes.lastPolledAt)));
+  return out;
+}
+
+function decodeDevice(grantId: string, hash: string, fields: Record<string, string>, now: number): DeviceAuthorizationRecord | null {
+  const expiresAt = Number(fields.e);
+  if (fields.e === undefined || !(expiresAt > now)) return null;
+  return {
+    hash, grantId, userCodeHash: fields.c ?? '', clientId: fields.k ?? '', scopes: JSON.parse(fields.o ?? '[]') as string[],
+    status: fields.s as DeviceAuthorizationStatus, userId: JSON.parse(fields.u ?? 'null') as string | null,
+    interval: Number(fields.i), lastPolledAt: fields.p ? new Date(Number(fields.p)) : null, expiresAt: new Date(expiresAt),
   };
 }
 
@@ -137,6 +163,7 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
       const tuple: RequestTuple = [
         ms(request.expiresAt), request.userId, request.clientId, request.redirectUri, request.redirectUriSent ? 1 : 0,
         request.scopes, request.state, request.codeChallenge, request.permanent ? 1 : 0, request.csrfHash,
+        request.responseType === 'pin' ? 1 : 0,
       ];
       await client.set(keys.request(request.id), JSON.stringify(tuple), 'PX', ttl(tuple[0], Date.now()));
     },
@@ -144,9 +171,9 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
     async getAuthorizationRequest(id) {
       const found = unwrap<RequestTuple>(await client.get(keys.request(id)), Date.now());
       if (!found) return null;
-      const [expiresAt, userId, clientId, redirectUri, redirectUriSent, scopes, state, codeChallenge, permanent, csrfHash] = found.tuple;
+      const [expiresAt, userId, clientId, redirectUri, redirectUriSent, scopes, state, codeChallenge, permanent, csrfHash, pin] = found.tuple;
       return {
-        id, userId, clientId, redirectUri, redirectUriSent: redirectUriSent === 1, responseType: 'code', scopes,
+        id, userId, clientId, redirectUri, redirectUriSent: redirectUriSent === 1, responseType: pin === 1 ? 'pin' : 'code', scopes,
         state, codeChallenge, permanent: permanent === 1, csrfHash, expiresAt: new Date(expiresAt),
       };
     },
@@ -275,6 +302,37 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
       return candidates
         .filter((g) => (userId === undefined || g.userId === userId) && (clientId === undefined || g.clientId === clientId))
         .sort((a, b) => ms(a.createdAt) - ms(b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    },
+
+    async saveDeviceAuthorization(record) {
+      const now = Date.now();
+      const expiresAt = ms(record.expiresAt);
+      const life = ttl(expiresAt, now);
+      const fields = [
+        'e', String(expiresAt), 'c', record.userCodeHash, 'k', record.clientId, 'o', JSON.stringify(record.scopes),
+        ...deviceFields({ status: record.status, userId: record.userId, interval: record.interval, lastPolledAt: record.lastPolledAt }),
+      ];
+      const saved = await run('oauthStoreSaveDevice',
+        [keys.members(record.grantId), keys.revoked(record.grantId), keys.device(record.grantId, record.hash)],
+        [now, expiresAt, life, ...fields]);
+      // The user-code index is another slot; written after the record, so an entry always finds one (or a dead one).
+      if (saved === 1) await client.set(keys.userCode(record.userCodeHash), `${record.grantId} ${record.hash}`, 'PX', life);
+    },
+
+    async findDeviceAuthorization(lookup) {
+      const now = Date.now();
+      if ('userCodeHash' in lookup) {
+        const entry = await client.get(keys.userCode(lookup.userCodeHash));
+        const [grantId, hash] = entry?.split(' ') ?? [];
+        if (!grantId || !hash) return null;
+        const record = decodeDevice(grantId, hash, await client.hgetall(keys.device(grantId, hash)), now);
+        return record && record.userCodeHash === lookup.userCodeHash ? record : null;
+      }
+      return decodeDevice(lookup.grantId, lookup.hash, await client.hgetall(keys.device(lookup.grantId, lookup.hash)), now);
+    },
+
+    async updateDeviceAuthorization(grantId, hash, expectedStatus, changes) {
+      return (await run('oauthStoreUpdateDevice', [keys.device(grantId, hash)], [Date.now(), expectedStatus, ...deviceFields(changes)])) === 1;
     },
   };
 }

@@ -28,6 +28,7 @@ export interface TrustedTarget {
 }
 
 export interface ValidatedRequest extends TrustedTarget {
+  responseType: 'code' | 'pin';
   scopes: string[];
   codeChallenge: string | null;
   permanent: boolean;
@@ -78,7 +79,9 @@ export function validateRest(raw: Record<string, unknown>, target: TrustedTarget
 
   const responseType = params.response_type ?? (options.compat.defaultResponseTypeCode ? 'code' : undefined);
   if (responseType === undefined) throw fail(invalidRequest('Missing parameter: `response_type`.'));
-  if (responseType !== 'code') throw fail(unsupportedResponseType('Only `response_type=code` is supported.'));
+  if (responseType !== 'code' && responseType !== 'pin') throw fail(unsupportedResponseType('Supported response types: code, pin.'));
+  // A PIN is redeemed with the client's secret and no PKCE: a public client has neither.
+  if (responseType === 'pin' && target.client.isPublic) throw fail(new OAuthError(400, 'unauthorized_client', 'Public clients cannot use `response_type=pin`.'));
 
   let scopes: string[];
   try {
@@ -87,11 +90,11 @@ export function validateRest(raw: Record<string, unknown>, target: TrustedTarget
     throw fail(err as OAuthError);
   }
 
-  const challenge = params.code_challenge ?? null;
+  const challenge = responseType === 'pin' ? null : params.code_challenge ?? null;
   const method = params.code_challenge_method;
   if (challenge === null) {
-    if (method !== undefined) throw fail(invalidRequest('`code_challenge_method` was sent without `code_challenge`.'));
-    if (target.client.isPublic || options.requirePkce === 'all') {
+    if (method !== undefined && responseType === 'code') throw fail(invalidRequest('`code_challenge_method` was sent without `code_challenge`.'));
+    if (responseType === 'code' && (target.client.isPublic || options.requirePkce === 'all')) {
       throw fail(invalidRequest('PKCE is required: send `code_challenge` with `code_challenge_method=S256`.'));
     }
   } else {
@@ -99,7 +102,7 @@ export function validateRest(raw: Record<string, unknown>, target: TrustedTarget
     if (method !== 'S256') throw fail(invalidRequest('`code_challenge_method` must be S256.'));
     if (!S256_CHALLENGE.test(challenge)) throw fail(invalidRequest('`code_challenge` must be 43 base64url characters (RFC 7636).'));
   }
-  return { ...target, scopes, codeChallenge: challenge, permanent: params.permanent === 'true' };
+  return { ...target, responseType, scopes, codeChallenge: challenge, permanent: params.permanent === 'true' };
 }
 
 export function rawQuery(req: Request): Record<string, unknown> {

@@ -20,7 +20,7 @@ export function authorizeEndpoint(options: ResolvedOptions): RequestHandler {
       if (!user) {
         // RFC 9700 §4.11.2: the user is authenticated before anything is redirected to the client.
         res.setHeader('Cache-Control', 'no-store');
-        res.redirect(302, options.loginUrl(req.originalUrl));
+        res.redirect(302, options.loginUrl(localReturnPath(req)));
         return;
       }
       const request = validateRest(raw, target, options);
@@ -29,7 +29,7 @@ export function authorizeEndpoint(options: ResolvedOptions): RequestHandler {
       const transactionId = randomId();
       await options.store.tokens.saveAuthorizationRequest({
         id: transactionId, userId, clientId: request.client.id, redirectUri: request.redirectUri,
-        redirectUriSent: request.redirectUriSent, responseType: 'code', scopes: request.scopes, state: request.state,
+        redirectUriSent: request.redirectUriSent, responseType: request.responseType, scopes: request.scopes, state: request.state,
         codeChallenge: request.codeChallenge, permanent: request.permanent, csrfHash: hashSecret(csrfToken),
         expiresAt: new Date(Date.now() + options.lifetimes.consent * 1000),
       });
@@ -42,6 +42,15 @@ export function authorizeEndpoint(options: ResolvedOptions): RequestHandler {
       answerAuthorizeError(res, options, err);
     }
   };
+}
+
+/**
+ * The path to come back to after login. `req.originalUrl` is the raw request target, which may be
+ * absolute-form (`GET http://evil.example/oauth/authorize`); `loginUrl` is promised a local path (A7).
+ */
+function localReturnPath(req: Request): string {
+  const query = req.originalUrl.indexOf('?');
+  return `${req.baseUrl}${req.path}${query >= 0 ? req.originalUrl.slice(query) : ''}`;
 }
 
 function consentContext(req: Request, options: ResolvedOptions, request: ValidatedRequest, user: { id: string; name: string },
@@ -59,6 +68,6 @@ function consentContext(req: Request, options: ResolvedOptions, request: Validat
     action: `${req.baseUrl}/authorize`,
     hiddenFields,
     issuer: options.issuer,
-    switchAccountUrl: options.loginUrl(req.originalUrl),
+    switchAccountUrl: options.loginUrl(localReturnPath(req)),
   };
 }

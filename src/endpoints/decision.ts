@@ -3,6 +3,9 @@ import { constantTimeEqual, hashSecret, mintGrantSecret, randomId } from '../cry
 import type { ResolvedOptions } from '../options';
 import { hasPersonalScope } from '../scope';
 import type { AuthorizationRequestRecord } from '../storage/records';
+import { renderPinPage } from '../consent/pin-page';
+import { sendHtml } from '../http/html';
+import { generatePin, pinLookup } from '../pin';
 import { PageError } from './authorization-request';
 import { answerAuthorizeError, redirectToClient } from './authorize-responses';
 
@@ -47,16 +50,22 @@ export function decisionEndpoint(options: ResolvedOptions): RequestHandler {
       // The app may have been suspended while the page was open (J1).
       const client = await clients.get(t.clientId);
       if (!client || client.status !== 'approved') throw new PageError(400, 'Unknown app', 'This app is not enabled any more.');
-      const grantId = randomId();
-      const code = mintGrantSecret(grantId);
       const lifetime = hasPersonalScope(t.scopes, options) ? options.lifetimes.personalAuthorizationCode : options.lifetimes.authorizationCode;
+      const expiresAt = new Date(Date.now() + lifetime * 1000);
+      const pin = t.responseType === 'pin' ? generatePin() : null;
+      const grantId = randomId();
+      const code = pin === null ? mintGrantSecret(grantId) : null;
+      const key = code ? { hash: code.hash, grantId } : pinLookup(t.clientId, pin!)!;
       await tokens.saveCode({
-        hash: code.hash, grantId, clientId: t.clientId, userId: t.userId, scopes: t.scopes,
-        redirectUri: t.redirectUriSent ? t.redirectUri : null, codeChallenge: t.codeChallenge, permanent: t.permanent,
-        expiresAt: new Date(Date.now() + lifetime * 1000),
+        hash: key.hash, grantId: key.grantId, clientId: t.clientId, userId: t.userId, scopes: t.scopes,
+        redirectUri: t.redirectUriSent ? t.redirectUri : null, codeChallenge: t.codeChallenge, permanent: t.permanent, expiresAt,
       });
-      options.emit('code.issued', { clientId: t.clientId, userId: t.userId, grantId, scopes: t.scopes });
-      redirectToClient(res, options, t.redirectUri, { code: code.value, state: t.state }, 303);
+      options.emit('code.issued', { clientId: t.clientId, userId: t.userId, scopes: t.scopes, responseType: t.responseType });
+      if (pin !== null) {
+        sendHtml(res, 200, renderPinPage(pin, client.name, lifetime));
+        return;
+      }
+      redirectToClient(res, options, t.redirectUri, { code: code!.value, state: t.state }, 303);
     } catch (err) {
       if (transaction && !(err instanceof PageError)) {
         options.reportFailure(err);

@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { authenticateClient, readClientCredentials } from '../client-auth';
 import { invalidRequest, toOAuthError, unsupportedGrantType } from '../errors';
 import { noStore, sendOAuthError } from '../http/responses';
+import { pinGrantType } from '../grant-types/pin';
 import { createTokenModel } from '../model';
 import type { ResolvedOptions } from '../options';
 import { singleValuedParams } from '../params';
@@ -13,6 +14,7 @@ const GRANT_TYPE_ALIASES: Record<string, string> = {
   code: 'authorization_code', // guide 000
   refresh_token: 'refresh_token',
   refresh: 'refresh_token', // guide 000
+  pin: 'pin', // guide 004
 };
 
 // Token parameters come only from the body (RFC 6749 §2.3.1: never a secret in the URI; N7).
@@ -42,8 +44,9 @@ export function tokenEndpoint(options: ResolvedOptions): RequestHandler {
         accessTokenLifetime: options.lifetimes.accessToken,
         refreshTokenLifetime: options.lifetimes.refreshToken,
         alwaysIssueNewRefreshToken: rotate,
+        extendedGrantTypes: { pin: pinGrantType(options) },
         // Client authentication is already done above, with the right error for each method.
-        requireClientAuthentication: { authorization_code: false, refresh_token: false },
+        requireClientAuthentication: { authorization_code: false, refresh_token: false, pin: false },
       } as never);
       sendTokens(res, data as unknown as IssuedTokens);
     } catch (err) {
@@ -88,7 +91,7 @@ function normalise(req: Request, options: ResolvedOptions): Record<string, strin
   if (params.grant_type === undefined) throw invalidRequest('Missing parameter: `grant_type`.');
   const grantType = GRANT_TYPE_ALIASES[params.grant_type];
   // IO-15: the library also knows `password` and `client_credentials`; they never reach it.
-  if (!grantType) throw unsupportedGrantType('Supported grant types: authorization_code, refresh_token.');
+  if (!grantType) throw unsupportedGrantType('Supported grant types: authorization_code, refresh_token, pin.');
   params.grant_type = grantType;
   const scope = requestedScopeParam(params);
   delete params.scopes;

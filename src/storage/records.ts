@@ -53,7 +53,8 @@ export interface AuthorizationRequestRecord {
   redirectUri: string;
   /** Whether the client sent redirect_uri (RFC 6749 §4.1.3: then the token request must repeat it). */
   redirectUriSent: boolean;
-  responseType: 'code';
+  /** `pin`: the code is shown to the user as a PIN instead of being redirected (guide 004). */
+  responseType: 'code' | 'pin';
   scopes: string[];
   state: string | null;
   codeChallenge: string | null;
@@ -101,4 +102,29 @@ export interface RefreshTokenRecord {
 export interface Found<T> {
   record: T;
   used: boolean;
+}
+
+/** Where a device authorization (RFC 8628) stands: approved and denied come from the user, used from the token endpoint. */
+export type DeviceAuthorizationStatus = 'pending' | 'approved' | 'denied' | 'used';
+
+/**
+ * A device authorization request (RFC 8628 §3.1): the device polls with its device code (kept as
+ * `hash`, under its own new `grantId`, which becomes the grant of the tokens), the user types the
+ * user code (kept only as `userCodeHash`, the SHA-256 of its normalised form) on the site.
+ */
+export interface DeviceAuthorizationRecord {
+  /** SHA-256 of the device code. */
+  hash: string;
+  grantId: string;
+  /** SHA-256 of the normalised user code (8 letters, no dash). */
+  userCodeHash: string;
+  clientId: string;
+  scopes: string[];
+  status: DeviceAuthorizationStatus;
+  /** The user who approved or denied; null while pending. */
+  userId: string | null;
+  /** Minimum seconds between two polls; grows by 5 on every `slow_down`. */
+  interval: number;
+  lastPolledAt: Date | null;
+  expiresAt: Date;
 }

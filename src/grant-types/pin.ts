@@ -1,0 +1,39 @@
+import OAuth2Server from '@node-oauth/oauth2-server';
+import { randomId } from '../crypto';
+import type { ResolvedOptions } from '../options';
+import { pinLookup } from '../pin';
+
+/**
+ * `grant_type=pin` (guide 004, pyimgur's `exchange_pin`), as an extension grant of the library:
+ * it handles client authentication, token generation and the response; this class only turns
+ * a PIN into the user's consent. The PIN is consumed before anything is issued (single use), and
+ * the tokens get a grant of their own (the PIN's lookup key is derived from the PIN itself).
+ */
+export function pinGrantType(options: ResolvedOptions) {
+  const { tokens } = options.store;
+  const invalid = () => new OAuth2Server.InvalidGrantError('Invalid grant: the PIN is invalid, expired or already used');
+
+  return class PinGrantType extends OAuth2Server.AbstractGrantType {
+    // Set by the library's constructor; its typings leave it out.
+    declare model: { saveToken: (token: object, client: OAuth2Server.Client, user: object) => Promise<OAuth2Server.Token> };
+
+    async handle(request: OAuth2Server.Request, client: OAuth2Server.Client) {
+      const typed: unknown = request.body.pin;
+      if (typeof typed !== 'string' || typed === '') throw new OAuth2Server.InvalidRequestError('Missing parameter: `pin`');
+      const key = pinLookup(client.id, typed);
+      if (!key) throw invalid();
+      const found = await tokens.findCode(key.grantId, key.hash);
+      if (!found || found.used || found.record.clientId !== client.id) throw invalid();
+      if (!(await tokens.consumeCode(key.grantId, key.hash))) throw invalid();
+      const { userId, scopes, permanent } = found.record;
+      const user = { id: userId, grantId: randomId(), grantScopes: scopes, permanent };
+      return this.model.saveToken({
+        accessToken: await this.generateAccessToken(client, user, scopes),
+        accessTokenExpiresAt: this.getAccessTokenExpiresAt(),
+        refreshToken: await this.generateRefreshToken(client, user, scopes),
+        refreshTokenExpiresAt: this.getRefreshTokenExpiresAt(),
+        scope: scopes,
+      }, client, user);
+    }
+  };
+}
