@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test', '<rootDir>/src', '<rootDir>/adapters'],
   testMatch: ['**/*.test.ts'],
   // Transpile only: `npm test` typechecks the whole project with tsc first.
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   // The example app imports the package by name, as a site owner would.
   moduleNameMapper: {
     '^express-oauth-provider$': '<rootDir>/src/index.ts',

@@ -1,0 +1,74 @@
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { ForumConfig } from './config';
+import { createForumDb, type ForumDb } from './forum-db';
+import { createForumOAuth, type ForumOAuth } from './provider';
+import { adminRoutes } from './routes/admin';
+import { apiRoutes } from './routes/api';
+import { appsRoutes } from './routes/apps';
+import { authRoutes } from './routes/auth';
+import { authorizedRoutes } from './routes/authorized';
+import { frontRoutes } from './routes/front';
+import { tokensRoutes } from './routes/tokens';
+import { noStore, securityHeaders } from './security';
+import { loadUser, sessionMiddleware } from './session';
+import { openStorage, type ForumStorage } from './storage';
+import { errorPage } from './views/error';
+import { pageContext, sendPage } from './web';
+
+export interface ForumApp {
+  app: Express;
+  db: ForumDb;
+  oauth: ForumOAuth;
+  storage: ForumStorage;
+  /** True when this start created the demo users (an empty database). */
+  seeded: boolean;
+  close(): Promise<void>;
+}
+
+/** Builds the forum in-process: storage opened and migrated, demo data in place, routes mounted. */
+export async function createForumApp(config: ForumConfig): Promise<ForumApp> {
+  const storage = await openStorage(config);
+  try {
+    const db = createForumDb(storage.knex);
+    const seeded = await db.seedDemo();
+    const oauth = createForumOAuth({ publicUrl: config.publicUrl, stores: storage.stores });
+    const app = express();
+    // Behind a TLS proxy the session cookie must still be Secure; trust only a proxy on this host.
+    if (config.publicUrl.startsWith('https:')) app.set('trust proxy', 'loopback');
+
+    app.use(securityHeaders(config.publicUrl));
+    app.use(oauth.metadata);
+    // Before the session: the API authenticates by token only, so a cookie can never act on it (no CSRF).
+    app.use('/api', apiRoutes({ db, oauth }));
+    app.use(sessionMiddleware({ secret: config.sessionSecret, publicUrl: config.publicUrl }));
+    app.use(loadUser(db));
+    app.use('/oauth', oauth.router);
+    app.use(noStore);
+    app.use(authRoutes({ db }));
+    app.use(frontRoutes({ db, publicUrl: config.publicUrl }));
+    app.use(appsRoutes({ db, oauth }));
+    app.use(adminRoutes({ db, oauth }));
+    app.use(authorizedRoutes({ oauth }));
+    app.use(tokensRoutes({ oauth }));
+    app.use((req, res) => {
+      sendPage(res, errorPage({ ...pageContext(req), title: 'Page not found', message: 'There is nothing at this address.' }), 404);
+    });
+    app.use(htmlErrors);
+
+    return { app, db, oauth, storage, seeded, close: () => storage.close() };
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+}
+
+const htmlErrors: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+  const status = typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : 500;
+  if (status >= 500) process.stderr.write(`forum error on ${req.method} ${req.path}: ${(err as Error)?.stack ?? String(err)}\n`);
+  if (res.headersSent) return;
+  const message = status === 413 ? 'That form was too large.'
+    : status < 500 ? 'The request could not be understood.'
+      : 'Something went wrong on our side. Try again in a moment.';
+  // No viewer: the failure may be the database itself, and the error page must not need it.
+  sendPage(res, errorPage({ viewer: null, csrfToken: '', title: status < 500 ? 'Bad request' : 'Server error', message }), status < 500 ? status : 500);
+};

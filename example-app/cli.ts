@@ -1,0 +1,157 @@
+import { parseArgs } from 'node:util';
+import { configFromEnv } from './config';
+import { createForumDb, type ForumDb } from './forum-db';
+import { createForumOAuth, type ForumOAuth } from './provider';
+import { openStorage, type ForumStorage } from './storage';
+import { clientJson, clientTable } from './cli-format';
+
+const USAGE = `Usage: npm run --silent cli -- <command> [options]
+
+  clients create --name N --redirect-uri U [--redirect-uri U2] [--scopes a,b]
+                 [--description D] [--owner USERNAME] [--public] [--approve] [--json]
+  clients list [--status pending|approved|denied|suspended] [--owner USERNAME] [--json]
+  clients approve ID [--json]     prints the new client secret (once)
+  clients deny ID [--json]
+  clients suspend ID [--json]     also revokes every token of the app
+  migrate [--json]
+
+Uses the same storage as \`npm run example\`: DATABASE_URL, REDIS_URL.`;
+
+/** A mistake in the command line: printed with the usage, exit code 1. */
+class UsageError extends Error {}
+
+const OPTIONS = {
+  name: { type: 'string' },
+  'redirect-uri': { type: 'string', multiple: true },
+  scopes: { type: 'string' },
+  description: { type: 'string' },
+  owner: { type: 'string' },
+  status: { type: 'string' },
+  public: { type: 'boolean' },
+  approve: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+interface Context { oauth: ForumOAuth; db: ForumDb; values: Values }
+
+async function ownerId(db: ForumDb, username: string | undefined): Promise<string | undefined> {
+  if (username === undefined) return undefined;
+  const user = await db.users.findByUsername(username);
+  if (!user) throw new UsageError(`--owner: there is no user "${username}"`);
+  return user.id;
+}
+
+const STATUSES = ['pending', 'approved', 'denied', 'suspended'] as const;
+
+const commands: Record<string, (ctx: Context, args: string[]) => Promise<{ json: unknown; text: string }>> = {
+  async 'clients create'({ oauth, db, values }) {
+    if (!values.name) throw new UsageError('clients create needs --name');
+    if (!values['redirect-uri']?.length) throw new UsageError('clients create needs at least one --redirect-uri');
+    const owner = await ownerId(db, values.owner);
+    let client = await oauth.clients.request({
+      name: values.name,
+      redirectUris: values['redirect-uri'],
+      isPublic: values.public ?? false,
+      ...(values.description !== undefined ? { description: values.description } : {}),
+      ...(owner !== undefined ? { ownerId: owner } : {}),
+      ...(values.scopes !== undefined ? { scopes: values.scopes } : {}),
+    });
+    let secret: string | null = null;
+    if (values.approve) {
+      ({ client, clientSecret: secret } = await oauth.clients.approve(client.id));
+      // The secret goes to whoever ran this; the apps tab then offers a rotation, not a first reveal.
+      if (secret !== null) await db.secretReveals.markRevealed(client.id);
+    }
+    const json = secret === null ? { client_id: client.id } : { client_id: client.id, client_secret: secret };
+    return { json, text: `${clientTable([client])}${secret ? `\nclient secret (shown once): ${secret}` : ''}` };
+  },
+
+  async 'clients list'({ oauth, db, values }) {
+    const status = values.status;
+    if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
+      throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
+    }
+    const owner = await ownerId(db, values.owner);
+    const clients = await oauth.clients.list({
+      ...(status !== undefined ? { status: status as (typeof STATUSES)[number] } : {}),
+      ...(owner !== undefined ? { ownerId: owner } : {}),
+    });
+    return { json: { clients: clients.map(clientJson) }, text: clients.length ? clientTable(clients) : 'No clients.' };
+  },
+
+  async 'clients approve'({ oauth, db }, [id]) {
+    const { client, clientSecret } = await oauth.clients.approve(requireId(id));
+    if (clientSecret !== null) await db.secretReveals.markRevealed(client.id);
+    return {
+      json: clientSecret === null ? { client_id: client.id } : { client_id: client.id, client_secret: clientSecret },
+      text: `Approved ${client.id} (${client.name}).${clientSecret ? `\nclient secret (shown once): ${clientSecret}` : ' Public client: no secret.'}`,
+    };
+  },
+
+  async 'clients deny'({ oauth }, [id]) {
+    const client = await oauth.clients.deny(requireId(id));
+    return { json: { client_id: client.id, status: client.status }, text: `Denied ${client.id} (${client.name}).` };
+  },
+
+  async 'clients suspend'({ oauth }, [id]) {
+    const client = await oauth.clients.suspend(requireId(id));
+    return { json: { client_id: client.id, status: client.status }, text: `Suspended ${client.id} (${client.name}); its tokens are revoked.` };
+  },
+
+  // openStorage() has already brought every table up to date.
+  async migrate() {
+    return { json: { migrated: true }, text: 'The database is up to date.' };
+  },
+};
+
+function requireId(id: string | undefined): string {
+  if (!id) throw new UsageError('this command needs a client ID');
+  return id;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  const [group, action, ...rest] = positionals;
+  const name = group === 'migrate' ? 'migrate' : `${group} ${action}`;
+  const command = commands[name];
+  if (values.help || !command) {
+    process.stderr.write(`${values.help ? '' : positionals.length ? `Unknown command: ${positionals.join(' ')}\n\n` : ''}${USAGE}\n`);
+    return values.help ? 0 : 1;
+  }
+
+  // In --json mode stdout is for the one JSON object; anything a library logs goes to stderr.
+  console.log = console.info = console.warn = console.debug = console.error;
+
+  let storage: ForumStorage | null = null;
+  try {
+    const config = configFromEnv();
+    storage = await openStorage(config);
+    const db = createForumDb(storage.knex);
+    await db.seedDemo();
+    const oauth = createForumOAuth({ publicUrl: config.publicUrl, stores: storage.stores });
+    const out = await command({ oauth, db, values }, rest);
+    process.stdout.write(values.json ? `${JSON.stringify(out.json)}\n` : `${out.text}\n`);
+    return 0;
+  } catch (err) {
+    const known = err instanceof UsageError || (err instanceof Error && ['ValidationError', 'NotFoundError'].includes(err.name));
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n${err instanceof UsageError ? `\n${USAGE}\n` : ''}`);
+    if (!known && process.env.DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
+    return 1;
+  } finally {
+    await storage?.close().catch(() => undefined);
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

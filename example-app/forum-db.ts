@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords';
+
+export interface User {
+  id: string;
+  username: string;
+  isAdmin: boolean;
+}
+
+export interface Post {
+  id: string;
+  title: string;
+  body: string;
+  author: { id: string; username: string };
+  score: number;
+  createdAt: Date;
+}
+
+export type VoteDirection = 1 | 0 | -1;
+
+export const DEMO_USERS = [
+  { username: 'alice', password: 'alice-password', isAdmin: false },
+  { username: 'bob', password: 'bob-password', isAdmin: false },
+  { username: 'admin', password: 'admin-password', isAdmin: true },
+] as const;
+
+const DEMO_POSTS = [
+  { author: 'alice', title: 'Welcome to the demo forum', body: 'This forum is also an OAuth2 provider. Request an app in Settings → Apps, and an admin will review it.' },
+  { author: 'bob', title: 'What should a third-party app be allowed to do?', body: 'Scopes let you grant an app exactly what it needs: read your front page, post, or vote as you.' },
+  { author: 'alice', title: 'Personal access tokens', body: 'Scripts you run yourself can use a personal access token from Settings → Tokens instead of the full OAuth dance.' },
+];
+
+// The forum's own tables carry a prefix and their own migrations table, so they never collide
+// with the OAuth provider's tables in the same database.
+const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }> = {
+  '001_users_posts_votes': {
+    async up(knex) {
+      await knex.schema.createTable('forum_users', (t) => {
+        t.string('id', 32).primary();
+        t.string('username', 32).notNullable().unique();
+        t.string('password_hash', 200).notNullable();
+        t.boolean('is_admin').notNullable().defaultTo(false);
+        t.bigInteger('created_at').notNullable();
+      });
+      await knex.schema.createTable('forum_posts', (t) => {
+        t.string('id', 32).primary();
+        t.string('author_id', 32).notNullable().references('id').inTable('forum_users');
+        t.string('title', 300).notNullable();
+        t.text('body').notNullable();
+        t.bigInteger('created_at').notNullable().index();
+      });
+      await knex.schema.createTable('forum_votes', (t) => {
+        t.string('post_id', 32).notNullable().references('id').inTable('forum_posts');
+        t.string('user_id', 32).notNullable().references('id').inTable('forum_users');
+        t.integer('dir').notNullable();
+        t.primary(['post_id', 'user_id']);
+      });
+      // Which approved apps have had their secret handed to the owner (see routes/apps.ts).
+      await knex.schema.createTable('forum_secret_reveals', (t) => {
+        t.string('client_id', 64).primary();
+        t.bigInteger('revealed_at').notNullable();
+      });
+    },
+    async down(knex) {
+      for (const table of ['forum_secret_reveals', 'forum_votes', 'forum_posts', 'forum_users']) await knex.schema.dropTableIfExists(table);
+    },
+  },
+};
+
+export async function migrateForum(knex: Knex): Promise<void> {
+  await knex.migrate.latest({
+    tableName: 'forum_migrations',
+    migrationSource: {
+      getMigrations: async () => Object.keys(migrations).sort(),
+      getMigrationName: (name: string) => name,
+      getMigration: async (name: string) => migrations[name]!,
+    },
+  });
+}
+
+/** base36, like the forum ids of the source documents: short, URL-safe, not guessable in order. */
+function newId(): string {
+  return BigInt(`0x${randomBytes(8).toString('hex')}`).toString(36);
+}
+
+interface PostRow { id: string; title: string; body: string; author_id: string; username: string; created_at: number | string; score: number | string | null }
+
+export type ForumDb = ReturnType<typeof createForumDb>;
+
+export function createForumDb(knex: Knex) {
+  const toUser = (row: { id: string; username: string; is_admin: unknown }): User =>
+    ({ id: row.id, username: row.username, isAdmin: Boolean(row.is_admin) });
+
+  // pg returns bigint and sum() as strings; SQLite and MySQL as numbers.
+  const toPost = (row: PostRow): Post => ({
+    id: row.id,
+    title: row.title,
+    body: row.body,
+    author: { id: row.author_id, username: row.username },
+    score: Number(row.score ?? 0),
+    createdAt: new Date(Number(row.created_at)),
+  });
+
+  const postQuery = () => knex('forum_posts as p')
+    .join('forum_users as u', 'u.id', 'p.author_id')
+    .select('p.id', 'p.title', 'p.body', 'p.author_id', 'u.username', 'p.created_at',
+      knex('forum_votes as v').sum('v.dir').where('v.post_id', knex.ref('p.id')).as('score'));
+
+  const users = {
+    async findById(id: string): Promise<User | null> {
+      const row = await knex('forum_users').where({ id }).first('id', 'username', 'is_admin');
+      return row ? toUser(row) : null;
+    },
+    async findByUsername(username: string): Promise<User | null> {
+      const row = await knex('forum_users').where({ username }).first('id', 'username', 'is_admin');
+      return row ? toUser(row) : null;
+    },
+    /** The user when the password is right; null otherwise, taking the same time either way. */
+    async verifyLogin(username: string, password: string): Promise<User | null> {
+      const row = await knex('forum_users').where({ username }).first('id', 'username', 'is_admin', 'password_hash');
+      const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+      return row && ok ? toUser(row) : null;
+    },
+    async create(input: { username: string; password: string; isAdmin?: boolean }): Promise<User> {
+      const user = { id: newId(), username: input.username, is_admin: input.isAdmin ?? false };
+      await knex('forum_users').insert({ ...user, password_hash: await hashPassword(input.password), created_at: Date.now() });
+      return toUser(user);
+    },
+  };
+
+  const posts = {
+    async list(limit = 25): Promise<Post[]> {
+      const rows: PostRow[] = await postQuery().orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit);
+      return rows.map(toPost);
+    },
+    async get(id: string): Promise<Post | null> {
+      const row: PostRow | undefined = await postQuery().where('p.id', id).first();
+      return row ? toPost(row) : null;
+    },
+    async create(authorId: string, input: { title: string; body: string }): Promise<Post> {
+      const id = newId();
+      await knex('forum_posts').insert({ id, author_id: authorId, title: input.title, body: input.body, created_at: Date.now() });
+      return (await posts.get(id))!;
+    },
+    /** Records (or, with 0, clears) the user's vote; null when there is no such post. */
+    async vote(postId: string, userId: string, dir: VoteDirection): Promise<Post | null> {
+      const found = await knex.transaction(async (trx) => {
+        if (!(await trx('forum_posts').where({ id: postId }).first('id'))) return false;
+        await trx('forum_votes').where({ post_id: postId, user_id: userId }).delete();
+        if (dir !== 0) await trx('forum_votes').insert({ post_id: postId, user_id: userId, dir });
+        return true;
+      });
+      return found ? posts.get(postId) : null;
+    },
+  };
+
+  const secretReveals = {
+    async wasRevealed(clientId: string): Promise<boolean> {
+      return Boolean(await knex('forum_secret_reveals').where({ client_id: clientId }).first('client_id'));
+    },
+    async revealedAmong(clientIds: string[]): Promise<Set<string>> {
+      if (clientIds.length === 0) return new Set();
+      const rows: Array<{ client_id: string }> = await knex('forum_secret_reveals').whereIn('client_id', clientIds).select('client_id');
+      return new Set(rows.map((r) => r.client_id));
+    },
+    async markRevealed(clientId: string): Promise<void> {
+      await knex('forum_secret_reveals').insert({ client_id: clientId, revealed_at: Date.now() }).onConflict('client_id').ignore();
+    },
+  };
+
+  /**
+   * Creates the demo users and posts when there are no users yet. True when it created them.
+   * The app and the CLI may both start on an empty database: the loser of that race sees the
+   * unique username fail and simply finds the users there.
+   */
+  async function seedDemo(): Promise<boolean> {
+    if (await knex('forum_users').first('id')) return false;
+    const prepared = await Promise.all(DEMO_USERS.map(async (u) => ({
+      id: newId(), username: u.username, is_admin: u.isAdmin, password_hash: await hashPassword(u.password),
+    })));
+    const byName = new Map<string, string>(prepared.map((u) => [u.username, u.id]));
+    const start = Date.now() - DEMO_POSTS.length * 60_000;
+    try {
+      await knex.transaction(async (trx) => {
+        await trx('forum_users').insert(prepared.map((u, i) => ({ ...u, created_at: start + i })));
+        const postRows = DEMO_POSTS.map((p, i) => ({
+          id: newId(), author_id: byName.get(p.author)!, title: p.title, body: p.body, created_at: start + i * 60_000,
+        }));
+        await trx('forum_posts').insert(postRows);
+        await trx('forum_votes').insert(postRows.map((p) => ({ post_id: p.id, user_id: byName.get('admin')!, dir: 1 })));
+      });
+      return true;
+    } catch (err) {
+      if (await knex('forum_users').where({ username: 'alice' }).first('id')) return false;
+      throw err;
+    }
+  }
+
+  return { users, posts, secretReveals, seedDemo };
+}

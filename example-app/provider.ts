@@ -1,0 +1,41 @@
+import './session';
+import { createOAuthProvider, type ClientStore, type OAuthProvider, type TokenStore } from 'express-oauth-provider';
+
+/** DESIGN §2: the scopes of the source documents' forum, with what the consent page says. */
+export const FORUM_SCOPES = {
+  identity: { description: 'See your username', personal: true },
+  read: 'Read posts, comments and your front page',
+  create: 'Post and comment as you',
+  update: 'Edit your posts',
+  delete: 'Delete your posts',
+  vote: 'Vote as you',
+  guildmaster: 'Moderate guilds you run',
+};
+
+export const SCOPE_DESCRIPTIONS: Record<string, string> = Object.fromEntries(
+  Object.entries(FORUM_SCOPES).map(([name, def]) => [name, typeof def === 'string' ? def : def.description]),
+);
+
+export type ForumOAuth = OAuthProvider;
+
+/** The provider, configured the way a site owner would: the forum's session is its login. */
+export function createForumOAuth(options: { publicUrl: string; stores: { clients: ClientStore; tokens: TokenStore } }): ForumOAuth {
+  return createOAuthProvider({
+    issuer: options.publicUrl,
+    scopes: FORUM_SCOPES,
+    // Source 001 sends users to /authorize with only a client_id.
+    defaultScopes: ['identity', 'read'],
+    store: options.stores,
+    // req.forumUser is read from the database per request (session.ts), so a deleted user is logged out.
+    currentUser: (req) => (req.forumUser ? { id: req.forumUser.id, name: req.forumUser.username } : null),
+    loginUrl: (returnTo) => `/login?next=${encodeURIComponent(returnTo)}`,
+    // The example serves every source document's clients, so each compatibility switch is on.
+    compat: {
+      bareTokenAuthorization: true,
+      grandType: true,
+      refreshWithoutRotation: true,
+      defaultResponseTypeCode: true,
+      optionalRedirectUriAtToken: true,
+    },
+  });
+}

@@ -1,0 +1,63 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { verifyCsrf } from '../csrf';
+import type { ForumDb } from '../forum-db';
+import type { ForumOAuth } from '../provider';
+import { requireLogin, setFlash } from '../session';
+import { adminAppsPage } from '../views/admin-apps';
+import { errorPage } from '../views/error';
+import { formBody, isNotFoundError, isValidationError, pageContext, sendPage, userOf } from '../web';
+
+function requireAdmin(req: Request, res: Response, next: NextFunction): void {
+  if (req.forumUser?.isAdmin) return next();
+  sendPage(res, errorPage({ ...pageContext(req), title: 'Admins only', message: 'This page is for site administrators.' }), 403);
+}
+
+const ACTIONS = {
+  approve: 'approved',
+  deny: 'denied',
+  suspend: 'suspended (its tokens were revoked)',
+} as const;
+
+/** The admin queue: approve or deny requested apps, suspend approved ones. */
+export function adminRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): Router {
+  const router = Router();
+  router.use('/admin', requireLogin, requireAdmin);
+
+  router.get('/admin/apps', async (req, res) => {
+    const apps = await oauth.clients.list();
+    const owners = new Map<string, string | null>();
+    await Promise.all([...new Set(apps.map((a) => a.ownerId).filter((id): id is string => id !== null))].map(async (id) => {
+      owners.set(id, (await db.users.findById(id))?.username ?? null);
+    }));
+    const user = userOf(req);
+    sendPage(res, adminAppsPage({
+      ...pageContext(req),
+      viewer: { username: user.username, isAdmin: true },
+      apps: apps.map((app) => ({ ...app, ownerName: app.ownerId === null ? null : owners.get(app.ownerId) ?? `(user ${app.ownerId})` })),
+    }));
+  });
+
+  router.post('/admin/apps/:id/:action', formBody, verifyCsrf, async (req, res) => {
+    const action = String(req.params.action);
+    if (!Object.hasOwn(ACTIONS, action)) {
+      sendPage(res, errorPage({ ...pageContext(req), title: 'Not found', message: 'No such action.' }), 404);
+      return;
+    }
+    const verb = action as keyof typeof ACTIONS;
+    const id = String(req.params.id);
+    try {
+      // approve() returns the new secret; the admin must not see it, so it is dropped here and
+      // the owner makes their own on the apps tab (see routes/apps.ts).
+      const app = verb === 'approve' ? (await oauth.clients.approve(id)).client
+        : verb === 'deny' ? await oauth.clients.deny(id)
+          : await oauth.clients.suspend(id);
+      setFlash(req, { kind: 'ok', text: `“${app.name}” was ${ACTIONS[verb]}.` });
+    } catch (err) {
+      if (!isValidationError(err) && !isNotFoundError(err)) throw err;
+      setFlash(req, { kind: 'error', text: err.message });
+    }
+    res.redirect(303, '/admin/apps');
+  });
+
+  return router;
+}

@@ -1,0 +1,99 @@
+import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { ForumDb, Post } from '../forum-db';
+import type { ForumOAuth } from '../provider';
+
+// Parsed after requireScope, so an unauthenticated caller never gets its body read.
+const jsonOrForm = [
+  express.json({ limit: '32kb' }),
+  express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 20 }),
+];
+
+const submitSchema = z.object({
+  title: z.string({ error: 'is required and must be a string' }).trim()
+    .min(1, 'must not be empty').max(300, 'must be at most 300 characters'),
+  body: z.string({ error: 'must be a string' }).trim().max(10_000, 'must be at most 10000 characters').default(''),
+}, { error: 'send a JSON object {"title": "...", "body": "..."}' });
+
+const voteSchema = z.object({
+  // Form posts carry strings; JSON carries numbers. Both mean the same vote.
+  dir: z.union([z.literal(1), z.literal(0), z.literal(-1), z.enum(['1', '0', '-1']).transform((v) => Number(v) as 1 | 0 | -1)],
+    { error: 'must be 1 (up), 0 (clear) or -1 (down)' }),
+}, { error: 'send a JSON object {"dir": 1 | 0 | -1}' });
+
+function badRequest(res: Response, error: z.ZodError): void {
+  const description = error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+  res.status(400).json({ error: 'invalid_request', error_description: description });
+}
+
+/** The API's post shape: snake_case on the wire, times in epoch seconds like the source forums. */
+function postJson(post: Post) {
+  return {
+    id: post.id,
+    title: post.title,
+    body: post.body,
+    author: { id: post.author.id, username: post.author.username },
+    score: post.score,
+    created_utc: Math.floor(post.createdAt.getTime() / 1000),
+  };
+}
+
+/** The caller as requireScope found it; only for handlers behind it. */
+function callerId(req: Request): string {
+  if (!req.oauth) throw new Error('API handler reached without requireScope');
+  return req.oauth.userId;
+}
+
+export function apiRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): Router {
+  const router = Router();
+  const { requireScope } = oauth;
+
+  router.get('/v1/identity', requireScope('identity'), async (req, res) => {
+    const user = await db.users.findById(callerId(req));
+    if (!user) {
+      res.status(404).json({ error: 'not_found', error_description: 'The user of this token no longer exists.' });
+      return;
+    }
+    res.json({ id: user.id, username: user.username });
+  });
+
+  router.get('/v1/front/listing', requireScope('read'), async (_req, res) => {
+    res.json({ data: (await db.posts.list()).map(postJson) });
+  });
+
+  router.post('/v1/submit', requireScope('create'), ...jsonOrForm, async (req, res) => {
+    const parsed = submitSchema.safeParse(req.body);
+    if (!parsed.success) return badRequest(res, parsed.error);
+    const post = await db.posts.create(callerId(req), parsed.data);
+    res.status(201).json(postJson(post));
+  });
+
+  router.post('/v1/vote/:postId', requireScope('vote'), ...jsonOrForm, async (req, res) => {
+    const parsed = voteSchema.safeParse(req.body);
+    if (!parsed.success) return badRequest(res, parsed.error);
+    const post = await db.posts.vote(String(req.params.postId), callerId(req), parsed.data.dir);
+    if (!post) {
+      res.status(404).json({ error: 'not_found', error_description: 'There is no post with this id.' });
+      return;
+    }
+    res.json({ ...postJson(post), your_vote: parsed.data.dir });
+  });
+
+  router.use((req, res) => {
+    res.status(404).json({ error: 'not_found', error_description: `No API route ${req.method} ${req.baseUrl}${req.path}.` });
+  });
+
+  const apiErrors: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+    // Body-parser errors carry a 4xx status (bad JSON, too large); anything else is ours.
+    const status = typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : 500;
+    if (status >= 400 && status < 500) {
+      res.status(status).json({ error: 'invalid_request', error_description: status === 413 ? 'The request body is too large.' : 'The request body could not be parsed; send JSON.' });
+      return;
+    }
+    process.stderr.write(`api error: ${(err as Error)?.stack ?? String(err)}\n`);
+    res.status(500).json({ error: 'server_error', error_description: 'Something went wrong on our side.' });
+  };
+  router.use(apiErrors);
+
+  return router;
+}

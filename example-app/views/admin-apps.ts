@@ -1,0 +1,47 @@
+import { formatDate, html, type SafeHtml } from './html';
+import { csrfField, layout, type Flash, type Viewer } from './layout';
+import { statusBadge, type AppSummary } from './apps';
+
+export interface AdminAppsView {
+  viewer: Viewer;
+  csrfToken: string;
+  flash?: Flash | null | undefined;
+  apps: Array<AppSummary & { ownerName: string | null }>;
+}
+
+function action(app: AppSummary, verb: 'approve' | 'deny' | 'suspend', csrfToken: string): SafeHtml {
+  const labels = { approve: 'Approve', deny: 'Deny', suspend: 'Suspend' };
+  const style = verb === 'approve' ? '' : 'danger';
+  return html`<form class="inline" method="post" action="/admin/apps/${app.id}/${verb}">${csrfField(csrfToken)}<button type="submit" class="${style}">${labels[verb]}</button></form>`;
+}
+
+function row(app: AppSummary & { ownerName: string | null }, actions: SafeHtml): SafeHtml {
+  return html`<div class="card" id="app-${app.id}">
+  <h2>${app.name} ${statusBadge(app.status)}</h2>
+  <dl class="meta">
+    <dt>Client ID</dt><dd><code>${app.id}</code></dd>
+    <dt>Owner</dt><dd>${app.ownerName ?? html`<span class="muted">the site</span>`}</dd>
+    <dt>Type</dt><dd>${app.isPublic ? 'public' : 'confidential'}</dd>
+    <dt>Redirect URIs</dt><dd>${app.redirectUris.join(', ')}</dd>
+    <dt>Description</dt><dd>${app.description || html`<span class="muted">none</span>`}</dd>
+    <dt>Requested</dt><dd>${formatDate(app.createdAt)}</dd>
+  </dl>
+  <div class="actions">${actions}</div>
+</div>`;
+}
+
+export function adminAppsPage(view: AdminAppsView): string {
+  const pending = view.apps.filter((a) => a.status === 'pending');
+  const approved = view.apps.filter((a) => a.status === 'approved');
+  const closed = view.apps.filter((a) => a.status === 'denied' || a.status === 'suspended');
+  const t = view.csrfToken;
+  return layout({ title: 'App review', viewer: view.viewer, csrfToken: t, path: '/admin/apps', flash: view.flash }, html`
+<h1>App review</h1>
+<h2>Waiting for review (${pending.length})</h2>
+${pending.length ? pending.map((a) => row(a, html`${action(a, 'approve', t)} ${action(a, 'deny', t)}`)) : html`<p class="muted">Nothing to review.</p>`}
+<p class="muted small">Approving does not show you the app's secret: its owner gets it once, on their apps tab.</p>
+<h2>Approved (${approved.length})</h2>
+${approved.length ? approved.map((a) => row(a, html`${action(a, 'suspend', t)} <span class="muted small">Suspending revokes every token the app holds.</span>`)) : html`<p class="muted">None.</p>`}
+<h2>Denied or suspended (${closed.length})</h2>
+${closed.length ? closed.map((a) => row(a, a.status === 'denied' ? action(a, 'approve', t) : html``)) : html`<p class="muted">None.</p>`}`);
+}

@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+// The CLI as scripts use it: a child process, one JSON object on stdout, errors on stderr.
+const ROOT = path.resolve(__dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+jest.setTimeout(60_000);
+
+let dir: string;
+let databaseFile: string;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forum-cli-'));
+  databaseFile = path.join(dir, 'forum.sqlite');
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+interface Run { code: number; stdout: string; stderr: string }
+
+function cli(...args: string[]): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `sqlite:${databaseFile}` };
+  delete env.REDIS_URL;
+  return new Promise((resolve) => {
+    execFile(TSX, ['example-app/cli.ts', ...args], { cwd: ROOT, env, timeout: 50_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** stdout must be exactly one JSON object: nothing before or after it. */
+async function cliJson(...args: string[]): Promise<Record<string, unknown>> {
+  const run = await cli(...args, '--json');
+  if (run.code !== 0) throw new Error(`cli ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
+  return JSON.parse(run.stdout) as Record<string, unknown>;
+}
+
+const REDIRECT = 'http://127.0.0.1:8123/cb';
+
+describe('the CLI (npm run --silent cli -- ...)', () => {
+  let pendingId: string;
+
+  it('creates an approved confidential client and prints its id and secret as JSON', async () => {
+    const out = await cliJson('clients', 'create', '--name', 'Script app', '--redirect-uri', REDIRECT,
+      '--redirect-uri', 'https://app.example/cb', '--scopes', 'identity,read', '--owner', 'alice', '--approve');
+    expect(out).toEqual({ client_id: expect.any(String), client_secret: expect.any(String) });
+    expect(out.client_secret).not.toBe(out.client_id);
+    // The database keeps a hash: the plain secret must not be anywhere in the file.
+    const bytes = Buffer.concat([fs.readFileSync(databaseFile), ...(fs.existsSync(`${databaseFile}-wal`) ? [fs.readFileSync(`${databaseFile}-wal`)] : [])]);
+    expect(bytes.includes(Buffer.from(String(out.client_secret)))).toBe(false);
+  });
+
+  it('creates a public client with no secret', async () => {
+    const out = await cliJson('clients', 'create', '--name', 'Phone app', '--redirect-uri', REDIRECT, '--public', '--approve');
+    expect(out.client_id).toEqual(expect.any(String));
+    expect(out.client_secret).toBeUndefined();
+  });
+
+  it('lists clients as JSON, filtered by status and owner', async () => {
+    pendingId = String((await cliJson('clients', 'create', '--name', 'Waiting app', '--redirect-uri', REDIRECT, '--owner', 'bob')).client_id);
+    const pending = await cliJson('clients', 'list', '--status', 'pending');
+    expect(pending.clients).toEqual([expect.objectContaining({ client_id: pendingId, name: 'Waiting app', status: 'pending', public: false })]);
+    const all = (await cliJson('clients', 'list')).clients as Array<{ name: string }>;
+    expect(all.map((c) => c.name).sort()).toEqual(['Phone app', 'Script app', 'Waiting app']);
+    const bobs = (await cliJson('clients', 'list', '--owner', 'bob')).clients as Array<{ name: string }>;
+    expect(bobs.map((c) => c.name)).toEqual(['Waiting app']);
+  });
+
+  it('approves a pending client and prints its new secret', async () => {
+    const out = await cliJson('clients', 'approve', pendingId);
+    expect(out).toEqual({ client_id: pendingId, client_secret: expect.any(String) });
+  });
+
+  it('denies a pending client', async () => {
+    const id = String((await cliJson('clients', 'create', '--name', 'Spam app', '--redirect-uri', REDIRECT)).client_id);
+    expect(await cliJson('clients', 'deny', id)).toEqual({ client_id: id, status: 'denied' });
+  });
+
+  it('prints errors to stderr with exit code 1 and nothing on stdout', async () => {
+    const unknown = await cli('clients', 'deny', 'no-such-client', '--json');
+    expect(unknown).toEqual({ code: 1, stdout: '', stderr: expect.stringContaining('No client with id') });
+    const badUri = await cli('clients', 'create', '--name', 'x', '--redirect-uri', 'http://evil.example/cb', '--json');
+    expect(badUri).toEqual({ code: 1, stdout: '', stderr: expect.stringContaining('must use https') });
+    const badOption = await cli('clients', 'create', '--bogus', '--json');
+    expect(badOption.code).toBe(1);
+    expect(badOption.stdout).toBe('');
+  });
+});
