@@ -4,10 +4,10 @@ export type { OAuthProviderOptions, CompatibilityOptions, ConsentContext, SiteUs
 export type { OAuthContext } from './require-scope';
 export { OAuthError, ConfigurationError, ValidationError, NotFoundError } from './errors';
 export type { ClientStore, ClientFilter, ClientChanges } from './storage/client-store';
-export type { TokenStore, GrantFilter } from './storage/token-store';
+export type { TokenStore, GrantFilter, DeviceAuthorizationLookup, DeviceAuthorizationChanges } from './storage/token-store';
 export type {
   ClientRecord, ClientStatus, GrantRecord, AuthorizationRequestRecord, AuthorizationCodeRecord,
-  AccessTokenRecord, RefreshTokenRecord, Found,
+  AccessTokenRecord, RefreshTokenRecord, Found, DeviceAuthorizationRecord, DeviceAuthorizationStatus,
 } from './storage/records';
 export type { ClientService, ClientView, ClientRequest } from './services/clients';
 export type { GrantService, AuthorizedApp } from './services/grants';

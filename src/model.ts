@@ -1,6 +1,7 @@
 import OAuth2Server from '@node-oauth/oauth2-server';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { mintGrantSecret, parseGrantSecret } from './crypto';
+import { DEVICE_CODE_GRANT_TYPE } from './grant-types/device-code';
 import type { ResolvedOptions } from './options';
 import { parseScopeList } from './scope';
 import type { ClientRecord, GrantRecord } from './storage/records';
@@ -46,7 +47,7 @@ export function createTokenModel(options: ResolvedOptions, ctx: TokenRequestCont
     async getClient(clientId: string): Promise<LibraryClient | null> {
       const client = ctx.client;
       if (!client || client.id !== clientId) return null;
-      return { id: client.id, grants: ['authorization_code', 'refresh_token', 'pin'], redirectUris: client.redirectUris, record: client };
+      return { id: client.id, grants: ['authorization_code', 'refresh_token', 'pin', DEVICE_CODE_GRANT_TYPE], redirectUris: client.redirectUris, record: client };
     },
 
     async getAuthorizationCode(code: string) {

@@ -31,7 +31,13 @@ export interface ConsentContext {
 export interface CompatibilityOptions {
   /** 001: resource requests with `Authorization: <token>` and no scheme. */
   bareTokenAuthorization?: boolean;
-  /** 003: `grand_type` accepted as a spelling of `grant_type`. */
+  /**
+   * 001: `response_type=token` redirects with an access token (no refresh token), in the URL
+   * fragment (RFC 6749 §4.2) or, as guide 001 has its server read it, in the query. Deprecated
+   * by OAuth 2.1 and RFC 9700 (the token shows up in history, logs and Referer headers).
+   */
+  implicitGrant?: false | 'fragment' | 'query';
+  /** 003: `grand_type` accepted as a spelling of `grant_type`; with it, a refresh may carry the refresh token in `code`. */
   grandType?: boolean;
   /** 000, 004: confidential clients keep their refresh token (no rotation). Public clients always rotate. */
   refreshWithoutRotation?: boolean;
@@ -68,6 +74,8 @@ export interface OAuthProviderOptions {
     refreshToken?: number;
     /** How long the consent page stays valid. @default 600 */
     consent?: number;
+    /** How long a device code and its user code stay valid (RFC 8628). @default 600 */
+    deviceCode?: number;
   };
   /** `always`, or only when the authorization request says `permanent=true`. @default 'always' */
   refreshTokens?: 'always' | 'when-permanent';
@@ -118,7 +126,7 @@ const schema = z.strictObject({
     clients: storeWith(['create', 'get', 'update', 'list']),
     tokens: storeWith(['saveAuthorizationRequest', 'getAuthorizationRequest', 'deleteAuthorizationRequest', 'saveCode', 'findCode',
       'consumeCode', 'saveTokens', 'getAccessToken', 'findRefreshToken', 'consumeRefreshToken', 'revokeAccessToken', 'revokeGrant',
-      'getGrant', 'listGrants']),
+      'getGrant', 'listGrants', 'saveDeviceAuthorization', 'findDeviceAuthorization', 'updateDeviceAuthorization']),
   }),
   currentUser: fn,
   loginUrl: fn,
@@ -128,6 +136,7 @@ const schema = z.strictObject({
     accessToken: lifetime.optional(),
     refreshToken: lifetime.optional(),
     consent: lifetime.optional(),
+    deviceCode: lifetime.max(3600, 'at most 3600 s').optional(),
   }).optional(),
   refreshTokens: z.enum(['always', 'when-permanent']).optional(),
   requirePkce: z.enum(['public', 'all']).optional(),
@@ -137,6 +146,7 @@ const schema = z.strictObject({
   renderConsent: fn.optional(),
   compat: z.strictObject({
     bareTokenAuthorization: z.boolean().optional(),
+    implicitGrant: z.union([z.literal(false), z.enum(['fragment', 'query'])]).optional(),
     grandType: z.boolean().optional(),
     refreshWithoutRotation: z.boolean().optional(),
     defaultResponseTypeCode: z.boolean().optional(),
@@ -209,6 +219,7 @@ export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
       accessToken: o.lifetimes?.accessToken ?? 3600,
       refreshToken: o.lifetimes?.refreshToken ?? 30 * 24 * 3600,
       consent: o.lifetimes?.consent ?? 600,
+      deviceCode: o.lifetimes?.deviceCode ?? 600,
     }),
     refreshTokens: o.refreshTokens ?? 'always',
     requirePkce: o.requirePkce ?? 'public',
@@ -218,6 +229,7 @@ export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
     renderConsent: o.renderConsent ?? null,
     compat: Object.freeze({
       bareTokenAuthorization: o.compat?.bareTokenAuthorization ?? false,
+      implicitGrant: o.compat?.implicitGrant ?? false,
       grandType: o.compat?.grandType ?? false,
       refreshWithoutRotation: o.compat?.refreshWithoutRotation ?? false,
       defaultResponseTypeCode: o.compat?.defaultResponseTypeCode ?? false,

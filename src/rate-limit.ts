@@ -71,7 +71,9 @@ function limiter(counter: RateLimiterAbstract, keysOf: KeyReader, limit: number,
       return;
     }
     res.on('finish', () => {
-      const failed = (res.statusCode >= 400 && res.statusCode !== 429 && res.statusCode < 500) || res.locals.countsAsFailure === true;
+      // An endpoint may say either way: `true` for a 2xx that is a failed guess, `false` for a 4xx that is not (a device's poll).
+      const verdict: unknown = res.locals.countsAsFailure;
+      const failed = typeof verdict === 'boolean' ? verdict : res.statusCode >= 400 && res.statusCode !== 429 && res.statusCode < 500;
       if (failed) for (const key of keys) counter.penalty(key, 1).catch(() => { /* a lost count is better than a crash */ });
     });
     next();

@@ -38,7 +38,9 @@ export function createRequireScope(options: ResolvedOptions) {
     if (scope) parts.push(`scope="${scope}"`);
     res.setHeader('WWW-Authenticate', parts.join(', '));
     res.setHeader('Cache-Control', 'no-store');
-    res.status(status).json(error ? { error, error_description: description } : { error: 'unauthorized', error_description: description });
+    // RFC 6750 §3.1: a request without credentials gets no error code, in the body as in the header
+    // (`unauthorized` is not a registered OAuth error; the fuzz in test/security/fuzz.test.ts checks).
+    res.status(status).json(error ? { error, error_description: description } : { error_description: description });
   };
 
   return function requireScope(...required: string[]): RequestHandler {

@@ -6,6 +6,8 @@ import { sendOAuthError } from './http/responses';
 import type { ResolvedOptions } from './options';
 import { authorizeEndpoint } from './endpoints/authorize';
 import { decisionEndpoint } from './endpoints/decision';
+import { deviceAuthorizationEndpoint } from './endpoints/device-authorization';
+import { devicePageEndpoints } from './endpoints/device-page';
 import { introspectEndpoint } from './endpoints/introspect';
 import { revokeEndpoint } from './endpoints/revoke';
 import { tokenEndpoint } from './endpoints/token';
@@ -22,9 +24,16 @@ export function createRouter(options: ResolvedOptions): express.Router {
   router.post(['/token', '/grant'], parseForm, parseJson, limit.token, tokenEndpoint(options));
   router.post(['/revoke', '/token/revoke'], parseForm, limit.token, revokeEndpoint(options));
   router.post('/introspect', parseForm, limit.introspection, introspectEndpoint(options));
+  // RFC 8628: the device asks, the user types its code at /device and answers there.
+  const device = devicePageEndpoints(options);
+  router.post('/device_authorization', parseForm, parseJson, limit.token, deviceAuthorizationEndpoint(options));
+  router.get('/device', html, device.show);
+  router.post('/device', html, parseForm, limit.decision, device.submit);
 
   router.all(['/token', '/grant', '/revoke', '/token/revoke', '/introspect'], methodNotAllowed('POST'));
   router.all('/authorize', methodNotAllowed('GET, POST'));
+  router.all('/device_authorization', methodNotAllowed('POST'));
+  router.all('/device', methodNotAllowed('GET, POST'));
   router.use(bodyErrors);
   return router;
 }
@@ -41,7 +50,7 @@ const bodyErrors: ErrorRequestHandler = function bodyErrors(err, req, res, _next
   const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : null;
   const error = status === null ? toOAuthError(err) : new OAuthError(status, 'invalid_request',
     status === 413 ? 'The request body is too large.' : 'The request body could not be read.');
-  if (req.path === '/authorize') {
+  if (req.path === '/authorize' || req.path === '/device') {
     sendHtml(res, error.status, errorPage('Invalid request', error.message));
     return;
   }

@@ -112,9 +112,35 @@ function initial(names: TableNames): NamedMigration {
   };
 }
 
+function deviceAuthorizations(names: TableNames): NamedMigration {
+  return {
+    name: '002_device_authorizations',
+    async up(knex) {
+      await knex.schema.createTable(names.deviceAuthorizations, (t) => {
+        portable(knex, t);
+        t.string('hash', HASH_LENGTH).primary();
+        t.string('grant_id', ID_LENGTH).notNullable().index();
+        // Not unique: an expired row keeps its user code until purgeExpired, and a new one may reuse it.
+        t.string('user_code_hash', HASH_LENGTH).notNullable().index();
+        t.string('client_id', ID_LENGTH).notNullable();
+        t.text('scopes').notNullable();
+        t.string('status', 16).notNullable();
+        t.string('user_id', ID_LENGTH).nullable();
+        // `interval` is a reserved word in PostgreSQL and MySQL.
+        t.integer('poll_interval').notNullable();
+        t.bigInteger('last_polled_at').nullable();
+        t.bigInteger('expires_at').notNullable().index();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists(names.deviceAuthorizations);
+    },
+  };
+}
+
 /** Knex's migrator reads the list from here instead of from a folder. */
 export function migrationSource(names: TableNames): Knex.MigrationSource<NamedMigration> {
-  const migrations = [initial(names)];
+  const migrations = [initial(names), deviceAuthorizations(names)];
   return {
     getMigrations: async () => migrations,
     getMigrationName: (migration) => migration.name,

@@ -105,7 +105,7 @@ export function rowToRequest(row: Row): AuthorizationRequestRecord {
     clientId: toText(row.client_id),
     redirectUri: toText(row.redirect_uri),
     redirectUriSent: toBool(row.redirect_uri_sent),
-    responseType: toText(row.response_type) === 'pin' ? 'pin' : 'code',
+    responseType: responseTypeOf(toText(row.response_type)),
     scopes: decodeList(row.scopes),
     state: toNullableText(row.state),
     codeChallenge: toNullableText(row.code_challenge),
@@ -217,4 +217,8 @@ export function rowToDevice(row: Row): DeviceAuthorizationRecord {
     lastPolledAt: row.last_polled_at === null || row.last_polled_at === undefined ? null : toDate(row.last_polled_at),
     expiresAt: toDate(row.expires_at),
   };
+}
+
+function responseTypeOf(value: string): AuthorizationRequestRecord['responseType'] {
+  return value === 'pin' || value === 'token' ? value : 'code';
 }

@@ -18,6 +18,8 @@ export interface TableNames {
   accessTokens: string;
   refreshTokens: string;
   authorizationRequests: string;
+  /** Device authorizations (RFC 8628); added by migration 002. */
+  deviceAuthorizations: string;
   /** Knex's migration bookkeeping (it adds `<migrations>_lock` itself). */
   migrations: string;
 }
@@ -36,6 +38,7 @@ export function tableNames(options: KnexStoreOptions = {}): TableNames {
     accessTokens: `${prefix}access_tokens`,
     refreshTokens: `${prefix}refresh_tokens`,
     authorizationRequests: `${prefix}authorization_requests`,
+    deviceAuthorizations: `${prefix}device_authorizations`,
     migrations: `${prefix}migrations`,
   };
 }

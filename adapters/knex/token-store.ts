@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { TokenStore } from '../../src/storage/token-store';
 import {
-  accessToRow, codeToRow, encodeList, grantToRow, millis, refreshToRow, requestToRow, rowToAccess, rowToCode,
-  rowToGrant, rowToRefresh, rowToRequest, type Row,
+  accessToRow, codeToRow, deviceToRow, encodeList, grantToRow, millis, refreshToRow, requestToRow, rowToAccess, rowToCode,
+  rowToDevice, rowToGrant, rowToRefresh, rowToRequest, type Row,
 } from './rows';
 import { assertStorableKey, HASH_LENGTH, isStorableKey, tableNames, type KnexStoreOptions } from './schema';
 import { inTransaction } from './transaction';
@@ -137,7 +137,7 @@ export function knexTokenStore(knex: Knex, options: KnexStoreOptions = {}): Toke
         });
         // "Existed" includes a grant that so far has only a code, so a replay-triggered revocation reports true.
         let liveRowsDeleted = 0;
-        for (const table of [t.codes, t.accessTokens, t.refreshTokens]) {
+        for (const table of [t.codes, t.accessTokens, t.refreshTokens, t.deviceAuthorizations]) {
           liveRowsDeleted += await trx(table).where('grant_id', grantId).andWhere('expires_at', '>', now).del();
           await trx(table).where('grant_id', grantId).del();
         }
@@ -163,6 +163,42 @@ export function knexTokenStore(knex: Knex, options: KnexStoreOptions = {}): Toke
       }
       const rows = (await query) as Row[];
       return rows.map(rowToGrant);
+    },
+
+    async saveDeviceAuthorization(record) {
+      assertStorableKey(record.grantId, 'grant id');
+      assertStorableKey(record.hash, 'device code hash', HASH_LENGTH);
+      assertStorableKey(record.userCodeHash, 'user code hash', HASH_LENGTH);
+      await knex(t.deviceAuthorizations).insert(deviceToRow(record));
+    },
+
+    async findDeviceAuthorization(lookup) {
+      const query = knex<Row>(t.deviceAuthorizations).where('expires_at', '>', Date.now());
+      if ('userCodeHash' in lookup) {
+        if (!isStorableKey(lookup.userCodeHash, HASH_LENGTH)) return null;
+        // The newest live one, should a user code ever have been drawn twice.
+        query.andWhere('user_code_hash', lookup.userCodeHash).orderBy('expires_at', 'desc');
+      } else {
+        if (!validKeys(lookup.grantId, lookup.hash)) return null;
+        query.andWhere({ hash: lookup.hash, grant_id: lookup.grantId });
+      }
+      const row = (await query.first()) as Row | undefined;
+      return row ? rowToDevice(row) : null;
+    },
+
+    async updateDeviceAuthorization(grantId, hash, expectedStatus, changes) {
+      if (!validKeys(grantId, hash)) return false;
+      const set: Row = {};
+      if (changes.status !== undefined) set.status = changes.status;
+      if (changes.userId !== undefined) set.user_id = changes.userId;
+      if (changes.interval !== undefined) set.poll_interval = changes.interval;
+      if (changes.lastPolledAt !== undefined) set.last_polled_at = changes.lastPolledAt === null ? null : millis(changes.lastPolledAt);
+      // The status column itself, when nothing else changes: a valid UPDATE that still counts the row.
+      if (Object.keys(set).length === 0) set.status = expectedStatus;
+      // One conditional UPDATE: the database lets exactly one of N concurrent status changes match the row.
+      const changed = await knex(t.deviceAuthorizations).where({ hash, grant_id: grantId, status: expectedStatus })
+        .andWhere('expires_at', '>', Date.now()).update(set);
+      return changed === 1;
     },
   };
 }

@@ -1,5 +1,5 @@
 import type {
-  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, GrantRecord, RefreshTokenRecord,
+  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, DeviceAuthorizationRecord, GrantRecord, RefreshTokenRecord,
 } from '../../src/storage/records';
 import type { TokenStore } from '../../src/storage/token-store';
 import { copyRecord } from './copy';
@@ -97,6 +97,14 @@ export function memoryTokenStore(): TokenStore {
   const buckets = new ExpiringMap<Bucket>();
   /** Revoked grant id -> until when the revocation is remembered. */
   const revoked = new ExpiringMap<number>();
+  /** Device authorizations by grant id (each has a grant of its own), and user-code hash -> grant id. */
+  const devices = new ExpiringMap<DeviceAuthorizationRecord>();
+  const userCodes = new ExpiringMap<string>();
+
+  const findDevice = (grantId: string, hash: string): DeviceAuthorizationRecord | null => {
+    const record = devices.get(grantId);
+    return record && record.hash === hash && live(record) ? record : null;
+  };
 
   const bucketFor = (grantId: string, expiresAt: number): Bucket => {
     const bucket = buckets.get(grantId) ?? {
@@ -187,9 +195,14 @@ export function memoryTokenStore(): TokenStore {
       const until = Math.max(Date.now() + REVOCATION_MEMORY_MS, bucket?.expiresAt ?? 0, previous ?? 0);
       revoked.set(grantId, until, until);
       buckets.delete(grantId);
+      const device = devices.get(grantId);
+      if (device) {
+        devices.delete(grantId);
+        if (userCodes.get(device.userCodeHash) === grantId) userCodes.delete(device.userCodeHash);
+      }
       // "Existed" includes a grant that so far has only a code, so a replay-triggered revocation reports true.
-      const existed = bucket !== undefined && (bucket.grant !== null || bucket.codes.size > 0
-        || bucket.access.size > 0 || bucket.refresh.size > 0);
+      const existed = (bucket !== undefined && (bucket.grant !== null || bucket.codes.size > 0
+        || bucket.access.size > 0 || bucket.refresh.size > 0)) || (device !== undefined && live(device));
       return existed && previous === undefined;
     },
 
@@ -208,6 +221,35 @@ export function memoryTokenStore(): TokenStore {
         grants.push(copyRecord(grant));
       }
       return grants.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    },
+
+    async saveDeviceAuthorization(record) {
+      if (revoked.get(record.grantId) !== undefined) return;
+      devices.set(record.grantId, copyRecord(record), record.expiresAt.getTime());
+      userCodes.set(record.userCodeHash, record.grantId, record.expiresAt.getTime());
+    },
+
+    async findDeviceAuthorization(lookup) {
+      let record: DeviceAuthorizationRecord | null;
+      if ('userCodeHash' in lookup) {
+        const grantId = userCodes.get(lookup.userCodeHash);
+        const found = grantId === undefined ? undefined : devices.get(grantId);
+        record = found && found.userCodeHash === lookup.userCodeHash && live(found) ? found : null;
+      } else {
+        record = findDevice(lookup.grantId, lookup.hash);
+      }
+      return record ? copyRecord(record) : null;
+    },
+
+    async updateDeviceAuthorization(grantId, hash, expectedStatus, changes) {
+      // No await between the check and the write: one step of the event loop.
+      const record = findDevice(grantId, hash);
+      if (!record || record.status !== expectedStatus) return false;
+      if (changes.status !== undefined) record.status = changes.status;
+      if (changes.userId !== undefined) record.userId = changes.userId;
+      if (changes.interval !== undefined) record.interval = changes.interval;
+      if (changes.lastPolledAt !== undefined) record.lastPolledAt = changes.lastPolledAt === null ? null : new Date(changes.lastPolledAt.getTime());
+      return true;
     },
   };
 }

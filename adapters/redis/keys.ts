@@ -10,10 +10,12 @@
  *   <p>{<grantId>}:c:<hash>   an authorization code                  (string)
  *   <p>{<grantId>}:a:<hash>   an access token                        (string)
  *   <p>{<grantId>}:r:<hash>   a refresh token                        (string)
+ *   <p>{<grantId>}:d:<hash>   a device authorization (RFC 8628)      (hash; in the member index, so revokeGrant deletes it)
  *
  * Keys outside any grant's slot:
  *
  *   <p>q:<id>                 a consent transaction                  (string)
+ *   <p>v:<userCodeHash>       `<grantId> <hash>` of the device authorization with this user code (string)
  *   <p>u:<userId>             grant ids of a user, scored by grant expiry   (zset)
  *   <p>k:<clientId>           grant ids of a client, scored by grant expiry (zset)
  *
@@ -29,7 +31,7 @@
 /** The default prefix: short, because every key pays for it. */
 export const DEFAULT_PREFIX = 'oa:';
 
-export type MemberKind = 'c' | 'a' | 'r';
+export type MemberKind = 'c' | 'a' | 'r' | 'd';
 
 export interface Keys {
   /** `<p>{<grantId>}:` — what every key of the grant starts with. */
@@ -42,7 +44,9 @@ export interface Keys {
   code(grantId: string, hash: string): string;
   access(grantId: string, hash: string): string;
   refresh(grantId: string, hash: string): string;
+  device(grantId: string, hash: string): string;
   request(id: string): string;
+  userCode(userCodeHash: string): string;
   byUser(userId: string): string;
   byClient(clientId: string): string;
 }
@@ -62,7 +66,9 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     code: (grantId, hash) => grantBase(grantId) + member('c', hash),
     access: (grantId, hash) => grantBase(grantId) + member('a', hash),
     refresh: (grantId, hash) => grantBase(grantId) + member('r', hash),
+    device: (grantId, hash) => grantBase(grantId) + member('d', hash),
     request: (id) => `${prefix}q:${id}`,
+    userCode: (userCodeHash) => `${prefix}v:${userCodeHash}`,
     byUser: (userId) => `${prefix}u:${userId}`,
     byClient: (clientId) => `${prefix}k:${clientId}`,
   };

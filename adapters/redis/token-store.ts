@@ -34,9 +34,12 @@ type CodeTuple = [expiresAt: number, clientId: string, userId: string, scopes: s
 /** `[expiresAt]` or `[expiresAt, scopes]` take the rest from the grant (see the saveTokens script). */
 type AccessTuple = [expiresAt: number] | [expiresAt: number, scopes: string[]] | [expiresAt: number, scopes: string[], clientId: string | null, userId: string];
 type RefreshTuple = [expiresAt: number, clientId: string, userId: string, scopes: string[]];
+// Stored as an index to keep the value short; old values without it were `code`.
+const RESPONSE_TYPES = ['code', 'pin', 'token'] as const;
+
 type RequestTuple = [
   expiresAt: number, userId: string, clientId: string, redirectUri: string, redirectUriSent: 0 | 1, scopes: string[],
-  state: string | null, codeChallenge: string | null, permanent: 0 | 1, csrfHash: string, pin?: 0 | 1,
+  state: string | null, codeChallenge: string | null, permanent: 0 | 1, csrfHash: string, responseType?: 0 | 1 | 2,
 ];
 
 /** A used code or refresh token is its live value with this in front (set by the consume script). */
@@ -163,7 +166,7 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
       const tuple: RequestTuple = [
         ms(request.expiresAt), request.userId, request.clientId, request.redirectUri, request.redirectUriSent ? 1 : 0,
         request.scopes, request.state, request.codeChallenge, request.permanent ? 1 : 0, request.csrfHash,
-        request.responseType === 'pin' ? 1 : 0,
+        RESPONSE_TYPES.indexOf(request.responseType) as 0 | 1 | 2,
       ];
       await client.set(keys.request(request.id), JSON.stringify(tuple), 'PX', ttl(tuple[0], Date.now()));
     },
@@ -171,9 +174,9 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
     async getAuthorizationRequest(id) {
       const found = unwrap<RequestTuple>(await client.get(keys.request(id)), Date.now());
       if (!found) return null;
-      const [expiresAt, userId, clientId, redirectUri, redirectUriSent, scopes, state, codeChallenge, permanent, csrfHash, pin] = found.tuple;
+      const [expiresAt, userId, clientId, redirectUri, redirectUriSent, scopes, state, codeChallenge, permanent, csrfHash, responseType] = found.tuple;
       return {
-        id, userId, clientId, redirectUri, redirectUriSent: redirectUriSent === 1, responseType: pin === 1 ? 'pin' : 'code', scopes,
+        id, userId, clientId, redirectUri, redirectUriSent: redirectUriSent === 1, responseType: RESPONSE_TYPES[responseType ?? 0] ?? 'code', scopes,
         state, codeChallenge, permanent: permanent === 1, csrfHash, expiresAt: new Date(expiresAt),
       };
     },

@@ -28,7 +28,7 @@ export interface TrustedTarget {
 }
 
 export interface ValidatedRequest extends TrustedTarget {
-  responseType: 'code' | 'pin';
+  responseType: 'code' | 'pin' | 'token';
   scopes: string[];
   codeChallenge: string | null;
   permanent: boolean;
@@ -79,7 +79,9 @@ export function validateRest(raw: Record<string, unknown>, target: TrustedTarget
 
   const responseType = params.response_type ?? (options.compat.defaultResponseTypeCode ? 'code' : undefined);
   if (responseType === undefined) throw fail(invalidRequest('Missing parameter: `response_type`.'));
-  if (responseType !== 'code' && responseType !== 'pin') throw fail(unsupportedResponseType('Supported response types: code, pin.'));
+  if (!(responseType === 'code' || responseType === 'pin' || (responseType === 'token' && options.compat.implicitGrant !== false))) {
+    throw fail(unsupportedResponseType('Supported response types: code, pin.'));
+  }
   // A PIN is redeemed with the client's secret and no PKCE: a public client has neither.
   if (responseType === 'pin' && target.client.isPublic) throw fail(new OAuthError(400, 'unauthorized_client', 'Public clients cannot use `response_type=pin`.'));
 
@@ -90,7 +92,7 @@ export function validateRest(raw: Record<string, unknown>, target: TrustedTarget
     throw fail(err as OAuthError);
   }
 
-  const challenge = responseType === 'pin' ? null : params.code_challenge ?? null;
+  const challenge = responseType === 'code' ? params.code_challenge ?? null : null;
   const method = params.code_challenge_method;
   if (challenge === null) {
     if (method !== undefined && responseType === 'code') throw fail(invalidRequest('`code_challenge_method` was sent without `code_challenge`.'));

@@ -10,11 +10,12 @@ import type { ClientRecord } from '../storage/records';
  * RFC 7662 §2.1) with nothing in the query, from an authenticated client.
  */
 export async function readAuthenticatedClientRequest(req: Request, options: ResolvedOptions): Promise<{ client: ClientRecord; params: Record<string, string> }> {
-  if (Object.keys(singleValuedParams(req.query)).length > 0) throw invalidRequest('Parameters must be sent in the request body.');
   if (!req.is('application/x-www-form-urlencoded')) throw invalidRequest('The body must be application/x-www-form-urlencoded.');
   const params = singleValuedParams(req.body);
   const credentials = readClientCredentials(req.get('authorization'), params, options.realm);
   const client = await authenticateClient(options.store.clients, credentials, options.realm);
+  // After authentication: credentials only in the URL are no authentication at all (401, I6).
+  if (Object.keys(singleValuedParams(req.query)).length > 0) throw invalidRequest('Parameters must be sent in the request body.');
   if (params.token === undefined) throw invalidRequest('Missing parameter: `token`.');
   return { client, params };
 }

@@ -7,6 +7,7 @@ import { renderPinPage } from '../consent/pin-page';
 import { sendHtml } from '../http/html';
 import { generatePin, pinLookup } from '../pin';
 import { PageError } from './authorization-request';
+import { issueImplicitRedirect } from './implicit';
 import { answerAuthorizeError, redirectToClient } from './authorize-responses';
 
 /**
@@ -50,6 +51,11 @@ export function decisionEndpoint(options: ResolvedOptions): RequestHandler {
       // The app may have been suspended while the page was open (J1).
       const client = await clients.get(t.clientId);
       if (!client || client.status !== 'approved') throw new PageError(400, 'Unknown app', 'This app is not enabled any more.');
+      if (t.responseType === 'token') {
+        res.setHeader('Cache-Control', 'no-store');
+        res.redirect(303, await issueImplicitRedirect(options, t));
+        return;
+      }
       const lifetime = hasPersonalScope(t.scopes, options) ? options.lifetimes.personalAuthorizationCode : options.lifetimes.authorizationCode;
       const expiresAt = new Date(Date.now() + lifetime * 1000);
       const pin = t.responseType === 'pin' ? generatePin() : null;
@@ -81,7 +87,7 @@ export function decisionEndpoint(options: ResolvedOptions): RequestHandler {
 }
 
 /** Browsers say where a form post comes from; a post from another site is refused (B2, B9). */
-function refuseCrossSite(req: Request, options: ResolvedOptions): void {
+export function refuseCrossSite(req: Request, options: ResolvedOptions): void {
   const site = req.get('sec-fetch-site');
   if (site !== undefined && site !== 'same-origin' && site !== 'none') {
     throw new PageError(403, 'Request refused', 'This answer did not come from this site.');

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { DEVICE_CODE_GRANT_TYPE } from '../grant-types/device-code';
 import type { ResolvedOptions } from '../options';
 
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';
@@ -12,10 +13,11 @@ export function authorizationServerMetadata(options: ResolvedOptions, routerPath
     token_endpoint: `${base}/token`,
     revocation_endpoint: `${base}/revoke`,
     introspection_endpoint: `${base}/introspect`,
+    device_authorization_endpoint: `${base}/device_authorization`,
     scopes_supported: [...options.scopes.keys()],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
+    grant_types_supported: ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT_TYPE],
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],

@@ -4,6 +4,7 @@ import { authenticateClient, readClientCredentials } from '../client-auth';
 import { invalidRequest, toOAuthError, unsupportedGrantType } from '../errors';
 import { noStore, sendOAuthError } from '../http/responses';
 import { pinGrantType } from '../grant-types/pin';
+import { DEVICE_CODE_GRANT_TYPE, deviceCodeGrantType } from '../grant-types/device-code';
 import { createTokenModel } from '../model';
 import type { ResolvedOptions } from '../options';
 import { singleValuedParams } from '../params';
@@ -15,10 +16,11 @@ const GRANT_TYPE_ALIASES: Record<string, string> = {
   refresh_token: 'refresh_token',
   refresh: 'refresh_token', // guide 000
   pin: 'pin', // guide 004
+  [DEVICE_CODE_GRANT_TYPE]: DEVICE_CODE_GRANT_TYPE, // RFC 8628
 };
 
 // Token parameters come only from the body (RFC 6749 §2.3.1: never a secret in the URI; N7).
-const BODY_ONLY = ['grant_type', 'grand_type', 'code', 'redirect_uri', 'client_id', 'client_secret', 'refresh_token', 'code_verifier', 'scope', 'scopes'];
+const BODY_ONLY = ['grant_type', 'grand_type', 'code', 'redirect_uri', 'client_id', 'client_secret', 'refresh_token', 'code_verifier', 'scope', 'scopes', 'device_code'];
 
 /**
  * POST /token (and /grant): our checks around @node-oauth/oauth2-server's token handler. We
@@ -44,13 +46,16 @@ export function tokenEndpoint(options: ResolvedOptions): RequestHandler {
         accessTokenLifetime: options.lifetimes.accessToken,
         refreshTokenLifetime: options.lifetimes.refreshToken,
         alwaysIssueNewRefreshToken: rotate,
-        extendedGrantTypes: { pin: pinGrantType(options) },
+        extendedGrantTypes: { pin: pinGrantType(options), [DEVICE_CODE_GRANT_TYPE]: deviceCodeGrantType(options) },
         // Client authentication is already done above, with the right error for each method.
-        requireClientAuthentication: { authorization_code: false, refresh_token: false, pin: false },
+        requireClientAuthentication: { authorization_code: false, refresh_token: false, pin: false, [DEVICE_CODE_GRANT_TYPE]: false },
       } as never);
       sendTokens(res, data as unknown as IssuedTokens);
     } catch (err) {
-      sendOAuthError(res, toOAuthError(err, options.reportFailure));
+      const error = toOAuthError(err, options.reportFailure);
+      // A device polling while its user decides is following the protocol, not failing (RFC 8628 §3.5).
+      if (error.error === 'authorization_pending') res.locals.countsAsFailure = false;
+      sendOAuthError(res, error);
     }
   };
 }
@@ -83,15 +88,21 @@ function normalise(req: Request, options: ResolvedOptions): Record<string, strin
     throw invalidRequest('The body must be application/x-www-form-urlencoded (or JSON).');
   }
   const params = singleValuedParams(req.body);
-  if (options.compat.grandType && params.grand_type !== undefined) {
+  const grandType = options.compat.grandType ? params.grand_type : undefined;
+  if (grandType !== undefined) {
     if (params.grant_type !== undefined) throw invalidRequest('Send either `grant_type` or `grand_type`, not both.');
-    params.grant_type = params.grand_type;
+    params.grant_type = grandType;
   }
   delete params.grand_type;
+  // Guide 003 refreshes "with the above endpoint", the refresh token taking the code's place.
+  if (grandType !== undefined && params.grant_type === 'refresh_token' && params.refresh_token === undefined && params.code !== undefined) {
+    params.refresh_token = params.code;
+    delete params.code;
+  }
   if (params.grant_type === undefined) throw invalidRequest('Missing parameter: `grant_type`.');
   const grantType = GRANT_TYPE_ALIASES[params.grant_type];
   // IO-15: the library also knows `password` and `client_credentials`; they never reach it.
-  if (!grantType) throw unsupportedGrantType('Supported grant types: authorization_code, refresh_token, pin.');
+  if (!grantType) throw unsupportedGrantType(`Supported grant types: authorization_code, refresh_token, pin, ${DEVICE_CODE_GRANT_TYPE}.`);
   params.grant_type = grantType;
   const scope = requestedScopeParam(params);
   delete params.scopes;

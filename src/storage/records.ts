@@ -53,8 +53,11 @@ export interface AuthorizationRequestRecord {
   redirectUri: string;
   /** Whether the client sent redirect_uri (RFC 6749 §4.1.3: then the token request must repeat it). */
   redirectUriSent: boolean;
-  /** `pin`: the code is shown to the user as a PIN instead of being redirected (guide 004). */
-  responseType: 'code' | 'pin';
+  /**
+   * `pin`: the code is shown to the user as a PIN (guide 004); `token`: an access token is
+   * redirected at once (implicit, only where the site enables it).
+   */
+  responseType: 'code' | 'pin' | 'token';
   scopes: string[];
   state: string | null;
   codeChallenge: string | null;

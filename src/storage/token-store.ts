@@ -1,6 +1,13 @@
 import type {
-  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, Found, GrantRecord, RefreshTokenRecord,
+  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, DeviceAuthorizationRecord, DeviceAuthorizationStatus,
+  Found, GrantRecord, RefreshTokenRecord,
 } from './records';
+
+/** How a device authorization is found: by the device code the device polls with, or by the user code the user types. */
+export type DeviceAuthorizationLookup = { grantId: string; hash: string } | { userCodeHash: string };
+
+/** What `updateDeviceAuthorization` may change. */
+export type DeviceAuthorizationChanges = Partial<Pick<DeviceAuthorizationRecord, 'status' | 'userId' | 'interval' | 'lastPolledAt'>>;
 
 export interface GrantFilter {
   userId?: string;
@@ -74,6 +81,8 @@ export interface TokenStore {
    * Required. Revokes the grant: every code, access token and refresh token of it stops working
    * at once, and a later `saveTokens` for this grant id returns false (remember the revocation
    * until the grant's `expiresAt`, and at least 10 minutes). True if the grant existed.
+   * The grant's device authorization (if any) goes too: it is no longer found, by either lookup,
+   * and cannot be updated.
    */
   revokeGrant(grantId: string): Promise<boolean>;
 
@@ -82,4 +91,31 @@ export interface TokenStore {
 
   /** Required. Live (not expired, not revoked) grants matching every given field, oldest first. */
   listGrants(filter: GrantFilter): Promise<GrantRecord[]>;
+
+  /**
+   * Required. Keeps a new device authorization (RFC 8628) until `expiresAt`, findable by its
+   * grant id and device-code hash and by its user-code hash. Its `grantId` is new (no tokens yet).
+   * The provider draws user codes at random and checks that none is live under the same
+   * `userCodeHash` before saving; the store need not refuse a duplicate.
+   */
+  saveDeviceAuthorization(record: DeviceAuthorizationRecord): Promise<void>;
+
+  /**
+   * Required. The device authorization in any status (a `used` one is kept until `expiresAt`, so
+   * that a replayed device code can be detected), or null when unknown, expired, or revoked with
+   * its grant. A lookup by grant id must match `hash` too; a lookup by user code matches
+   * `userCodeHash` exactly. Does not change the record.
+   */
+  findDeviceAuthorization(lookup: DeviceAuthorizationLookup): Promise<DeviceAuthorizationRecord | null>;
+
+  /**
+   * Required. Atomic compare-and-set on `status`: applies `changes` only when the live record's
+   * status is `expectedStatus`, as one step, and returns whether it did. Of N concurrent calls
+   * expecting the same status and changing it, exactly one returns true; a call that leaves the
+   * status as it is (a poll recording `lastPolledAt`) succeeds while the status still matches.
+   * False, changing nothing, when the record is unknown, expired or revoked. Fields left out of
+   * `changes` keep their values.
+   */
+  updateDeviceAuthorization(grantId: string, hash: string, expectedStatus: DeviceAuthorizationStatus,
+    changes: DeviceAuthorizationChanges): Promise<boolean>;
 }

@@ -1,6 +1,7 @@
 import { hashSecret, mintGrantSecret, randomId, randomSecret } from '../crypto';
 import type {
-  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, GrantRecord, RefreshTokenRecord,
+  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, DeviceAuthorizationRecord, GrantRecord,
+  RefreshTokenRecord,
 } from '../storage/records';
 
 /**
@@ -116,6 +117,24 @@ export function makeRefreshToken(grant: GrantRecord, overrides: Partial<RefreshT
     userId: grant.userId,
     scopes: [...grant.scopes],
     expiresAt: fromNow(30 * 24 * HOUR),
+    ...overrides,
+  };
+}
+
+/** A pending device authorization with a grant id of its own. */
+export function makeDeviceAuthorization(overrides: Partial<DeviceAuthorizationRecord> = {}): DeviceAuthorizationRecord {
+  const grantId = overrides.grantId ?? randomId();
+  return {
+    hash: fakeGrantSecretHash(grantId),
+    grantId,
+    userCodeHash: hashSecret(randomSecret()),
+    clientId: fakeClientId(),
+    scopes: ['identity', 'read'],
+    status: 'pending',
+    userId: null,
+    interval: 5,
+    lastPolledAt: null,
+    expiresAt: fromNow(10 * MINUTE),
     ...overrides,
   };
 }

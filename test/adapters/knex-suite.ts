@@ -54,8 +54,8 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       await migrate(db());
       expect(await rowCount(db(), tableNames().grants)).toBe(before);
       expect(await tokens.getGrant(grant.id)).toEqual(grant);
-      // One migration so far, recorded once however often migrate runs.
-      expect(await rowCount(db(), tableNames().migrations)).toBe(1);
+      // Two migrations so far (001 initial, 002 device authorizations), each recorded once however often migrate runs.
+      expect(await rowCount(db(), tableNames().migrations)).toBe(2);
     });
 
     it('keeps a second prefix in tables of its own, and rollback drops only those', async () => {
@@ -104,6 +104,9 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
         await expect(tokens.consumeRefreshToken(odd, odd)).resolves.toBe(false);
         await expect(tokens.deleteAuthorizationRequest(odd)).resolves.toBe(false);
         await expect(tokens.listGrants({ userId: odd })).resolves.toEqual([]);
+        await expect(tokens.findDeviceAuthorization({ grantId: odd, hash: odd })).resolves.toBeNull();
+        await expect(tokens.findDeviceAuthorization({ userCodeHash: odd })).resolves.toBeNull();
+        await expect(tokens.updateDeviceAuthorization(odd, odd, 'pending', { status: 'approved' })).resolves.toBe(false);
       }
     });
   });

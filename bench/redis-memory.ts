@@ -1,0 +1,73 @@
+/**
+ * Redis bytes per live access token, as `MEMORY USAGE <key> SAMPLES 0` sums over the keys the Redis
+ * adapter writes (prints JSON; run.mjs calls it). Two shapes:
+ *  - one grant per token (a login = one grant, one access token, no refresh token): every key of
+ *    the grant plus its share of the user and client index zsets;
+ *  - one more token in an existing grant: the access key plus what its member entry adds to `:m`.
+ */
+import Redis from 'ioredis';
+import { redisTokenStore } from '../adapters/redis';
+import { cleanup, mintTokens, pool, redis, REDIS_PREFIX } from './fixtures';
+import { mintGrantSecret, randomId } from '../src/crypto';
+
+const N = 1000;
+
+async function usageByKind(client: Redis): Promise<Record<string, { keys: number; bytes: number }>> {
+  const kinds: Record<string, { keys: number; bytes: number }> = {};
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${REDIS_PREFIX}*`, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) {
+      const bytes = (await client.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) as number;
+      // `<p>{grant}:a:<hash>` → `a`; `<p>u:<user>` → `u`.
+      const kind = /}:([a-z])/.exec(key)?.[1] ?? key.slice(REDIS_PREFIX.length, REDIS_PREFIX.length + 1);
+      kinds[kind] ??= { keys: 0, bytes: 0 };
+      kinds[kind].keys += 1;
+      kinds[kind].bytes += bytes;
+    }
+  } while (cursor !== '0');
+  return kinds;
+}
+
+const total = (kinds: Record<string, { bytes: number }>) => Object.values(kinds).reduce((sum, k) => sum + k.bytes, 0);
+
+async function main(): Promise<void> {
+  const client = await redis();
+  const tokens = redisTokenStore(client, { prefix: REDIS_PREFIX });
+
+  // One grant per token, for 1000 users (mintTokens uses user<i % 1000>) and one client.
+  await pool(N, (i) => mintTokens(tokens, 'client1', i));
+  const perGrant = await usageByKind(client);
+  await cleanup();
+
+  // N tokens in one grant: the marginal cost of one more access token.
+  const client2 = await redis();
+  const tokens2 = redisTokenStore(client2, { prefix: REDIS_PREFIX });
+  const grantId = randomId();
+  const now = Date.now();
+  const grant = { id: grantId, kind: 'authorization' as const, userId: 'user1', clientId: 'client1', scopes: ['read'], name: null, createdAt: new Date(now), expiresAt: new Date(now + 86_400_000) };
+  const save = () => tokens2.saveTokens(grant, { hash: mintGrantSecret(grantId).hash, grantId, clientId: 'client1', userId: 'user1', scopes: ['read'], expiresAt: new Date(now + 3_600_000) }, null);
+  await save();
+  const one = total(await usageByKind(client2));
+  for (let i = 1; i < N; i++) await save();
+  const many = await usageByKind(client2);
+  const marginal = (total(many) - one) / (N - 1);
+  await cleanup();
+
+  const perToken = total(perGrant) / N;
+  const breakdown = Object.entries(perGrant).map(([kind, k]) => `${kind}: ${(k.bytes / N).toFixed(0)}`).join(', ');
+  process.stdout.write(JSON.stringify({
+    tokens: N,
+    oneGrantPerToken: { bytesPerToken: perToken, byKind: perGrant },
+    oneMoreTokenInAGrant: { bytesPerToken: marginal, accessKeyBytes: many.a!.bytes / many.a!.keys },
+    summary: `${perToken.toFixed(0)} B with its own grant (${breakdown}); ${marginal.toFixed(0)} B for one more token in an existing grant (access key ${(many.a!.bytes / many.a!.keys).toFixed(0)} B + its :m entry)`,
+  }));
+  process.exit(0);
+}
+
+main().catch(async (err) => {
+  console.error(err);
+  await cleanup();
+  process.exit(1);
+});

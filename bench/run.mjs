@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+/**
+ * npm run bench [-- --quick] [--only a,b] [--json FILE] [--profile a,b]
+ *
+ * Starts one server process per scenario (bench/servers.ts, 127.0.0.1 only), warms each up, then
+ * measures every scenario ROUNDS times, interleaved (round-robin), with autocannon running here in
+ * the parent. Prints one markdown table of medians, the issue's goals, and Redis bytes per token.
+ * `--profile` runs the named servers under --cpu-prof and prints their top self-time frames.
+ */
+import { execFileSync, fork } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { DIAGNOSTICS, SCENARIOS } from './scenarios.mjs';
+import { checkGoals, markdownTable, summarise } from './table.mjs';
+import { topFrames } from './profile.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.dirname(HERE);
+
+function parseArgs(argv) {
+  const args = { quick: false, only: null, json: null, profile: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') args.quick = true;
+    else if (arg === '--only') args.only = argv[++i].split(',');
+    else if (arg === '--json') args.json = argv[++i];
+    else if (arg === '--profile') args.profile = argv[++i].split(',');
+    else throw new Error(`unknown argument ${arg}; see the top of bench/run.mjs`);
+  }
+  const names = new Set([...SCENARIOS, ...DIAGNOSTICS].map((s) => s.name));
+  for (const name of [...(args.only ?? []), ...args.profile]) {
+    if (!names.has(name) && name !== 'memory') throw new Error(`no scenario "${name}"; one of ${[...names].join(', ')}, memory`);
+  }
+  return args;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const SETTINGS = args.quick
+  ? { connections: 10, warmup: 1, measure: 2, rounds: 3 }
+  : { connections: 10, warmup: 5, measure: 10, rounds: 3 };
+/** Pool size for the warm-up, before any rate is known: more than these servers manage. */
+const WARMUP_RPS_GUESS = 3000;
+const PROFILE_DIR = path.join(HERE, 'profiles');
+
+/** A scenario's server process; resolves once it listens. */
+function startServer(scenario) {
+  const profiled = args.profile.includes(scenario.name);
+  // tsx's loader thread writes a profile too, so each scenario gets a directory; the main thread's is the biggest.
+  const dir = path.join(PROFILE_DIR, scenario.name);
+  if (profiled) rmSync(dir, { recursive: true, force: true });
+  const execArgv = ['--import', 'tsx', ...(profiled ? ['--cpu-prof', '--cpu-prof-dir', dir] : [])];
+  const child = fork(path.join(HERE, 'servers.ts'), [scenario.name], { cwd: ROOT, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const next = (type) => new Promise((resolve, reject) => {
+    const onMessage = (m) => { if (m.type === type) { child.off('exit', onExit); child.off('message', onMessage); resolve(m); } };
+    const onExit = (code) => { child.off('message', onMessage); reject(new Error(`${scenario.name}: server exited (${code})`)); };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+  return next('ready').then(({ port }) => ({
+    port,
+    child,
+    profiled,
+    async load(n) { child.send({ type: 'load', n }); return (await next('load')).load; },
+    async stop() { if (child.exitCode === null) child.send({ type: 'stop' }); await exited; },
+  }));
+}
+
+/** One timed autocannon run. Latencies are taken per response (autocannon's histogram rounds to 1 ms). */
+async function fire(server, load, seconds) {
+  let used = 0;
+  const request = { method: load.method, path: load.path, headers: load.headers, body: load.body };
+  if (load.bodies) {
+    request.setupRequest = (req) => ({ ...req, body: load.bodies[used++ % load.bodies.length] });
+  }
+  const latencies = [];
+  const instance = autocannon({ url: `http://127.0.0.1:${server.port}`, connections: SETTINGS.connections, duration: seconds, requests: [request] });
+  instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    rps: result.requests.total / result.duration,
+    p50: at(0.5),
+    p99: at(0.99),
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    /** Requests that had to reuse an already spent refresh token or code (pool too small). */
+    reused: load.bodies ? Math.max(0, used - load.bodies.length) : 0,
+    /** The machine is shared: the 1-minute load average when the run ended says how busy it was. */
+    load1: os.loadavg()[0],
+  };
+}
+
+/** Secrets for one phase: twice the expected request count, and never fewer than 1000 a second. */
+const poolSize = (scenario, rps, seconds) => (scenario.pool ? Math.ceil(Math.max(rps, 1000) * seconds * 2) : 0);
+
+async function redisMemory() {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(HERE, 'redis-memory.ts')], { cwd: ROOT, encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+function machine() {
+  const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model;
+  return { node: process.version, cpu, cores: os.availableParallelism() };
+}
+
+async function main() {
+  const scenarios = args.only ? [...SCENARIOS, ...DIAGNOSTICS].filter((s) => args.only.includes(s.name)) : SCENARIOS;
+  const servers = new Map();
+  const stopAll = () => Promise.all([...servers.values()].map((s) => s.stop()));
+  process.once('SIGINT', () => { stopAll().finally(() => process.exit(130)); });
+  try {
+    // One at a time: starting them in parallel would only load the 2 cores for no gain.
+    for (const scenario of scenarios) servers.set(scenario.name, await startServer(scenario));
+    const results = scenarios.map((s) => ({ name: s.name, label: s.label, group: s.group, runs: [] }));
+    const lastRps = new Map();
+    for (let round = 1; round <= SETTINGS.rounds; round++) {
+      for (const [i, scenario] of scenarios.entries()) {
+        const server = servers.get(scenario.name);
+        if (round === 1) {
+          const warm = await fire(server, await server.load(poolSize(scenario, WARMUP_RPS_GUESS, SETTINGS.warmup)), SETTINGS.warmup);
+          lastRps.set(scenario.name, warm.rps);
+        }
+        const load = await server.load(poolSize(scenario, lastRps.get(scenario.name), SETTINGS.measure));
+        const run = await fire(server, load, SETTINGS.measure);
+        lastRps.set(scenario.name, run.rps);
+        results[i].runs.push(run);
+        process.stderr.write(`round ${round} ${scenario.name}: ${Math.round(run.rps)} req/s, p99 ${run.p99.toFixed(2)} ms${run.non2xx + run.errors + run.reused ? `, ${run.non2xx} non-2xx, ${run.errors} errors, ${run.reused} reused` : ''}\n`);
+      }
+    }
+    await stopAll();
+
+    const summary = summarise(results);
+    const goals = checkGoals(summary);
+    const memory = !args.only || args.only.includes('memory') ? await redisMemory() : null;
+    const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+    console.log(`\n${command} · ${new Date().toISOString()} · node ${machine().node} · ${machine().cpu} × ${machine().cores}`);
+    const loads = results.flatMap((r) => r.runs.map((run) => run.load1));
+    console.log(`${SETTINGS.connections} connections, ${SETTINGS.warmup} s warm-up, ${SETTINGS.rounds} × ${SETTINGS.measure} s interleaved; medians; 1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}\n`);
+    console.log(markdownTable(summary));
+    if (goals.length) console.log(`\n${goals.map((g) => `- ${g.text}`).join('\n')}`);
+    if (memory) console.log(`\nRedis MEMORY USAGE per live access token: ${memory.summary}`);
+    for (const name of args.profile) {
+      const dir = path.join(PROFILE_DIR, name);
+      const [main] = readdirSync(dir).map((f) => path.join(dir, f)).sort((a, b) => statSync(b).size - statSync(a).size);
+      console.log(`\nTop self-time frames, ${name} (${path.relative(ROOT, main)}):\n${topFrames(main)}`);
+    }
+    if (args.json) {
+      writeFileSync(args.json, `${JSON.stringify({ command, date: new Date().toISOString(), machine: machine(), settings: SETTINGS, results: summary, goals, redisMemory: memory }, null, 2)}\n`);
+    }
+    if (summary.some((r) => r.failures > 0)) {
+      console.error('\nSome requests failed (see the "failed" column): those numbers are not comparable.');
+      process.exitCode = 1;
+    }
+  } finally {
+    await stopAll();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

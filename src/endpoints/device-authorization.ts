@@ -1,0 +1,82 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { authenticateClient, readClientCredentials } from '../client-auth';
+import { hashSecret, mintGrantSecret, randomId } from '../crypto';
+import { invalidRequest, temporarilyUnavailable, toOAuthError } from '../errors';
+import { DEVICE_POLL_INTERVAL } from '../grant-types/device-code';
+import { noStore, sendOAuthError } from '../http/responses';
+import type { ResolvedOptions } from '../options';
+import { singleValuedParams } from '../params';
+import { requestedScopeParam, resolveRequestedScopes } from '../scope';
+import { generateShortCode, normalizeShortCode } from '../short-code';
+
+// As at the token endpoint: client credentials and the request never travel in the URI.
+const BODY_ONLY = ['client_id', 'client_secret', 'scope', 'scopes'];
+/** Draws of a user code before giving up: a live duplicate is already improbable once. */
+const USER_CODE_ATTEMPTS = 5;
+
+/** Where the user types the code: the device page of this router. */
+export function verificationUri(options: ResolvedOptions): string {
+  return `${options.issuer}${options.routerPath}/device`;
+}
+
+/**
+ * POST /device_authorization (RFC 8628 §3.1–3.2): a device asks to be authorized. The client
+ * authenticates exactly as at the token endpoint (a public client sends only `client_id`); the
+ * scopes are checked as at the authorization endpoint. The answer carries the device code (to
+ * poll the token endpoint with) and the user code (to type at `verification_uri`); the store
+ * keeps only their hashes.
+ */
+export function deviceAuthorizationEndpoint(options: ResolvedOptions): RequestHandler {
+  const { tokens } = options.store;
+
+  return async function deviceAuthorization(req: Request, res: Response) {
+    try {
+      const query = singleValuedParams(req.query);
+      const misplaced = BODY_ONLY.find((name) => name in query);
+      if (misplaced) throw invalidRequest(`Parameter \`${misplaced}\` must be sent in the request body.`);
+      if (!req.is(['application/x-www-form-urlencoded', 'application/json'])) {
+        throw invalidRequest('The body must be application/x-www-form-urlencoded (or JSON).');
+      }
+      const params = singleValuedParams(req.body);
+      const credentials = readClientCredentials(req.get('authorization'), params, options.realm);
+      const client = await authenticateClient(options.store.clients, credentials, options.realm);
+      const scopes = resolveRequestedScopes(requestedScopeParam(params), options, client.scopes);
+
+      let userCode: string | null = null;
+      for (let attempt = 0; attempt < USER_CODE_ATTEMPTS && userCode === null; attempt += 1) {
+        const drawn = generateShortCode();
+        if (!(await tokens.findDeviceAuthorization({ userCodeHash: userCodeHash(drawn)! }))) userCode = drawn;
+      }
+      if (userCode === null) throw temporarilyUnavailable();
+
+      const grantId = randomId();
+      const deviceCode = mintGrantSecret(grantId);
+      const lifetime = options.lifetimes.deviceCode;
+      await tokens.saveDeviceAuthorization({
+        hash: deviceCode.hash, grantId, userCodeHash: userCodeHash(userCode)!, clientId: client.id, scopes,
+        status: 'pending', userId: null, interval: DEVICE_POLL_INTERVAL, lastPolledAt: null,
+        expiresAt: new Date(Date.now() + lifetime * 1000),
+      });
+      options.emit('device.requested', { clientId: client.id, grantId, scopes });
+      const uri = verificationUri(options);
+      noStore(res);
+      res.status(200).json({
+        device_code: deviceCode.value,
+        user_code: userCode,
+        verification_uri: uri,
+        verification_uri_complete: `${uri}?user_code=${encodeURIComponent(userCode)}`,
+        expires_in: lifetime,
+        interval: DEVICE_POLL_INTERVAL,
+      });
+    } catch (err) {
+      sendOAuthError(res, toOAuthError(err, options.reportFailure));
+    }
+  };
+}
+
+/** What the store keeps of a user code: the SHA-256 of its normalised form; null when it cannot be one. */
+export function userCodeHash(typed: unknown): string | null {
+  if (typeof typed !== 'string' || typed.length > 32) return null;
+  const normalised = normalizeShortCode(typed);
+  return normalised === null ? null : hashSecret(normalised);
+}

@@ -1,0 +1,175 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { renderDefaultConsent } from '../consent/page';
+import { constantTimeEqual, hashSecret, randomId, randomSecret } from '../crypto';
+import { escapeHtml, page, sendHtml } from '../http/html';
+import type { ConsentContext, ResolvedOptions, SiteUser } from '../options';
+import { normalizeShortCode } from '../short-code';
+import type { AuthorizationRequestRecord, ClientRecord, DeviceAuthorizationRecord } from '../storage/records';
+import { PageError } from './authorization-request';
+import { answerAuthorizeError } from './authorize-responses';
+import { refuseCrossSite } from './decision';
+import { userCodeHash, verificationUri } from './device-authorization';
+
+/**
+ * GET and POST /device: where the user types the code their device shows (RFC 8628 §3.3), then
+ * answers the consent page for it.
+ *
+ * Both forms (the code, then Allow/Deny) carry a CSRF token bound to the signed-in user the way the
+ * consent transaction of /authorize does: a random token whose hash is kept, with the user, in a
+ * short-lived AuthorizationRequestRecord that one POST consumes. Those records are marked as the
+ * device page's by a client id that no client can have (`device:` + the device's grant id; client
+ * ids have no colon) and carry the device code's hash in `state`; POST /authorize cannot use them
+ * (approving finds no such app; denying redirects back to this page), and this page refuses any
+ * other transaction.
+ */
+const TRANSACTION_CLIENT_PREFIX = 'device:';
+const MAX_FIELD = 64;
+
+export function devicePageEndpoints(options: ResolvedOptions): { show: RequestHandler; submit: RequestHandler } {
+  const { tokens, clients } = options.store;
+  const e = escapeHtml;
+
+  async function saveTransaction(userId: string, device: DeviceAuthorizationRecord | null): Promise<Array<[string, string]>> {
+    const id = randomId();
+    const csrf = randomSecret();
+    const transaction: AuthorizationRequestRecord = {
+      id, userId, clientId: `${TRANSACTION_CLIENT_PREFIX}${device?.grantId ?? ''}`, redirectUri: verificationUri(options),
+      redirectUriSent: false, responseType: 'code', scopes: device?.scopes ?? [], state: device?.hash ?? null,
+      codeChallenge: null, permanent: false, csrfHash: hashSecret(csrf),
+      expiresAt: new Date(Date.now() + options.lifetimes.consent * 1000),
+    };
+    await tokens.saveAuthorizationRequest(transaction);
+    return [['transaction_id', id], ['csrf_token', csrf]];
+  }
+
+  function returnPath(req: Request, typed: string | null): string {
+    return `${req.baseUrl}/device${typed ? `?user_code=${encodeURIComponent(typed)}` : ''}`;
+  }
+
+  async function showCodeForm(req: Request, res: Response, status: number, user: SiteUser, prefill: string, error: string | null) {
+    const userId = String(user.id);
+    const hidden = (await saveTransaction(userId, null))
+      .map(([name, value]) => `<input type="hidden" name="${e(name)}" value="${e(value)}">`).join('');
+    sendHtml(res, status, page('Connect a device', `<div class="card${error ? ' error' : ''}">
+<h1>Connect a device</h1>
+<p>Enter the code your device shows.</p>
+${error ? `<p role="alert" id="error"><strong>${e(error)}</strong></p>` : ''}
+<form method="post" action="${e(`${req.baseUrl}/device`)}">${hidden}
+<p><label for="user_code">Code</label><br>
+<input id="user_code" name="user_code" value="${e(prefill)}" placeholder="XXXX-XXXX" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="32" required style="font:inherit;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.5rem;letter-spacing:.15em;padding:.5rem;width:100%"></p>
+<div class="actions"><button type="submit" class="primary">Continue</button></div>
+</form>
+<p class="muted">Signed in as <strong>${e(user.name ?? userId)}</strong>. <a href="${e(options.loginUrl(returnPath(req, prefill || null)))}">Not you?</a></p></div>`));
+  }
+
+  function consentContext(req: Request, client: ClientRecord, device: DeviceAuthorizationRecord, user: SiteUser,
+    hiddenFields: Array<[string, string]>, typed: string): ConsentContext {
+    const describe = (name: string) => ({ name, description: options.scopes.get(name)?.description ?? name });
+    const granted = new Set(device.scopes);
+    return {
+      client: { id: client.id, name: client.name, description: client.description, ownerId: client.ownerId },
+      user: { id: String(user.id), name: user.name ?? String(user.id) },
+      scopes: device.scopes.map(describe),
+      withheldScopes: [...options.scopes.keys()].filter((s) => !granted.has(s)).map(describe),
+      // Nothing is redirected: the user stays on this site.
+      redirectOrigin: new URL(options.issuer).origin,
+      permanent: false,
+      action: `${req.baseUrl}/device`,
+      hiddenFields,
+      issuer: options.issuer,
+      switchAccountUrl: options.loginUrl(returnPath(req, typed)),
+    };
+  }
+
+  /** GET /device: the code form, prefilled from `verification_uri_complete`. */
+  const show: RequestHandler = async function showDevicePage(req, res) {
+    try {
+      const raw = req.query.user_code;
+      const normalised = typeof raw === 'string' && raw.length <= 32 ? normalizeShortCode(raw) : null;
+      const typed = normalised === null ? '' : `${normalised.slice(0, 4)}-${normalised.slice(4)}`;
+      const user = await options.currentUser(req);
+      if (!user) {
+        res.setHeader('Cache-Control', 'no-store');
+        res.redirect(302, options.loginUrl(returnPath(req, typed || null)));
+        return;
+      }
+      await showCodeForm(req, res, 200, user, typed, null);
+    } catch (err) {
+      answerAuthorizeError(res, options, err);
+    }
+  };
+
+  /** POST /device: the typed code (then the consent page), or the answer on that consent page. */
+  const submit: RequestHandler = async function submitDevicePage(req, res) {
+    try {
+      refuseCrossSite(req, options);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const { transaction_id: id, csrf_token: csrf, decision, user_code: typedCode } = body;
+      if (typeof id !== 'string' || typeof csrf !== 'string' || id.length > MAX_FIELD || csrf.length > MAX_FIELD) {
+        throw new PageError(403, 'Request refused', 'This form is missing its security token. Go back and try again.');
+      }
+      const user = await options.currentUser(req);
+      if (!user) throw new PageError(403, 'Signed out', 'You are no longer signed in. Sign in and enter the code again.');
+      const userId = String(user.id);
+      const transaction = await tokens.getAuthorizationRequest(id);
+      if (!transaction) {
+        await showCodeForm(req, res, 400, user, '', 'This page has expired. Enter the code again.');
+        return;
+      }
+      // The user's own transaction of this page, proven by its CSRF token, before it is consumed.
+      if (transaction.userId !== userId || !transaction.clientId.startsWith(TRANSACTION_CLIENT_PREFIX)
+        || !constantTimeEqual(hashSecret(csrf), transaction.csrfHash)) {
+        throw new PageError(403, 'Request refused', 'This form was not issued to you. Start again on your device.');
+      }
+      const grantId = transaction.clientId.slice(TRANSACTION_CLIENT_PREFIX.length);
+      const answering = grantId !== '' && transaction.state !== null;
+      if (answering && decision !== 'approve' && decision !== 'deny') throw new PageError(400, 'Invalid answer', 'Choose Allow or Deny.');
+      // One submission per form (a double click, K4).
+      if (!(await tokens.deleteAuthorizationRequest(id))) {
+        throw new PageError(400, 'Already answered', 'This form was already sent.');
+      }
+
+      if (!answering) {
+        const typed = typeof typedCode === 'string' ? typedCode.trim().slice(0, 32) : '';
+        const codeHash = userCodeHash(typed);
+        const device = codeHash === null ? null : await tokens.findDeviceAuthorization({ userCodeHash: codeHash });
+        // Anything but a live, unanswered code is one answer: no hint which codes exist. A 400 counts against the limiter.
+        if (!device || device.status !== 'pending') {
+          await showCodeForm(req, res, 400, user, typed, 'That code is not valid or has expired. Check the code on your device and try again.');
+          return;
+        }
+        const client = await clients.get(device.clientId);
+        if (!client || client.status !== 'approved') {
+          await showCodeForm(req, res, 400, user, '', 'The app on this device is not enabled any more.');
+          return;
+        }
+        const hiddenFields = await saveTransaction(userId, device);
+        const context = consentContext(req, client, device, user, hiddenFields, normalizeShortCode(typed) ?? '');
+        sendHtml(res, 200, (options.renderConsent ?? renderDefaultConsent)(context));
+        return;
+      }
+
+      const device = await tokens.findDeviceAuthorization({ grantId, hash: transaction.state! });
+      if (!device || device.status !== 'pending') {
+        throw new PageError(400, 'Code expired', 'This code has expired or was already answered. Start again on your device.');
+      }
+      const approve = decision === 'approve';
+      if (approve) {
+        // The app may have been suspended while the page was open (J1).
+        const client = await clients.get(device.clientId);
+        if (!client || client.status !== 'approved') throw new PageError(400, 'Unknown app', 'This app is not enabled any more.');
+      }
+      if (!(await tokens.updateDeviceAuthorization(device.grantId, device.hash, 'pending', { status: approve ? 'approved' : 'denied', userId }))) {
+        throw new PageError(400, 'Code expired', 'This code has expired or was already answered. Start again on your device.');
+      }
+      options.emit(approve ? 'device.approved' : 'device.denied', { clientId: device.clientId, userId, grantId: device.grantId, scopes: device.scopes });
+      sendHtml(res, 200, page(approve ? 'Device connected' : 'Access denied', `<div class="card" role="status" id="device-result">
+<h1>${approve ? 'You can return to your device' : 'Access denied'}</h1>
+<p>${approve ? 'Your device is now connected. You can close this page.' : 'The device was not given access. You can close this page.'}</p></div>`));
+    } catch (err) {
+      answerAuthorizeError(res, options, err);
+    }
+  };
+
+  return { show, submit };
+}

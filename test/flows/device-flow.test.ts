@@ -1,0 +1,322 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import request from 'supertest';
+import {
+  asUser, authorizeQuery, basic, callApi, createFixture, ISSUER, readConsentForm, type Fixture, type TestClient,
+} from '../support/provider-fixture';
+
+/**
+ * The device authorization grant (RFC 8628) end to end: the device asks, polls, the user types the
+ * code on the site and answers, the device gets tokens. Time is a fake clock (Date.now moved
+ * forward), never a sleep.
+ */
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+interface DeviceAnswer {
+  device_code: string;
+  user_code: string;
+  verification_uri: string;
+  verification_uri_complete: string;
+  expires_in: number;
+  interval: number;
+}
+
+let offset = 0;
+const advance = (seconds: number) => { offset += seconds * 1000; };
+
+beforeEach(() => {
+  offset = 0;
+  const realNow = Date.now.bind(Date);
+  jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+function authenticated(req: request.Test, client: TestClient, body: Record<string, string>) {
+  if (client.secret) req.set('Authorization', basic(client.id, client.secret));
+  return req.type('form').send(client.secret ? body : { ...body, client_id: client.id });
+}
+
+function askDevice(f: Fixture, client: TestClient, body: Record<string, string> = { scope: 'read' }) {
+  return authenticated(request(f.app).post('/oauth/device_authorization'), client, body);
+}
+
+async function deviceFor(f: Fixture, client: TestClient, scope = 'read'): Promise<DeviceAnswer> {
+  const res = await askDevice(f, client, { scope });
+  if (res.status !== 200) throw new Error(`device authorization failed: ${res.status} ${res.text}`);
+  return res.body as DeviceAnswer;
+}
+
+function poll(f: Fixture, client: TestClient, deviceCode: string) {
+  return authenticated(request(f.app).post('/oauth/token'), client, { grant_type: DEVICE_GRANT, device_code: deviceCode });
+}
+
+/** The code form at /oauth/device as `user`, then its POST with `typed`. Returns the POST's response. */
+async function typeCode(f: Fixture, typed: string, user = 'alice') {
+  const formPage = await request(f.app).get('/oauth/device').set('Cookie', asUser(user));
+  if (formPage.status !== 200) throw new Error(`code form: ${formPage.status} ${formPage.text.slice(0, 200)}`);
+  const form = readConsentForm(formPage.text);
+  return request(f.app).post(form.action).set('Cookie', asUser(user)).set('Origin', ISSUER).type('form')
+    .send({ ...form.fields, user_code: typed });
+}
+
+/** Types the code, then answers the consent page. Returns the answer's response. */
+async function answer(f: Fixture, userCode: string, decision: 'approve' | 'deny', user = 'alice') {
+  const consent = await typeCode(f, userCode, user);
+  if (consent.status !== 200) throw new Error(`consent page: ${consent.status} ${consent.text.slice(0, 300)}`);
+  const form = readConsentForm(consent.text);
+  return request(f.app).post(form.action).set('Cookie', asUser(user)).set('Origin', ISSUER).type('form')
+    .send({ ...form.fields, decision });
+}
+
+describe('the device authorization grant (RFC 8628)', () => {
+  it('takes a confidential client from device authorization through polling and consent to working tokens', async () => {
+    const f = await createFixture();
+    const asked = await askDevice(f, f.conf, { scope: 'read write' });
+    expect(asked.status).toBe(200);
+    expect(asked.headers['cache-control']).toBe('no-store');
+    const device = asked.body as DeviceAnswer;
+    expect(device).toMatchObject({
+      verification_uri: `${ISSUER}/oauth/device`,
+      verification_uri_complete: `${ISSUER}/oauth/device?user_code=${encodeURIComponent(device.user_code)}`,
+      expires_in: 600,
+      interval: 5,
+    });
+    expect(device.user_code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    expect(device.device_code).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
+
+    const pending = await poll(f, f.conf, device.device_code);
+    expect(pending.status).toBe(400);
+    expect(pending.body.error).toBe('authorization_pending');
+    expect(pending.headers['cache-control']).toBe('no-store');
+
+    // Too fast: slow_down, and the interval grows to 10 s.
+    const tooFast = await poll(f, f.conf, device.device_code);
+    expect(tooFast.status).toBe(400);
+    expect(tooFast.body.error).toBe('slow_down');
+    // 6 s later is still too fast for 10 s: slow_down again, now 15 s, counted from this poll.
+    advance(6);
+    expect((await poll(f, f.conf, device.device_code)).body.error).toBe('slow_down');
+    advance(11);
+    expect((await poll(f, f.conf, device.device_code)).body.error).toBe('slow_down');
+    advance(21);
+    expect((await poll(f, f.conf, device.device_code)).body.error).toBe('authorization_pending');
+
+    // The user opens verification_uri_complete: login first, keeping the code.
+    const complete = new URL(device.verification_uri_complete);
+    const anonymous = await request(f.app).get(`${complete.pathname}${complete.search}`);
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.location).toBe(`/login?next=${encodeURIComponent(`/oauth/device?user_code=${device.user_code}`)}`);
+    const formPage = await request(f.app).get(`${complete.pathname}${complete.search}`).set('Cookie', asUser());
+    expect(formPage.status).toBe(200);
+    expect(formPage.headers['x-frame-options']).toBe('DENY');
+    expect(formPage.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(formPage.headers['cache-control']).toBe('no-store');
+    expect(formPage.text).toContain(`value="${device.user_code}"`);
+
+    // Typed in lower case without the dash: still the code.
+    const consent = await request(f.app).post('/oauth/device').set('Cookie', asUser()).set('Origin', ISSUER).type('form')
+      .send({ ...readConsentForm(formPage.text).fields, user_code: device.user_code.replace('-', '').toLowerCase() });
+    expect(consent.status).toBe(200);
+    expect(consent.text).toContain('Conf');
+    expect(consent.text).toContain('Read posts, comments and your front page');
+    expect(consent.text).toContain('Post and comment as you');
+    expect(consent.text).toMatch(/name="decision" value="approve"/);
+    const decisionForm = readConsentForm(consent.text);
+    expect(decisionForm.action).toBe('/oauth/device');
+
+    const approved = await request(f.app).post(decisionForm.action).set('Cookie', asUser()).set('Origin', ISSUER).type('form')
+      .send({ ...decisionForm.fields, decision: 'approve' });
+    expect(approved.status).toBe(200);
+    expect(approved.text).toContain('You can return to your device');
+    // The same form cannot be answered twice.
+    const again = await request(f.app).post(decisionForm.action).set('Cookie', asUser()).set('Origin', ISSUER).type('form')
+      .send({ ...decisionForm.fields, decision: 'deny' });
+    expect(again.status).toBe(400);
+
+    advance(21);
+    const tokens = await poll(f, f.conf, device.device_code);
+    expect(tokens.status).toBe(200);
+    expect(tokens.headers['cache-control']).toBe('no-store');
+    expect(tokens.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'read write', scopes: 'read,write' });
+    expect(tokens.body.refresh_token).toEqual(expect.any(String));
+    const api = await callApi(f, tokens.body.access_token);
+    expect(api.status).toBe(200);
+    expect(api.body.oauth).toMatchObject({ userId: 'id-alice', clientId: f.conf.id, scopes: ['read', 'write'] });
+    expect(f.events.map((e) => e.event)).toEqual(expect.arrayContaining(['device.requested', 'device.approved', 'token.issued']));
+
+    // The device code works once; a replay fails and revokes what it issued (it leaked).
+    advance(21);
+    const replay = await poll(f, f.conf, device.device_code);
+    expect(replay.status).toBe(400);
+    expect(replay.body.error).toBe('invalid_grant');
+    expect((await callApi(f, tokens.body.access_token)).status).toBe(401);
+  });
+
+  it('answers access_denied once the user denies', async () => {
+    const f = await createFixture();
+    const device = await deviceFor(f, f.conf);
+    const denied = await answer(f, device.user_code, 'deny');
+    expect(denied.status).toBe(200);
+    expect(denied.text).toContain('Access denied');
+    const res = await poll(f, f.conf, device.device_code);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('access_denied');
+    expect(f.events.map((e) => e.event)).toContain('device.denied');
+  });
+
+  it('answers expired_token once the device code has expired, and refuses its user code', async () => {
+    const f = await createFixture();
+    const device = await deviceFor(f, f.conf);
+    advance(601);
+    const res = await poll(f, f.conf, device.device_code);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('expired_token');
+    const typed = await typeCode(f, device.user_code);
+    expect(typed.status).toBe(400);
+    expect(typed.text).toContain('not valid or has expired');
+  });
+
+  it('answers expired_token for an unknown well-formed device code, invalid_grant for a malformed one', async () => {
+    const f = await createFixture();
+    const device = await deviceFor(f, f.conf);
+    const forged = `${device.device_code.slice(0, 23)}${'A'.repeat(43)}`;
+    expect((await poll(f, f.conf, forged)).body.error).toBe('expired_token');
+    expect((await poll(f, f.conf, 'not-a-device-code')).body.error).toBe('invalid_grant');
+    const missing = await authenticated(request(f.app).post('/oauth/token'), f.conf, { grant_type: DEVICE_GRANT });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toBe('invalid_request');
+  });
+
+  it('shows the code form again with a 400 for a wrong code, and counts the attempts against the rate limiter', async () => {
+    const f = await createFixture({ rateLimit: { failures: 3, windowSeconds: 60 } });
+    await deviceFor(f, f.conf);
+    for (const typed of ['BBBB-BBBB', 'nonsense']) {
+      const res = await typeCode(f, typed);
+      expect(res.status).toBe(400);
+      expect(res.text).toContain('not valid or has expired');
+      expect(readConsentForm(res.text).fields.csrf_token).toEqual(expect.any(String));
+      expect(res.text).not.toMatch(/name="decision"/);
+    }
+    expect((await typeCode(f, 'CCCC-CCCC')).status).toBe(400);
+    const limited = await typeCode(f, 'DDDD-DDDD');
+    expect(limited.status).toBe(429);
+  });
+
+  it('does not count authorization_pending polls as failures at the token endpoint', async () => {
+    const f = await createFixture({ rateLimit: { failures: 2, windowSeconds: 600 } });
+    const device = await deviceFor(f, f.conf);
+    for (let i = 0; i < 5; i += 1) {
+      expect((await poll(f, f.conf, device.device_code)).body.error).toBe('authorization_pending');
+      advance(6);
+    }
+  });
+
+  it('refuses another client\'s device code with invalid_grant, leaving it pending for its own client', async () => {
+    const f = await createFixture();
+    const device = await deviceFor(f, f.conf);
+    const stolen = await poll(f, f.other, device.device_code);
+    expect(stolen.status).toBe(400);
+    expect(stolen.body.error).toBe('invalid_grant');
+    expect((await poll(f, f.conf, device.device_code)).body.error).toBe('authorization_pending');
+    expect((await answer(f, device.user_code, 'approve')).status).toBe(200);
+    advance(6);
+    expect((await poll(f, f.other, device.device_code)).body.error).toBe('invalid_grant');
+    expect((await poll(f, f.conf, device.device_code)).status).toBe(200);
+  });
+
+  it('serves a public client that sends only its client_id', async () => {
+    const f = await createFixture();
+    const device = await deviceFor(f, f.pub);
+    expect((await poll(f, f.pub, device.device_code)).body.error).toBe('authorization_pending');
+    expect((await answer(f, device.user_code, 'approve', 'bob')).status).toBe(200);
+    advance(6);
+    const tokens = await poll(f, f.pub, device.device_code);
+    expect(tokens.status).toBe(200);
+    expect(tokens.body.scope).toBe('read');
+    const api = await callApi(f, tokens.body.access_token);
+    expect(api.status).toBe(200);
+    expect(api.body.oauth).toMatchObject({ userId: 'id-bob', clientId: f.pub.id });
+  });
+
+  it('authenticates clients as the token endpoint does and checks scopes as the authorization endpoint does', async () => {
+    const f = await createFixture();
+    const wrongSecret = await request(f.app).post('/oauth/device_authorization').set('Authorization', basic(f.conf.id, 'wrong'))
+      .type('form').send({ scope: 'read' });
+    expect(wrongSecret.status).toBe(401);
+    expect(wrongSecret.body.error).toBe('invalid_client');
+    expect(wrongSecret.headers['www-authenticate']).toContain('Basic');
+    // A confidential client without its secret is not authenticated.
+    const noSecret = await request(f.app).post('/oauth/device_authorization').type('form').send({ client_id: f.conf.id, scope: 'read' });
+    expect(noSecret.status).toBe(401);
+    const viaPost = await request(f.app).post('/oauth/device_authorization').type('form')
+      .send({ client_id: f.conf.id, client_secret: f.conf.secret!, scopes: 'read,identity' });
+    expect(viaPost.status).toBe(200);
+    expect((await askDevice(f, f.pub, { scope: 'write' })).body.error).toBe('invalid_scope');
+    expect((await askDevice(f, f.conf, { scope: 'nope' })).body.error).toBe('invalid_scope');
+    expect((await askDevice(f, f.conf, {})).body.error).toBe('invalid_scope');
+    const inQuery = await request(f.app).post(`/oauth/device_authorization?client_id=${f.pub.id}`).type('form').send({ scope: 'read' });
+    expect(inQuery.status).toBe(400);
+    expect((await request(f.app).get('/oauth/device_authorization')).status).toBe(405);
+  });
+
+  it('refuses a code form post from another site, without a valid CSRF token, or of another user', async () => {
+    const f = await createFixture();
+    const device = await deviceFor(f, f.conf);
+    const formPage = await request(f.app).get('/oauth/device').set('Cookie', asUser());
+    const form = readConsentForm(formPage.text);
+    const send = (fields: Record<string, string>, user = 'alice', origin = ISSUER) => request(f.app).post('/oauth/device')
+      .set('Cookie', asUser(user)).set('Origin', origin).type('form').send({ ...fields, user_code: device.user_code });
+
+    expect((await send(form.fields, 'alice', 'https://evil.example')).status).toBe(403);
+    expect((await send({ ...form.fields, csrf_token: 'x'.repeat(43) })).status).toBe(403);
+    expect((await send({ transaction_id: form.fields.transaction_id! })).status).toBe(403);
+    expect((await send(form.fields, 'mallory')).status).toBe(403);
+    const anonymous = await request(f.app).post('/oauth/device').set('Origin', ISSUER).type('form').send({ ...form.fields, user_code: device.user_code });
+    expect(anonymous.status).toBe(403);
+    // A consent transaction of /authorize is not this page's.
+    const authorizePage = await request(f.app).get(`/oauth/authorize?${authorizeQuery(f.conf)}`).set('Cookie', asUser());
+    expect((await send(readConsentForm(authorizePage.text).fields)).status).toBe(403);
+    // The untouched form still works for its user.
+    expect((await send(form.fields)).status).toBe(200);
+  });
+
+  it('refuses a device-page transaction at POST /authorize without issuing anything', async () => {
+    const f = await createFixture();
+    const device = await deviceFor(f, f.conf);
+    const consent = await typeCode(f, device.user_code);
+    const form = readConsentForm(consent.text);
+    const misused = await request(f.app).post('/oauth/authorize').set('Cookie', asUser()).set('Origin', ISSUER).type('form')
+      .send({ ...form.fields, decision: 'approve' });
+    expect(misused.status).toBe(400);
+    expect(misused.headers.location).toBeUndefined();
+    expect((await poll(f, f.conf, device.device_code)).body.error).toBe('authorization_pending');
+  });
+
+  it('issues no refresh token when the site gives them only for permanent=true', async () => {
+    const f = await createFixture({ refreshTokens: 'when-permanent' });
+    const device = await deviceFor(f, f.conf);
+    await answer(f, device.user_code, 'approve');
+    const tokens = await poll(f, f.conf, device.device_code);
+    expect(tokens.status).toBe(200);
+    expect(tokens.body.refresh_token).toBeUndefined();
+  });
+
+  it('kills the device flow\'s tokens when the user revokes the app', async () => {
+    const f = await createFixture();
+    const device = await deviceFor(f, f.conf);
+    await answer(f, device.user_code, 'approve');
+    const tokens = await poll(f, f.conf, device.device_code);
+    const revoked = await request(f.app).post('/oauth/revoke').set('Authorization', basic(f.conf.id, f.conf.secret!)).type('form')
+      .send({ token: tokens.body.refresh_token });
+    expect(revoked.status).toBe(200);
+    expect((await callApi(f, tokens.body.access_token)).status).toBe(401);
+  });
+
+  it('lists the endpoint and the grant type in the metadata', async () => {
+    const f = await createFixture();
+    const res = await request(f.app).get('/.well-known/oauth-authorization-server');
+    expect(res.body.device_authorization_endpoint).toBe(`${ISSUER}/oauth/device_authorization`);
+    expect(res.body.grant_types_supported).toContain(DEVICE_GRANT);
+  });
+});

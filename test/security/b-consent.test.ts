@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import type { Response } from 'supertest';
+import { asUser, authorizeQuery, CONF_REDIRECT, exchange, ISSUER } from '../support/provider-fixture';
+import {
+  authorizeAs, clientRedirect, count, countedFixture, eventCount, expectErrorPage, openConsent, postDecision,
+} from './front-channel';
+
+/** The headers every HTML page and every redirect carrying a code must have (B6, B8). */
+function expectPageHeaders(res: Response): void {
+  expect(res.headers['x-frame-options']).toBe('DENY');
+  expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(res.headers['referrer-policy']).toBe('no-referrer');
+  expect(res.headers['cache-control']).toBe('no-store');
+  expect(res.headers['x-content-type-options']).toBe('nosniff');
+}
+
+describe('B. the consent page: CSRF, clickjacking, headers', () => {
+  it('B1 never issues a code on GET, whatever approval parameters it carries', async () => {
+    const f = await countedFixture();
+    for (const extra of [{ allowed: 'true' }, { approve: '1' }, { decision: 'approve' }]) {
+      const res = await authorizeAs(f, authorizeQuery(f.conf, extra));
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.headers.location).toBeUndefined();
+    }
+    expect(count(f.calls, 'saveCode')).toBe(0);
+    expect(eventCount(f, 'code.issued')).toBe(0);
+  });
+
+  it('B2 refuses a decision POST without the CSRF token, with another user\'s token, or from another site, without consuming it', async () => {
+    const f = await countedFixture();
+    const form = await openConsent(f, authorizeQuery(f.conf));
+    const bobs = await openConsent(f, authorizeQuery(f.conf), 'bob');
+    const attempts: Array<[string, Record<string, string | undefined>, Record<string, string>]> = [
+      ['no CSRF token', { csrf_token: undefined }, { Origin: ISSUER }],
+      ['bob\'s CSRF token', { csrf_token: bobs.fields.csrf_token }, { Origin: ISSUER }],
+      ['a foreign Origin', {}, { Origin: 'https://evil.example' }],
+      ['Sec-Fetch-Site: cross-site', {}, { 'Sec-Fetch-Site': 'cross-site' }],
+    ];
+    for (const [label, fields, headers] of attempts) {
+      const res = await postDecision(f, form, { ...fields, decision: 'approve' }, { headers });
+      expect({ label, status: res.status }).toEqual({ label, status: 403 });
+      expectErrorPage(res, 403);
+    }
+    expect(count(f.calls, 'saveCode')).toBe(0);
+    expect(count(f.calls, 'deleteAuthorizationRequest')).toBe(0);
+
+    const honest = await postDecision(f, form, { decision: 'approve' });
+    expect(clientRedirect(honest, CONF_REDIRECT).get('code')).toBeTruthy();
+  });
+
+  it('B3 takes the redirect URI, scope and client from the stored transaction, not from the POST body', async () => {
+    const f = await countedFixture();
+    const form = await openConsent(f, authorizeQuery(f.conf, { scope: 'read' }));
+    const res = await postDecision(f, form, {
+      decision: 'approve', redirect_uri: 'https://evil.example/cb', scope: 'write', client_id: f.other.id, state: 'forged',
+    });
+    const params = clientRedirect(res, CONF_REDIRECT);
+    expect(params.get('state')).toBe('st123');
+    const token = await exchange(f, f.conf, params.get('code')!);
+    expect(token.status).toBe(200);
+    expect(token.body.scope).toBe('read');
+
+    for (const transactionId of [`${form.fields.transaction_id}x`, randomBytes(16).toString('base64url')]) {
+      const tampered = await postDecision(f, await openConsent(f, authorizeQuery(f.conf)), { decision: 'approve', transaction_id: transactionId });
+      expectErrorPage(tampered, 400);
+    }
+    expect(count(f.calls, 'saveCode')).toBe(1);
+  });
+
+  it('B4 binds the transaction to the user\'s session and lets it be answered once', async () => {
+    const f = await countedFixture();
+    const alices = await openConsent(f, authorizeQuery(f.conf));
+    const bobs = await openConsent(f, authorizeQuery(f.conf), 'bob');
+
+    const stolen = await postDecision(f, alices, { decision: 'approve', csrf_token: bobs.fields.csrf_token }, { user: 'bob' });
+    expectErrorPage(stolen, 403);
+    expect(count(f.calls, 'saveCode')).toBe(0);
+
+    const first = await postDecision(f, alices, { decision: 'approve' });
+    expect(clientRedirect(first, CONF_REDIRECT).get('code')).toBeTruthy();
+    const second = await postDecision(f, alices, { decision: 'approve' });
+    expectErrorPage(second, 400);
+    expect(count(f.calls, 'saveCode')).toBe(1);
+  });
+
+  it('B5 sends access_denied with the state and iss, and no code, when the user denies', async () => {
+    const f = await countedFixture();
+    const res = await postDecision(f, await openConsent(f, authorizeQuery(f.conf)), { decision: 'deny' });
+    const params = clientRedirect(res, CONF_REDIRECT);
+    expect(params.get('error')).toBe('access_denied');
+    expect(params.get('state')).toBe('st123');
+    expect(params.get('iss')).toBe(ISSUER);
+    expect(params.get('code')).toBeNull();
+    expect(count(f.calls, 'saveCode')).toBe(0);
+  });
+
+  it('B6 sends anti-framing, no-referrer, no-store and nosniff headers on the consent page and every error page', async () => {
+    const f = await countedFixture();
+    const consentPage = await authorizeAs(f, authorizeQuery(f.conf));
+    const unknownClient = await authorizeAs(f, authorizeQuery(f.conf, { client_id: 'nope' }));
+    const badRedirect = await authorizeAs(f, authorizeQuery(f.conf, { redirect_uri: 'https://evil.example/cb' }));
+    const form = await openConsent(f, authorizeQuery(f.conf));
+    const forbidden = await postDecision(f, form, { decision: 'approve', csrf_token: undefined });
+    const expired = await postDecision(f, form, { decision: 'approve', transaction_id: 'unknown' });
+    const tooLarge = await request(f.app).post('/oauth/authorize').set('Cookie', asUser()).type('form').send(`a=${'x'.repeat(200_000)}`);
+    const pages = { consentPage, unknownClient, badRedirect, forbidden, expired, tooLarge };
+    for (const [name, res] of Object.entries(pages)) {
+      expect({ name, type: res.headers['content-type'] as string }).toEqual({ name, type: expect.stringMatching(/^text\/html/) });
+      expectPageHeaders(res);
+      // Nothing is loaded from another origin: no remote scripts, styles, images or frames.
+      expect(res.text).not.toMatch(/<(script|link|img|iframe)\b[^>]*(src|href)="(https?:)?\/\//i);
+      expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    }
+    // The login page belongs to the host site; the provider's redirect to it is not cacheable.
+    const toLogin = await authorizeAs(f, authorizeQuery(f.conf), null);
+    expect(toLogin.status).toBe(302);
+    expectPageHeaders(toLogin);
+  });
+
+  it('B7 answers the decision POST with 302 or 303, never 307 or 308', async () => {
+    const f = await countedFixture();
+    for (const decision of ['approve', 'deny']) {
+      const res = await postDecision(f, await openConsent(f, authorizeQuery(f.conf)), { decision });
+      expect([302, 303]).toContain(res.status);
+    }
+  });
+
+  it('B8 marks the redirect that carries the code no-store and no-referrer', async () => {
+    const f = await countedFixture();
+    const res = await postDecision(f, await openConsent(f, authorizeQuery(f.conf)), { decision: 'approve' });
+    expect(clientRedirect(res, CONF_REDIRECT).get('code')).toBeTruthy();
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('B9 refuses a consent auto-submitted from the client\'s own site', async () => {
+    const f = await countedFixture();
+    const form = await openConsent(f, authorizeQuery(f.conf));
+    const fromClient = { Origin: 'https://client.example' };
+    // A cross-site form cannot read the CSRF token...
+    const blind = await postDecision(f, form, { decision: 'approve', csrf_token: undefined }, { headers: fromClient });
+    expectErrorPage(blind, 403);
+    // ...and even with it, a POST from the client's origin is not the user's answer.
+    const withToken = await postDecision(f, form, { decision: 'approve' }, { headers: fromClient });
+    expectErrorPage(withToken, 403);
+    expect(count(f.calls, 'saveCode')).toBe(0);
+    expect(count(f.calls, 'deleteAuthorizationRequest')).toBe(0);
+  });
+});

@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import request from 'supertest';
+import { basic, createFixture, exchange, getCode, type Fixture } from '../support/provider-fixture';
+import { expectOAuthError, expectUsable } from './backchannel-helpers';
+
+/** SECURITY.md §4 E: client authentication at the token endpoint. */
+
+function tokenRequest(f: Fixture, code: string) {
+  return request(f.app).post('/oauth/token').type('form');
+}
+
+const codeBody = (f: Fixture, code: string) => ({ grant_type: 'authorization_code', code, redirect_uri: f.conf.redirectUri });
+
+/** The code must still be redeemable by its owner: a failed authentication must not burn it. */
+async function expectCodeNotConsumed(f: Fixture, code: string): Promise<void> {
+  const ok = await exchange(f, f.conf, code);
+  expect(ok.status).toBe(200);
+  await expectUsable(f, ok.body.access_token);
+}
+
+describe('E. client authentication', () => {
+  let f: Fixture;
+  beforeEach(async () => { f = await createFixture(); });
+
+  it('E1 refuses a wrong secret sent with HTTP Basic with a 401 Basic challenge and leaves the code redeemable', async () => {
+    const code = await getCode(f, f.conf);
+    const res = await tokenRequest(f, code).set('Authorization', basic(f.conf.id, 'wrong')).send(codeBody(f, code));
+    expectOAuthError(res, 401, 'invalid_client');
+    expect(res.headers['www-authenticate']).toBe('Basic realm="forum.example"');
+    await expectCodeNotConsumed(f, code);
+  });
+
+  it('E2 refuses a wrong secret sent in the body with 401 invalid_client and leaves the code redeemable', async () => {
+    const code = await getCode(f, f.conf);
+    const res = await tokenRequest(f, code).send({ ...codeBody(f, code), client_id: f.conf.id, client_secret: 'wrong' });
+    // Pinned: every invalid_client is a 401; no Basic challenge, since Basic was not tried.
+    expectOAuthError(res, 401, 'invalid_client');
+    expect(res.headers['www-authenticate']).toBeUndefined();
+    await expectCodeNotConsumed(f, code);
+  });
+
+  it.each([
+    ['HTTP Basic', (id: string) => ({ header: basic(id, 'some-secret'), body: {} })],
+    ['the body', (id: string) => ({ header: null, body: { client_id: id, client_secret: 'some-secret' } })],
+  ])('E3 answers an unknown client id exactly like a known client with a wrong secret (%s)', async (_name, credentials) => {
+    const code = await getCode(f, f.conf);
+    const send = (id: string) => {
+      const { header, body } = credentials(id);
+      const req = tokenRequest(f, code);
+      if (header) req.set('Authorization', header);
+      return req.send({ ...codeBody(f, code), ...body });
+    };
+    const unknown = await send('no-such-client');
+    const known = await send(f.conf.id);
+    // Status, body and headers only: timing is never asserted in tests (flaky by nature).
+    expect(unknown.status).toBe(401);
+    expect(unknown.body).toEqual(known.body);
+    const comparable = (h: Record<string, string>) => { const { date: _date, ...rest } = h; return rest; };
+    expect(comparable(unknown.headers)).toEqual(comparable(known.headers));
+  });
+
+  it('E4 refuses HTTP Basic and a body secret in one request with 400 invalid_request', async () => {
+    const code = await getCode(f, f.conf);
+    const res = await tokenRequest(f, code).set('Authorization', basic(f.conf.id, f.conf.secret!))
+      .send({ ...codeBody(f, code), client_id: f.conf.id, client_secret: f.conf.secret! });
+    expectOAuthError(res, 400, 'invalid_request');
+    await expectCodeNotConsumed(f, code);
+  });
+
+  it('E5 refuses client credentials in the query string and issues no token', async () => {
+    const code = await getCode(f, f.conf);
+    const query = new URLSearchParams({ client_id: f.conf.id, client_secret: f.conf.secret! }).toString();
+    const res = await request(f.app).post(`/oauth/token?${query}`).type('form').send(codeBody(f, code));
+    expectOAuthError(res, res.status === 401 ? 401 : 400, res.status === 401 ? 'invalid_client' : 'invalid_request');
+    expect([400, 401]).toContain(res.status);
+    await expectCodeNotConsumed(f, code);
+  });
+
+  it.each([
+    ['Basic !!!', 'Basic !!!'],
+    ['Basic with nothing after it', 'Basic'],
+    ['Basic without a colon', `Basic ${Buffer.from('conf-without-colon').toString('base64')}`],
+    ['a 20 KB Basic header', `Basic ${'A'.repeat(20 * 1024)}`],
+  ])('E6 answers a malformed Authorization header (%s) with a 4xx and never a 5xx', async (_name, header) => {
+    const code = await getCode(f, f.conf);
+    const res = await tokenRequest(f, code).set('Authorization', header).send(codeBody(f, code)).catch((err: { response?: unknown }) => err.response);
+    const status = (res as { status?: number } | undefined)?.status;
+    if (status === 431) return; // Node refuses headers above 16 KB before the app sees them.
+    expect(res).toBeDefined();
+    const r = res as Parameters<typeof expectOAuthError>[0];
+    expect([400, 401]).toContain(r.status);
+    expectOAuthError(r, r.status, r.status === 401 ? 'invalid_client' : 'invalid_request');
+    await expectCodeNotConsumed(f, code);
+  });
+
+  it('E7 refuses a suspended client with correct credentials with 401 invalid_client', async () => {
+    const code = await getCode(f, f.conf);
+    await f.oauth.clients.suspend(f.conf.id);
+    const res = await exchange(f, f.conf, code);
+    expectOAuthError(res, 401, 'invalid_client');
+    expect(res.headers['www-authenticate']).toBe('Basic realm="forum.example"');
+  });
+
+  it('E8 stores client secrets only as SHA-256 and compares them with timingSafeEqual', async () => {
+    const stored = await f.clients.list();
+    const dump = JSON.stringify(stored);
+    for (const client of [f.conf, f.other]) {
+      expect(dump).not.toContain(client.secret!);
+      const record = stored.find((c) => c.id === client.id)!;
+      expect(record.secretHash).toBe(crypto.createHash('sha256').update(client.secret!).digest('base64url'));
+    }
+
+    const spy = jest.spyOn(crypto, 'timingSafeEqual');
+    try {
+      const code = await getCode(f, f.conf);
+      expect((await exchange(f, f.conf, code)).status).toBe(200);
+      const digestCompares = spy.mock.calls.filter(([a, b]) => (a as Buffer).length === 32 && (b as Buffer).length === 32);
+      expect(digestCompares.length).toBeGreaterThan(0);
+    } finally {
+      spy.mockRestore();
+    }
+
+    // A plain ===/!== between secrets or hashes would leak timing; only null checks are allowed.
+    for (const file of ['src/client-auth.ts', 'src/crypto.ts', 'src/model.ts']) {
+      const source = readFileSync(path.join(__dirname, '../..', file), 'utf8');
+      const offending = source.split('\n').filter((line) => /(secret|hash)\w*\s*[!=]==(?!\s*(null|undefined)\b)|[!=]==\s*[\w.]*(secret|hash)/i.test(line));
+      expect({ file, offending }).toEqual({ file, offending: [] });
+    }
+  });
+});
