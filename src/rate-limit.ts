@@ -15,6 +15,8 @@ import type { ResolvedOptions } from './options';
  * If the counter store fails, requests fail closed with 503 (O4).
  */
 export interface RateLimiters {
+  /** Consent pages opened: each stores a transaction, so they are capped per user and IP (O3). */
+  consentPage: RequestHandler;
   token: RequestHandler;
   decision: RequestHandler;
   introspection: RequestHandler;
@@ -26,10 +28,10 @@ export function createRateLimiters(options: ResolvedOptions): RateLimiters {
   const settings = options.rateLimit;
   if (!settings) {
     const pass: RequestHandler = (_req, _res, next) => next();
-    return { token: pass, decision: pass, introspection: pass };
+    return { consentPage: pass, token: pass, decision: pass, introspection: pass };
   }
-  const make = (name: string): RateLimiterAbstract => {
-    const base = { keyPrefix: `${settings.keyPrefix}${name}`, points: settings.failures, duration: settings.windowSeconds };
+  const make = (name: string, points = settings.failures): RateLimiterAbstract => {
+    const base = { keyPrefix: `${settings.keyPrefix}${name}`, points, duration: settings.windowSeconds };
     return settings.redis ? new RateLimiterRedis({ ...base, storeClient: settings.redis as never }) : new RateLimiterMemory(base);
   };
   const clientAndIp: KeyReader = (req) => {
@@ -44,14 +46,26 @@ export function createRateLimiters(options: ResolvedOptions): RateLimiters {
     return [`ip:${req.ip}`, ...(user ? [`user:${String(user.id)}`] : [])];
   };
 
+  // Opening consent pages is normal use, so it gets more room than failures do.
+  const pages = settings.failures * CONSENT_PAGES_PER_FAILURE;
   return {
+    consentPage: limiter(make('consent', pages), userAndIp, pages, 'html', (res) => res.statusCode === 200),
     token: limiter(make('token'), clientAndIp, settings.failures, 'json'),
     decision: limiter(make('decision'), userAndIp, settings.failures, 'html'),
     introspection: limiter(make('introspect'), clientAndIp, settings.failures, 'json'),
   };
 }
 
-function limiter(counter: RateLimiterAbstract, keysOf: KeyReader, limit: number, answer: 'json' | 'html'): RequestHandler {
+const CONSENT_PAGES_PER_FAILURE = 3;
+
+/** A failed attempt, unless the endpoint said otherwise: `true` for a 2xx that is a failed guess, `false` for a 4xx that is not (a device's poll). */
+function isFailure(res: Response): boolean {
+  const verdict: unknown = res.locals.countsAsFailure;
+  return typeof verdict === 'boolean' ? verdict : res.statusCode >= 400 && res.statusCode !== 429 && res.statusCode < 500;
+}
+
+function limiter(counter: RateLimiterAbstract, keysOf: KeyReader, limit: number, answer: 'json' | 'html',
+  counts: (res: Response) => boolean = isFailure): RequestHandler {
   return async function rateLimit(req: Request, res: Response, next: NextFunction) {
     let keys: string[];
     let retryAfterMs = 0;
@@ -67,14 +81,11 @@ function limiter(counter: RateLimiterAbstract, keysOf: KeyReader, limit: number,
     }
     if (retryAfterMs > 0) {
       const seconds = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
-      refuse(res, new OAuthError(429, 'slow_down', 'Too many failed attempts; try again later.', { 'Retry-After': seconds }), answer);
+      refuse(res, new OAuthError(429, 'slow_down', 'Too many attempts; try again later.', { 'Retry-After': seconds }), answer);
       return;
     }
     res.on('finish', () => {
-      // An endpoint may say either way: `true` for a 2xx that is a failed guess, `false` for a 4xx that is not (a device's poll).
-      const verdict: unknown = res.locals.countsAsFailure;
-      const failed = typeof verdict === 'boolean' ? verdict : res.statusCode >= 400 && res.statusCode !== 429 && res.statusCode < 500;
-      if (failed) for (const key of keys) counter.penalty(key, 1).catch(() => { /* a lost count is better than a crash */ });
+      if (counts(res)) for (const key of keys) counter.penalty(key, 1).catch(() => { /* a lost count is better than a crash */ });
     });
     next();
   };

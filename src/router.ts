@@ -19,7 +19,7 @@ export function createRouter(options: ResolvedOptions): express.Router {
   const html = htmlSecurityHeaders();
   const limit = createRateLimiters(options);
 
-  router.get('/authorize', html, authorizeEndpoint(options));
+  router.get('/authorize', html, limit.consentPage, authorizeEndpoint(options));
   router.post('/authorize', html, parseForm, limit.decision, decisionEndpoint(options));
   router.post(['/token', '/grant'], parseForm, parseJson, limit.token, tokenEndpoint(options));
   router.post(['/revoke', '/token/revoke'], parseForm, limit.token, revokeEndpoint(options));

@@ -133,6 +133,16 @@ describe('O. rate limiting', () => {
       .type('form').send({ token: 'x' }));
   });
 
+  it('O3 caps the consent pages (stored transactions) one user opens per window', async () => {
+    const f = await createFixture({ rateLimit: { failures: 2, windowSeconds: 60 } });
+    const open = (user: string) => request(f.app).get(`/oauth/authorize?${authorizeQuery(f.conf)}`).set('Cookie', asUser(user));
+    for (let i = 0; i < 6; i += 1) expect((await open('alice')).status).toBe(200);
+    const limited = await open('alice');
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toEqual(expect.any(String));
+    expect(limited.headers.location).toBeUndefined();
+  });
+
   it('O3 bounds consent-form floods per user and per IP', async () => {
     const f = await behindProxy();
     const flood = (user: string, ip: string, fields: Record<string, string>) => request(f.app).post('/oauth/authorize')
