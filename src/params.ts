@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import { invalidRequest } from './errors';
 
 /** Longer values are refused: no OAuth parameter needs more, and they would be reflected into URLs. */
@@ -40,4 +41,18 @@ export function isVisibleAscii(value: string): boolean {
 // Parameter names come from the client; echo them only when they are plain.
 function safeName(name: string): string {
   return /^[A-Za-z0-9_.-]{1,40}$/.test(name) ? name : '(unnamed)';
+}
+
+/**
+ * A back-channel POST's parameters (token, device authorization): a form or JSON body, single
+ * values only, and none of `bodyOnly` in the query (RFC 6749 §2.3.1: no secret in the URI; N7).
+ */
+export function readBodyParams(req: Request, bodyOnly: readonly string[]): Record<string, string> {
+  const query = singleValuedParams(req.query);
+  const misplaced = bodyOnly.find((name) => name in query);
+  if (misplaced) throw invalidRequest(`Parameter \`${misplaced}\` must be sent in the request body.`);
+  if (!req.is(['application/x-www-form-urlencoded', 'application/json'])) {
+    throw invalidRequest('The body must be application/x-www-form-urlencoded (or JSON).');
+  }
+  return singleValuedParams(req.body);
 }

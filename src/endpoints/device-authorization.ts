@@ -5,7 +5,7 @@ import { invalidRequest, temporarilyUnavailable, toOAuthError } from '../errors'
 import { DEVICE_POLL_INTERVAL } from '../grant-types/device-code';
 import { noStore, sendOAuthError } from '../http/responses';
 import type { ResolvedOptions } from '../options';
-import { singleValuedParams } from '../params';
+import { readBodyParams } from '../params';
 import { requestedScopeParam, resolveRequestedScopes } from '../scope';
 import { generateShortCode, normalizeShortCode } from '../short-code';
 
@@ -31,13 +31,7 @@ export function deviceAuthorizationEndpoint(options: ResolvedOptions): RequestHa
 
   return async function deviceAuthorization(req: Request, res: Response) {
     try {
-      const query = singleValuedParams(req.query);
-      const misplaced = BODY_ONLY.find((name) => name in query);
-      if (misplaced) throw invalidRequest(`Parameter \`${misplaced}\` must be sent in the request body.`);
-      if (!req.is(['application/x-www-form-urlencoded', 'application/json'])) {
-        throw invalidRequest('The body must be application/x-www-form-urlencoded (or JSON).');
-      }
-      const params = singleValuedParams(req.body);
+      const params = readBodyParams(req, BODY_ONLY);
       const credentials = readClientCredentials(req.get('authorization'), params, options.realm);
       const client = await authenticateClient(options.store.clients, credentials, options.realm);
       const scopes = resolveRequestedScopes(requestedScopeParam(params), options, client.scopes);

@@ -7,7 +7,7 @@ import { pinGrantType } from '../grant-types/pin';
 import { DEVICE_CODE_GRANT_TYPE, deviceCodeGrantType } from '../grant-types/device-code';
 import { createTokenModel } from '../model';
 import type { ResolvedOptions } from '../options';
-import { singleValuedParams } from '../params';
+import { readBodyParams } from '../params';
 import { formatScopes, parseScopeList, requestedScopeParam } from '../scope';
 
 const GRANT_TYPE_ALIASES: Record<string, string> = {
@@ -81,13 +81,7 @@ function sendTokens(res: Response, data: IssuedTokens): void {
 }
 
 function normalise(req: Request, options: ResolvedOptions): Record<string, string> {
-  const query = singleValuedParams(req.query);
-  const misplaced = BODY_ONLY.find((name) => name in query);
-  if (misplaced) throw invalidRequest(`Parameter \`${misplaced}\` must be sent in the request body.`);
-  if (!req.is(['application/x-www-form-urlencoded', 'application/json'])) {
-    throw invalidRequest('The body must be application/x-www-form-urlencoded (or JSON).');
-  }
-  const params = singleValuedParams(req.body);
+  const params = readBodyParams(req, BODY_ONLY);
   const grandType = options.compat.grandType ? params.grand_type : undefined;
   if (grandType !== undefined) {
     if (params.grant_type !== undefined) throw invalidRequest('Send either `grant_type` or `grand_type`, not both.');

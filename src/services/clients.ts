@@ -7,18 +7,7 @@ import { parseDescription, parseName, parseScopes, safeEmit } from './fields';
 import { parseRedirectUris } from './redirect-uris';
 
 /** A client as the site owner sees it: everything but the secret hash. */
-export interface ClientView {
-  id: string;
-  name: string;
-  description: string;
-  redirectUris: string[];
-  ownerId: string | null;
-  status: ClientStatus;
-  isPublic: boolean;
-  scopes: string[] | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type ClientView = Omit<ClientRecord, 'secretHash'>;
 
 export interface ClientRequest {
   name: string;
