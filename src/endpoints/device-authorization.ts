@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { authenticateClient, readClientCredentials } from '../client-auth';
 import { hashSecret, mintGrantSecret, randomId } from '../crypto';
-import { invalidRequest, temporarilyUnavailable, toOAuthError } from '../errors';
+import { temporarilyUnavailable, toOAuthError } from '../errors';
 import { DEVICE_POLL_INTERVAL } from '../grant-types/device-code';
 import { noStore, sendOAuthError } from '../http/responses';
 import type { ResolvedOptions } from '../options';

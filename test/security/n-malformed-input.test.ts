@@ -1,9 +1,8 @@
-import express from 'express';
 import fc from 'fast-check';
 import request from 'supertest';
 import { memoryClientStore, memoryTokenStore } from '../../adapters/memory';
 import {
-  asUser, authorizeQuery, basic, createFixture, exchange, getCode, ISSUER, type Fixture,
+  asUser, authorizeQuery, basic, createFixture, exchange, getCode, type Fixture,
 } from '../support/provider-fixture';
 import type { TokenStore } from '../../src/storage/token-store';
 import type { ClientStore } from '../../src/storage/client-store';
