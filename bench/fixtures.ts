@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import knexFactory, { type Knex } from 'knex';
 import Redis from 'ioredis';
-import { createOAuthProvider, type OAuthProvider } from '../src';
+import { createOAuthProvider, type OAuthProvider, type OAuthProviderOptions } from '../src';
 import { mintGrantSecret, randomId } from '../src/crypto';
 import type { ClientStore } from '../src/storage/client-store';
 import type { TokenStore } from '../src/storage/token-store';
@@ -60,11 +60,12 @@ export async function postgres(): Promise<{ knex: Knex; tablePrefix: string }> {
 export const SCOPES = { read: 'Read posts', write: 'Post as you' };
 
 /** Our provider as a site would configure it, except `rateLimit: false` (the bench is one IP hammering). */
-export function provider(clients: ClientStore, tokens: TokenStore): OAuthProvider {
+export function provider(clients: ClientStore, tokens: TokenStore, extra: Partial<OAuthProviderOptions> = {}): OAuthProvider {
   return createOAuthProvider({
     issuer: 'http://127.0.0.1', scopes: SCOPES, store: { clients, tokens },
     currentUser: () => null, loginUrl: (returnTo) => `/login?next=${encodeURIComponent(returnTo)}`,
     rateLimit: false,
+    ...extra,
   });
 }
 
@@ -77,19 +78,26 @@ export async function registerClient(oauth: OAuthProvider): Promise<Confidential
 }
 
 const HOUR = 3600_000;
+/** The provider's default refresh-token lifetime: what a code exchange gives a grant and its refresh token. */
+const REFRESH_LIFE = 30 * 24 * HOUR;
 const user = (i: number) => `user${i % 1000}`;
 
-/** One grant with one access token (and a refresh token when asked); returns the plain values. */
+/**
+ * One grant with one access token (and a refresh token when asked); returns the plain values.
+ * With a refresh token the grant looks as a code exchange leaves it: grant and refresh token live
+ * for the default 30 days, so a refresh moves the grant's expiry by seconds, as it does on a site.
+ */
 export async function mintTokens(tokens: TokenStore, clientId: string, i: number, withRefresh = false) {
   const grantId = randomId();
   const now = Date.now();
   const access = mintGrantSecret(grantId);
   const refresh = mintGrantSecret(grantId);
   const base = { grantId, clientId, userId: user(i), scopes: ['read'] };
+  const grantLife = withRefresh ? REFRESH_LIFE : 24 * HOUR;
   const saved = await tokens.saveTokens(
-    { id: grantId, kind: 'authorization', userId: base.userId, clientId, scopes: base.scopes, name: null, createdAt: new Date(now), expiresAt: new Date(now + 24 * HOUR) },
+    { id: grantId, kind: 'authorization', userId: base.userId, clientId, scopes: base.scopes, name: null, createdAt: new Date(now), expiresAt: new Date(now + grantLife) },
     { ...base, hash: access.hash, expiresAt: new Date(now + HOUR) },
-    withRefresh ? { ...base, hash: refresh.hash, expiresAt: new Date(now + 24 * HOUR) } : null,
+    withRefresh ? { ...base, hash: refresh.hash, expiresAt: new Date(now + REFRESH_LIFE) } : null,
   );
   if (!saved) throw new Error('saveTokens refused a fresh grant');
   return { access: access.value, refresh: refresh.value };

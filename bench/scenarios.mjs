@@ -13,6 +13,7 @@ export const SCENARIOS = [
   { name: 'oidc-introspect', group: 'peer', label: 'oidc-provider 9 introspection, opaque token' },
   { name: 'scope-memory', group: 'ours', label: 'requireScope, memory store' },
   { name: 'scope-redis', group: 'ours', label: 'requireScope, Redis store' },
+  { name: 'scope-redis-cache', group: 'ours', label: 'requireScope, Redis store + tokenCache (Redis pub/sub)' },
   { name: 'token-refresh', group: 'ours', label: 'token endpoint, refresh_token (Redis + PG)', pool: true },
   { name: 'token-code', group: 'ours', label: 'token endpoint, authorization_code (Redis + PG)', pool: true },
   { name: 'introspect', group: 'ours', label: 'introspection (Redis + PG)' },
@@ -28,10 +29,12 @@ export const DIAGNOSTICS = [
 export const GOALS = [
   { a: 'scope-redis', b: 'hand-written', factor: 0.95, metric: 'rps' },
   { a: 'scope-redis', b: 'eos-authenticate', factor: 1.25, metric: 'rps' },
+  { a: 'scope-redis-cache', b: 'bare', factor: 0.85, metric: 'rps' },
   { a: 'token-refresh', b: 'oidc-token', factor: 1, metric: 'rps' },
   { a: 'token-refresh', b: 'oauth2-server-token', factor: 1.4, metric: 'rps' },
   { a: 'token-code', b: 'oidc-token', factor: 1, metric: 'rps' },
   { a: 'token-code', b: 'oauth2-server-token', factor: 1.4, metric: 'rps' },
   { a: 'scope-memory', b: 'bare', factor: 2, metric: 'p99' },
   { a: 'scope-redis', b: 'bare', factor: 2, metric: 'p99' },
+  { a: 'scope-redis-cache', b: 'bare', factor: 2, metric: 'p99' },
 ];

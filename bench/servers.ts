@@ -14,7 +14,7 @@ import OAuth2Server from '@node-oauth/oauth2-server';
 import ExpressOAuthServer from '@node-oauth/express-oauth-server';
 import { memoryClientStore, memoryTokenStore } from '../adapters/memory';
 import { knexClientStore } from '../adapters/knex';
-import { recommendedRedisOptions, redisTokenStore } from '../adapters/redis';
+import { recommendedRedisOptions, redisRevocationChannel, redisTokenStore } from '../adapters/redis';
 import {
   cleanup, mintCode, mintTokens, pool, postgres, provider, redis, registerClient, REDIS_PREFIX,
 } from './fixtures';
@@ -43,9 +43,12 @@ const fixed = (load: Load) => async () => load;
 const TOKEN_RECORD = JSON.stringify({ userId: 'user1', clientId: 'client1', scopes: ['read'], expiresAt: Date.now() + 24 * 3600_000 });
 const PLAIN_TOKEN = 'bench-token-0123456789abcdefghijklmnopqrstuvwxyz';
 
-async function ourRequireScope(store: 'memory' | 'redis', redisOptions: object = recommendedRedisOptions): Promise<Server> {
-  const tokens = store === 'memory' ? memoryTokenStore() : redisTokenStore(await redis(redisOptions), { prefix: REDIS_PREFIX });
-  const oauth = provider(memoryClientStore(), tokens);
+async function ourRequireScope(store: 'memory' | 'redis', redisOptions: object = recommendedRedisOptions, cache = false): Promise<Server> {
+  const client = store === 'redis' ? await redis(redisOptions) : null;
+  const tokens = client ? redisTokenStore(client, { prefix: REDIS_PREFIX }) : memoryTokenStore();
+  // As a multi-instance site would set it up: revocations over Redis pub/sub, default size and TTL.
+  const tokenCache = cache && client ? { revocations: redisRevocationChannel(client, await redis(redisOptions), { channel: `${REDIS_PREFIX}revocations` }) } : undefined;
+  const oauth = provider(memoryClientStore(), tokens, tokenCache ? { tokenCache } : {});
   const client = await registerClient(oauth);
   const { access } = await mintTokens(tokens, client.id, 0);
   const app = express();
@@ -166,6 +169,7 @@ const SERVERS: Record<string, () => Promise<Server>> = {
   /** Diagnostic: scope-redis on a default ioredis client (no commandTimeout timer per command). */
   'scope-redis-default-client': () => ourRequireScope('redis', {}),
   'scope-redis': () => ourRequireScope('redis'),
+  'scope-redis-cache': () => ourRequireScope('redis', recommendedRedisOptions, true),
 
   /** Refresh tokens rotate: each request spends one minted just before the phase. */
   async 'token-refresh'() {

@@ -7,6 +7,7 @@ import { apiRoutes } from './routes/api';
 import { appsRoutes } from './routes/apps';
 import { authRoutes } from './routes/auth';
 import { authorizedRoutes } from './routes/authorized';
+import { dialectRoutes, tokenEndpointsOnly } from './routes/dialects';
 import { frontRoutes } from './routes/front';
 import { tokensRoutes } from './routes/tokens';
 import { noStore, securityHeaders } from './security';
@@ -31,13 +32,20 @@ export async function createForumApp(config: ForumConfig): Promise<ForumApp> {
   try {
     const db = createForumDb(storage.knex);
     const seeded = await db.seedDemo();
-    const oauth = createForumOAuth({ publicUrl: config.publicUrl, stores: storage.stores });
+    const oauth = createForumOAuth({
+      publicUrl: config.publicUrl, stores: storage.stores, ownerName: async (id) => (await db.users.findById(id))?.username ?? null,
+    });
     const app = express();
     // Behind a TLS proxy the session cookie must still be Secure; trust only a proxy on this host.
     if (config.publicUrl.startsWith('https:')) app.set('trust proxy', 'loopback');
 
     app.use(securityHeaders(config.publicUrl));
     app.use(oauth.metadata);
+    // The source documents' own URLs (routes/dialects.ts). /api/oauth comes before the JSON API,
+    // whose catch-all 404 would answer for it.
+    app.use('/api/oauth', tokenEndpointsOnly(oauth));
+    app.use('/oauth2', tokenEndpointsOnly(oauth));
+    app.use(dialectRoutes());
     // Before the session: the API authenticates by token only, so a cookie can never act on it (no CSRF).
     app.use('/api', apiRoutes({ db, oauth }));
     app.use(sessionMiddleware({ secret: config.sessionSecret, publicUrl: config.publicUrl }));
@@ -49,7 +57,7 @@ export async function createForumApp(config: ForumConfig): Promise<ForumApp> {
     app.use(appsRoutes({ db, oauth }));
     app.use(adminRoutes({ db, oauth }));
     app.use(authorizedRoutes({ oauth }));
-    app.use(tokensRoutes({ oauth }));
+    app.use(tokensRoutes({ db, oauth }));
     app.use((req, res) => {
       sendPage(res, errorPage({ ...pageContext(req), title: 'Page not found', message: 'There is nothing at this address.' }), 404);
     });

@@ -19,6 +19,20 @@ export interface Post {
 
 export type VoteDirection = 1 | 0 | -1;
 
+export type TokenRequestStatus = 'pending' | 'approved' | 'denied' | 'issued';
+
+/** A user's request for a personal access token (source 001); the token is made only when collected. */
+export interface TokenRequest {
+  id: string;
+  user: { id: string; username: string };
+  name: string;
+  scopes: string[];
+  expiresIn: number;
+  status: TokenRequestStatus;
+  createdAt: Date;
+  decidedAt: Date | null;
+}
+
 export const DEMO_USERS = [
   { username: 'alice', password: 'alice-password', isAdmin: false },
   { username: 'bob', password: 'bob-password', isAdmin: false },
@@ -64,6 +78,27 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
     },
     async down(knex) {
       for (const table of ['forum_secret_reveals', 'forum_votes', 'forum_posts', 'forum_users']) await knex.schema.dropTableIfExists(table);
+    },
+  },
+  // Source 001: a personal access token is requested by its user and granted by an admin.
+  '002_token_requests': {
+    async up(knex) {
+      await knex.schema.createTable('forum_token_requests', (t) => {
+        t.string('id', 32).primary();
+        t.string('user_id', 32).notNullable().references('id').inTable('forum_users');
+        t.string('name', 400).notNullable();
+        t.string('scopes', 400).notNullable();
+        t.integer('expires_in').notNullable();
+        // pending -> approved | denied; approved -> issued (once, when its user collects the token).
+        t.string('status', 16).notNullable().index();
+        t.bigInteger('created_at').notNullable();
+        t.bigInteger('decided_at').nullable();
+        // The personal token's grant id once issued: the token itself is never stored.
+        t.string('grant_id', 64).nullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('forum_token_requests');
     },
   },
 };
@@ -169,6 +204,57 @@ export function createForumDb(knex: Knex) {
     },
   };
 
+  interface TokenRequestRow {
+    id: string; user_id: string; username: string; name: string; scopes: string; expires_in: number | string;
+    status: TokenRequestStatus; created_at: number | string; decided_at: number | string | null;
+  }
+  const toTokenRequest = (row: TokenRequestRow): TokenRequest => ({
+    id: row.id,
+    user: { id: row.user_id, username: row.username },
+    name: row.name,
+    scopes: row.scopes.split(' ').filter((s) => s !== ''),
+    expiresIn: Number(row.expires_in),
+    status: row.status,
+    createdAt: new Date(Number(row.created_at)),
+    decidedAt: row.decided_at === null ? null : new Date(Number(row.decided_at)),
+  });
+  const requestQuery = () => knex('forum_token_requests as r').join('forum_users as u', 'u.id', 'r.user_id')
+    .select('r.id', 'r.user_id', 'u.username', 'r.name', 'r.scopes', 'r.expires_in', 'r.status', 'r.created_at', 'r.decided_at');
+
+  const tokenRequests = {
+    async create(userId: string, input: { name: string; scopes: string[]; expiresIn: number }): Promise<string> {
+      const id = newId();
+      await knex('forum_token_requests').insert({
+        id, user_id: userId, name: input.name, scopes: input.scopes.join(' '), expires_in: input.expiresIn, status: 'pending', created_at: Date.now(),
+      });
+      return id;
+    },
+    /** Newest first; `status` filters, `userId` limits to one user's requests. */
+    async list(filter: { userId?: string; status?: TokenRequestStatus[] } = {}): Promise<TokenRequest[]> {
+      let query = requestQuery();
+      if (filter.userId !== undefined) query = query.where('r.user_id', filter.userId);
+      if (filter.status !== undefined) query = query.whereIn('r.status', filter.status);
+      const rows: TokenRequestRow[] = await query.orderBy('r.created_at', 'desc').orderBy('r.id');
+      return rows.map(toTokenRequest);
+    },
+    async get(id: string): Promise<TokenRequest | null> {
+      const row: TokenRequestRow | undefined = await requestQuery().where('r.id', id).first();
+      return row ? toTokenRequest(row) : null;
+    },
+    /**
+     * Moves a request from one status to another; true only for the one caller whose update
+     * touched the row (two admins, or a double click, cannot both decide or both collect).
+     */
+    async transition(id: string, from: TokenRequestStatus, to: TokenRequestStatus, extra: { userId?: string; grantId?: string | null } = {}): Promise<boolean> {
+      let query = knex('forum_token_requests').where({ id, status: from });
+      if (extra.userId !== undefined) query = query.andWhere('user_id', extra.userId);
+      const set: Record<string, unknown> = { status: to };
+      if (from === 'pending') set.decided_at = Date.now();
+      if (extra.grantId !== undefined) set.grant_id = extra.grantId;
+      return (await query.update(set)) === 1;
+    },
+  };
+
   /**
    * Creates the demo users and posts when there are no users yet. True when it created them.
    * The app and the CLI may both start on an empty database: the loser of that race sees the
@@ -197,5 +283,5 @@ export function createForumDb(knex: Knex) {
     }
   }
 
-  return { users, posts, secretReveals, seedDemo };
+  return { users, posts, secretReveals, tokenRequests, seedDemo };
 }

@@ -1,5 +1,6 @@
 import './session';
 import { createOAuthProvider, type ClientStore, type OAuthProvider, type TokenStore } from 'express-oauth-provider';
+import { consentPage } from './views/consent';
 
 /** DESIGN §2: the scopes of the source documents' forum, with what the consent page says. */
 export const FORUM_SCOPES = {
@@ -19,7 +20,12 @@ export const SCOPE_DESCRIPTIONS: Record<string, string> = Object.fromEntries(
 export type ForumOAuth = OAuthProvider;
 
 /** The provider, configured the way a site owner would: the forum's session is its login. */
-export function createForumOAuth(options: { publicUrl: string; stores: { clients: ClientStore; tokens: TokenStore } }): ForumOAuth {
+export function createForumOAuth(options: {
+  publicUrl: string;
+  stores: { clients: ClientStore; tokens: TokenStore };
+  /** The username of an app's owner, for the consent page. */
+  ownerName?: (userId: string) => Promise<string | null>;
+}): ForumOAuth {
   return createOAuthProvider({
     issuer: options.publicUrl,
     scopes: FORUM_SCOPES,
@@ -29,9 +35,17 @@ export function createForumOAuth(options: { publicUrl: string; stores: { clients
     // req.forumUser is read from the database per request (session.ts), so a deleted user is logged out.
     currentUser: (req) => (req.forumUser ? { id: req.forumUser.id, name: req.forumUser.username } : null),
     loginUrl: (returnTo) => `/login?next=${encodeURIComponent(returnTo)}`,
+    // The consent page in the forum's own layout (views/consent.ts), naming who registered the app.
+    renderConsent: consentPage,
+    ...(options.ownerName ? { clientOwnerName: options.ownerName } : {}),
+    // Source 002 (sqowey): "You can specify up to 3 Redirect domains."
+    maxRedirectUris: 3,
     // The example serves every source document's clients, so each compatibility switch is on.
     compat: {
       bareTokenAuthorization: true,
+      // Source 001: "The access token URL parameter will be included in the redirect": the query,
+      // not the fragment. Deprecated (RFC 9700); see routes/dialects.ts for who gets it.
+      implicitGrant: 'query',
       grandType: true,
       refreshWithoutRotation: true,
       defaultResponseTypeCode: true,

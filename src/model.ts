@@ -163,10 +163,15 @@ export function createTokenModel(options: ResolvedOptions, ctx: TokenRequestCont
       if (!saved) throw new OAuth2Server.InvalidGrantError('Invalid grant: the authorization was revoked');
       // K3: a suspension that listed the client's grants before this save missed this one, but it
       // changed the status first; so re-reading the status after the save closes the race.
-      const current = await options.store.clients.get(client.id);
-      if (!current || current.status !== 'approved') {
-        await tokens.revokeGrant(user.grantId);
-        throw new OAuth2Server.InvalidGrantError('Invalid grant: the authorization was revoked');
+      // A refresh needs no re-read: its grant existed (and was listed) before the suspension
+      // began, so the suspension revokes it, whether before this save (which then fails) or after
+      // it (which takes these tokens along). Only a new grant can be missed.
+      if (ctx.params.grant_type !== 'refresh_token') {
+        const current = await options.store.clients.get(client.id);
+        if (!current || current.status !== 'approved') {
+          await tokens.revokeGrant(user.grantId);
+          throw new OAuth2Server.InvalidGrantError('Invalid grant: the authorization was revoked');
+        }
       }
       options.emit('token.issued', { grantId: user.grantId, clientId: client.id, userId: user.id, scopes: token.scope });
       return {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConfigurationError } from './errors';
 import type { ClientStore } from './storage/client-store';
 import type { TokenStore } from './storage/token-store';
+import { AccessTokenCache, publishingTokenStore, type TokenCacheOptions } from './token-cache';
 
 /** The site's logged-in user, as `currentUser` returns it. */
 export interface SiteUser {
@@ -12,12 +13,18 @@ export interface SiteUser {
 }
 
 export interface ConsentContext {
-  client: { id: string; name: string; description: string; ownerId: string | null };
+  /** `ownerName`: who registered the app, from the `clientOwnerName` option (null when unknown or not set). */
+  client: { id: string; name: string; description: string; ownerId: string | null; ownerName: string | null };
   user: { id: string; name: string };
   scopes: Array<{ name: string; description: string }>;
   /** Scopes the site defines that this app will NOT get (reassuring to show). */
   withheldScopes: Array<{ name: string; description: string }>;
   redirectOrigin: string;
+  /**
+   * What follows the answer: a redirect to `redirectOrigin`, a page with a PIN to type into the app
+   * (`response_type=pin`), or nothing (a device that asked with the device flow; the user stays here).
+   */
+  delivery: 'redirect' | 'pin' | 'device';
   permanent: boolean;
   /** Where the form posts to (the authorize URL of this request). */
   action: string;
@@ -89,6 +96,11 @@ export interface OAuthProviderOptions {
   realm?: string;
   /** Replaces the default consent page; must render a POST form with `hiddenFields` and `decision` buttons. */
   renderConsent?: (context: ConsentContext) => string;
+  /**
+   * The name to show for a client's owner on the consent page ("registered by …"), from the
+   * client's `ownerId`. Without it (or when it returns null or fails) the page names no owner.
+   */
+  clientOwnerName?: (ownerId: string) => string | null | undefined | Promise<string | null | undefined>;
   /** Each off unless turned on (DESIGN §3). */
   compat?: CompatibilityOptions;
   /**
@@ -106,6 +118,13 @@ export interface OAuthProviderOptions {
   logger?: { error: (message: string, details: Record<string, unknown>) => void };
   /** Audit events (`token.issued`, `code.reused`, ...). Payloads never hold a secret. */
   onEvent?: (event: string, payload: Record<string, unknown>) => void;
+  /**
+   * Off by default. An in-process cache of verified access tokens for `requireScope`: a token seen
+   * within `ttlSeconds` (default 5, never past its expiry) is trusted without a store read.
+   * Revocations evict at once on this instance; give `revocations` (e.g. `redisRevocationChannel`)
+   * so that every instance hears every other's revocations at once too.
+   */
+  tokenCache?: TokenCacheOptions;
 }
 
 const scopeName = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope name is printable ASCII without spaces, quotes or backslashes')
@@ -144,6 +163,7 @@ const schema = z.strictObject({
   routerPath: z.string().regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'a path like /oauth (no trailing slash)').optional(),
   realm: z.string().regex(/^[^"\\\r\n]*$/, 'no quotes, backslashes or line breaks').optional(),
   renderConsent: fn.optional(),
+  clientOwnerName: fn.optional(),
   compat: z.strictObject({
     bareTokenAuthorization: z.boolean().optional(),
     implicitGrant: z.union([z.literal(false), z.enum(['fragment', 'query'])]).optional(),
@@ -161,6 +181,13 @@ const schema = z.strictObject({
   logger: z.custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { error?: unknown }).error === 'function',
     'expected an object with an error(message, details) method').optional(),
   onEvent: fn.optional(),
+  tokenCache: z.strictObject({
+    maxEntries: z.number().int().min(1).optional(),
+    ttlSeconds: z.number().positive().max(3600).optional(),
+    revocations: z.custom<object>((v) => typeof v === 'object' && v !== null
+      && typeof (v as { publish?: unknown }).publish === 'function' && typeof (v as { subscribe?: unknown }).subscribe === 'function',
+    'expected a RevocationChannel (publish, subscribe, ready)').optional(),
+  }).optional(),
 });
 
 export interface ScopeDefinition {
@@ -183,11 +210,14 @@ export interface ResolvedOptions {
   routerPath: string;
   realm: string;
   renderConsent: OAuthProviderOptions['renderConsent'] | null;
+  clientOwnerName: OAuthProviderOptions['clientOwnerName'] | null;
   compat: Required<CompatibilityOptions>;
   rateLimit: false | { failures: number; windowSeconds: number; redis: RateLimitRedisClient | null; keyPrefix: string };
   emit: (event: string, payload: Record<string, unknown>) => void;
   /** Logs a store failure without anything from the request: driver messages can quote SQL values. */
   reportFailure: (err: unknown) => void;
+  /** With `tokenCache`: the cache requireScope reads (and `store.tokens` evicts from it on every revocation). */
+  tokenCache: AccessTokenCache | null;
 }
 
 export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
@@ -206,11 +236,13 @@ export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
     if (!scopes.has(name)) throw new ConfigurationError(`createOAuthProvider: option \`defaultScopes\` names "${name}", which is not in \`scopes\``);
   }
   const onEvent = o.onEvent;
+  const tokenCache = o.tokenCache ? new AccessTokenCache(o.tokenCache) : null;
   const resolved: ResolvedOptions = {
     issuer: o.issuer.replace(/\/+$/, ''),
     scopes,
     defaultScopes: o.defaultScopes ? Object.freeze([...o.defaultScopes]) : null,
     store: { clients: o.store.clients, tokens: o.store.tokens },
+    tokenCache,
     currentUser: o.currentUser,
     loginUrl: o.loginUrl,
     lifetimes: Object.freeze({
@@ -227,6 +259,7 @@ export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
     routerPath: o.routerPath ?? '/oauth',
     realm: o.realm ?? new URL(o.issuer).host,
     renderConsent: o.renderConsent ?? null,
+    clientOwnerName: o.clientOwnerName ?? null,
     compat: Object.freeze({
       bareTokenAuthorization: o.compat?.bareTokenAuthorization ?? false,
       implicitGrant: o.compat?.implicitGrant ?? false,
@@ -257,5 +290,7 @@ export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
       try { onEvent(event, payload); } catch { /* the site's listener failed; the request goes on */ }
     },
   };
+  // Every revocation, by whatever path, goes through the store: that is where the cache hears of it.
+  if (tokenCache) resolved.store.tokens = publishingTokenStore(o.store.tokens, tokenCache, o.tokenCache?.revocations ?? null, resolved.reportFailure);
   return Object.freeze(resolved);
 }

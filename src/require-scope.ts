@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { parseGrantSecret } from './crypto';
 import { ConfigurationError, temporarilyUnavailable } from './errors';
 import type { ResolvedOptions } from './options';
+import type { AccessTokenRecord } from './storage/records';
 
 /** Who is calling, set by `requireScope` for the route's handler. */
 export interface OAuthContext {
@@ -24,12 +25,15 @@ const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 const BARE_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /**
- * The resource-server side: one header parse, one SHA-256, one store read, one scope check.
+ * The resource-server side: one header parse, one SHA-256, one store read (none when the token
+ * cache holds the token), one scope check.
  * It answers RFC 6750 §3 errors itself; a store failure is a 503, never a 401 that would make
  * clients throw valid tokens away (M3).
  */
 export function createRequireScope(options: ResolvedOptions) {
   const { tokens } = options.store;
+  const cache = options.tokenCache;
+  const bareTokens = options.compat.bareTokenAuthorization;
   const realm = `Bearer realm="${options.realm}"`;
 
   const challenge = (res: Response, status: number, error: string | null, description: string, scope?: string) => {
@@ -48,12 +52,20 @@ export function createRequireScope(options: ResolvedOptions) {
       if (!options.scopes.has(scope)) throw new ConfigurationError(`requireScope: "${scope}" is not one of the provider's scopes`);
     }
     const needed = required.join(' ');
+    const hasScopes = (scopes: readonly string[]) => {
+      for (let i = 0; i < required.length; i += 1) if (!scopes.includes(required[i]!)) return false;
+      return true;
+    };
 
     return async function requireScopeMiddleware(req: Request, res: Response, next: NextFunction) {
       // RFC 6750 §2.3 / OAuth 2.1: a token in the URL leaks into logs and history; refuse it even when valid.
-      if (req.query && typeof req.query === 'object' && 'access_token' in req.query) {
-        challenge(res, 400, 'invalid_request', 'Send the access token in the Authorization header, not the URL.');
-        return;
+      // (Express 5 parses the query string on every read of req.query: read it once, and only if there is one.)
+      if (req.url.includes('?')) {
+        const query: unknown = req.query;
+        if (query && typeof query === 'object' && 'access_token' in query) {
+          challenge(res, 400, 'invalid_request', 'Send the access token in the Authorization header, not the URL.');
+          return;
+        }
       }
       const header = req.headers.authorization;
       const bodyToken = req.body && typeof req.body === 'object' && 'access_token' in (req.body as object);
@@ -62,16 +74,27 @@ export function createRequireScope(options: ResolvedOptions) {
         else challenge(res, 401, null, 'An access token is required.');
         return;
       }
-      const match = BEARER.exec(header) ?? (options.compat.bareTokenAuthorization && BARE_TOKEN.test(header) ? [header, header] : null);
-      if (!match || bodyToken) {
+      const match = BEARER.exec(header);
+      const token = match ? match[1]! : bareTokens && BARE_TOKEN.test(header) ? header : null;
+      if (token === null || bodyToken) {
         challenge(res, 400, 'invalid_request', 'Malformed Authorization header; expected "Bearer <token>".');
         return;
       }
-      const parsed = parseGrantSecret(match[1]!);
-      let record = null;
+      const parsed = parseGrantSecret(token);
+      let record: AccessTokenRecord | null | undefined = null;
       if (parsed) {
         try {
-          record = await tokens.getAccessToken(parsed.grantId, parsed.hash);
+          if (cache === null) {
+            record = await tokens.getAccessToken(parsed.grantId, parsed.hash);
+          } else {
+            const now = Date.now();
+            record = cache.get(parsed.grantId, parsed.hash, now);
+            if (record === undefined) {
+              const epoch = cache.epoch;
+              record = await tokens.getAccessToken(parsed.grantId, parsed.hash);
+              if (record) cache.add(record, epoch, Date.now());
+            }
+          }
         } catch (err) {
           options.reportFailure(err);
           const unavailable = temporarilyUnavailable();
@@ -85,11 +108,13 @@ export function createRequireScope(options: ResolvedOptions) {
         challenge(res, 401, 'invalid_token', 'The access token is invalid, expired or revoked.');
         return;
       }
-      if (!required.every((scope) => record.scopes.includes(scope))) {
+      if (!hasScopes(record.scopes)) {
         challenge(res, 403, 'insufficient_scope', 'The access token does not carry the scope this request needs.', needed);
         return;
       }
-      req.oauth = { userId: record.userId, clientId: record.clientId, scopes: record.scopes, tokenId: record.hash };
+      // A cached record is shared between requests: the handler gets its own scopes array.
+      const scopes = cache === null ? record.scopes : record.scopes.slice();
+      req.oauth = { userId: record.userId, clientId: record.clientId, scopes, tokenId: record.hash };
       // H8: a response to a bearer-authenticated request is this user's, not for shared caches.
       res.setHeader('Cache-Control', 'no-store');
       next();

@@ -2,6 +2,8 @@ import type { ClusterOptions, RedisOptions } from 'ioredis';
 
 export { redisTokenStore } from './token-store';
 export type { RedisTokenStoreOptions } from './token-store';
+export { redisRevocationChannel } from './revocations';
+export type { RedisRevocationChannelOptions } from './revocations';
 
 /** Reconnect quickly and forever: the site must recover by itself when Redis comes back (SECURITY M6). */
 const reconnectDelay = (attempt: number): number => Math.min(attempt * 100, 1000);

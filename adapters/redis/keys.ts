@@ -5,7 +5,9 @@
  * and a Lua script may touch all of them atomically:
  *
  *   <p>{<grantId>}:g          the grant record                      (string)
- *   <p>{<grantId>}:m          its member index: `c:<hash>`, `a:<hash>`, `r:<hash>` scored by expiry (zset)
+ *   <p>{<grantId>}:m          its member index: `c:<hash>`, `r:<hash>`, `d:<hash>` scored by expiry (zset).
+ *                             Access tokens are not in it: each is read together with the grant key, so
+ *                             deleting that key (revokeGrant) kills them at once; their TTL removes them.
  *   <p>{<grantId>}:x          its revocation marker                  (string "1")
  *   <p>{<grantId>}:c:<hash>   an authorization code                  (string)
  *   <p>{<grantId>}:a:<hash>   an access token                        (string)
@@ -16,12 +18,13 @@
  *
  *   <p>q:<id>                 a consent transaction                  (string)
  *   <p>v:<userCodeHash>       `<grantId> <hash>` of the device authorization with this user code (string)
- *   <p>u:<userId>             grant ids of a user, scored by grant expiry   (zset)
- *   <p>k:<clientId>           grant ids of a client, scored by grant expiry (zset)
+ *   <p>u:<userId>             grant ids of a user, scored by grant expiry rounded up to a day   (zset)
+ *   <p>k:<clientId>           grant ids of a client, scored by grant expiry rounded up to a day (zset)
  *
  * Keys are short on purpose: an access token's key is ~73 bytes and is paid for by every live
- * token (the target is ≤ 200 bytes of `MEMORY USAGE` per token). `<hash>` is the 43-character
- * base64url SHA-256 the provider computed; no plain secret ever reaches a key or a value.
+ * token (the target is ≤ 200 bytes of `MEMORY USAGE` per token, and its key is all a token adds).
+ * `<hash>` is the 43-character base64url SHA-256 the provider computed; no plain secret ever
+ * reaches a key or a value.
  *
  * The scripts derive a member's key by appending the member name to its grant's base
  * (`<p>{<grantId>}:`), which they read off a declared key: that keeps an ioredis `keyPrefix`

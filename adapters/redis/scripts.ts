@@ -66,8 +66,9 @@ return 1`,
    * KEYS grant, members, revoked, access, refresh (= access when there is none)
    * ARGV now, grantValue, grantExpiresAt, grantTtl, accessValue, accessExpiresAt, accessTtl,
    *      refreshValue ('' for none), refreshExpiresAt, refreshTtl,
-   *      accessIdentity (`"userId",clientId,scopes`), accessOwner (`"userId",clientId,`), accessScopes
-   * → 0 revoked (nothing written), 1 saved, 2 saved and the grant was created or now lives longer.
+   *      accessIdentity (`"userId",clientId,scopes`), accessOwner (`"userId",clientId,`), accessScopes, indexStep
+   * → 0 revoked (nothing written), 1 saved, 2 saved and the grant was created or its expiry moved into
+   *   a later index step (the caller then rewrites the user and client indexes).
    *
    * An access token is the most numerous record, so it leaves out what the stored grant already
    * says: `[expiresAt]` when its user, client and scopes are the grant's, `[expiresAt,scopes]` when
@@ -92,7 +93,10 @@ else
   -- The record stays as first saved (createdAt, scopes, name); only its expiry moves, and only later.
   if tonumber(old) < gexp then
     redis.call('SET', KEYS[1], '[' .. ARGV[3] .. string.sub(g, #old + 2), 'KEEPTTL')
-    result = 2
+    -- The listing indexes score a grant by its expiry rounded up to a step (ARGV[14]), so they need
+    -- a write only when the expiry moves into a later step, not on every refresh.
+    local step = tonumber(ARGV[14])
+    if math.ceil(gexp / step) > math.ceil(tonumber(old) / step) then result = 2 end
   end
   extend(KEYS[1], gttl)
 end
@@ -103,10 +107,11 @@ if string.sub(stored, 1, #ARGV[11] + 1) == ARGV[11] .. ',' then
 elseif string.sub(stored, 1, #ARGV[12]) == ARGV[12] then
   access = '[' .. ARGV[6] .. ',' .. ARGV[13] .. ']'
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+-- The access token is not in the member index: it is read together with the grant key, so it
+-- dies with the grant (revokeGrant deletes that key), and its own TTL (≤ its expiry) cleans it up.
 redis.call('SET', KEYS[4], access, 'PX', ARGV[7])
-addMember(KEYS[2], KEYS[4], ARGV[6], tonumber(ARGV[7]))
 if ARGV[8] ~= '' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
   redis.call('SET', KEYS[5], ARGV[8], 'PX', ARGV[10])
   addMember(KEYS[2], KEYS[5], ARGV[9], tonumber(ARGV[10]))
 end
@@ -140,15 +145,19 @@ redis.call('SET', KEYS[3], '1', 'PX', ttl)
 return { g or '', live }`,
   },
 
-  /** KEYS members, access · ARGV now → 1 if the token was live (it is deleted either way), else 0. */
+  /**
+   * KEYS grant, members, access · ARGV now → 1 if the token was live (it is deleted either way), else 0.
+   * Live means unexpired and its grant still there (a token of a revoked grant is dead already).
+   * The ZREM only tidies entries written by versions that indexed access tokens.
+   */
   oauthStoreRevokeAccess: {
-    numberOfKeys: 2,
+    numberOfKeys: 3,
     lua: `
-local v = redis.call('GET', KEYS[2])
+local v = redis.call('GET', KEYS[3])
 if not v then return 0 end
-redis.call('DEL', KEYS[2])
-redis.call('ZREM', KEYS[1], string.sub(KEYS[2], #base(KEYS[1]) + 1))
-if expiry(v) > tonumber(ARGV[1]) then return 1 end
+redis.call('DEL', KEYS[3])
+redis.call('ZREM', KEYS[2], string.sub(KEYS[3], #base(KEYS[2]) + 1))
+if expiry(v) > tonumber(ARGV[1]) and redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
 return 0`,
   },
 

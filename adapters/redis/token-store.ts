@@ -23,6 +23,16 @@ export interface RedisTokenStoreOptions {
  */
 const MIN_REVOCATION_MEMORY_MS = 10 * 60_000;
 
+/**
+ * The user and client indexes score a grant by its expiry rounded up to this step, so that a
+ * refresh, which moves the expiry a little later, rewrites them only when it crosses into the
+ * next step (about once a day per grant) instead of every time. The score never falls below the
+ * real expiry, so pruning by score never drops a live grant; the cost is that an index key and a
+ * dead grant's entry live up to one step longer (listGrants reads each grant and skips dead ones).
+ */
+const INDEX_STEP_MS = 24 * 60 * 60_000;
+const indexScore = (expiresAt: number) => Math.ceil(expiresAt / INDEX_STEP_MS) * INDEX_STEP_MS;
+
 /*
  * Values are compact JSON arrays rather than objects: field names would cost more than the data,
  * and every live token pays for them. `expiresAt` comes first in every array (the scripts read it
@@ -111,7 +121,8 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
   const run = defineScripts(client);
 
   async function addToIndex(indexKey: string, grantId: string, expiresAt: number, now: number): Promise<void> {
-    await run('oauthStoreIndexGrant', [indexKey], [now, grantId, expiresAt, ttl(expiresAt, now)]);
+    const score = indexScore(expiresAt);
+    await run('oauthStoreIndexGrant', [indexKey], [now, grantId, score, ttl(score, now)]);
   }
 
   async function grantsFromIndex(indexKey: string, now: number): Promise<GrantRecord[]> {
@@ -232,13 +243,15 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
           JSON.stringify(accessTuple), accessTuple[0], ttl(accessTuple[0], now),
           refreshTuple ? JSON.stringify(refreshTuple) : '', refreshTuple?.[0] ?? 0, refreshTuple ? ttl(refreshTuple[0], now) : 0,
           inner([access.userId, access.clientId, access.scopes]), `${inner([access.userId, access.clientId])},`, JSON.stringify(access.scopes),
+          INDEX_STEP_MS,
         ]);
       if (result === 0) return false;
       if (result === 2) {
         // The listing indexes live in other slots, so in a Cluster they cannot join the script's
         // atomic step; they are written after the grant exists (never before, so an index entry
         // without its grant always means a dead grant, which listGrants drops). If this write fails
-        // the caller gets an error and the grant stays unlisted until its next save moves its expiry.
+        // the caller gets an error and the grant stays unlisted until a save moves its expiry into
+        // another index step (INDEX_STEP_MS).
         await Promise.all([
           addToIndex(keys.byUser(grant.userId), grant.id, grantExpiresAt, now),
           grant.clientId !== null ? addToIndex(keys.byClient(grant.clientId), grant.id, grantExpiresAt, now) : undefined,
@@ -248,14 +261,17 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
     },
 
     async getAccessToken(grantId, hash) {
-      const now = Date.now();
-      // One slot, so MGET is allowed in a Cluster too.
+      // The hot path of requireScope: one round trip (one slot, so MGET is allowed in a Cluster too).
       const [grantValue, accessValue] = await client.mget(keys.grant(grantId), keys.access(grantId, hash));
-      const found = unwrap<AccessTuple>(accessValue ?? null, now);
-      // No grant means revoked (the script deletes both together) or a token we cannot complete.
-      if (!found || !grantValue) return null;
-      const grant = decodeGrant(grantId, grantValue);
-      const [expiresAt, scopes = grant.scopes, clientId = grant.clientId, userId = grant.userId] = found.tuple;
+      // No grant means revoked (revokeGrant deletes the grant key; the token key only ages out).
+      if (!accessValue || !grantValue) return null;
+      // The usual short form `[expiresAt]` is read without JSON.parse; only the grant is parsed.
+      const short = accessValue.charCodeAt(0) === 0x5b && accessValue.indexOf(',') === -1;
+      const tuple = short ? null : JSON.parse(accessValue) as Exclude<AccessTuple, [number]>;
+      const expiresAt = tuple ? tuple[0] : Number(accessValue.slice(1, -1));
+      if (!(expiresAt > Date.now())) return null;
+      const [, grantUserId, grantClientId, grantScopes] = JSON.parse(grantValue) as GrantTuple;
+      const [, scopes = grantScopes, clientId = grantClientId, userId = grantUserId] = tuple ?? [expiresAt];
       return { hash, grantId, clientId, userId, scopes, expiresAt: new Date(expiresAt) };
     },
 
@@ -271,7 +287,7 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
     },
 
     async revokeAccessToken(grantId, hash) {
-      return (await run('oauthStoreRevokeAccess', [keys.members(grantId), keys.access(grantId, hash)], [Date.now()])) === 1;
+      return (await run('oauthStoreRevokeAccess', [keys.grant(grantId), keys.members(grantId), keys.access(grantId, hash)], [Date.now()])) === 1;
     },
 
     async revokeGrant(grantId) {

@@ -18,10 +18,12 @@ const ACTIONS = {
   suspend: 'suspended (its tokens were revoked)',
 } as const;
 
-/** The admin queue: approve or deny requested apps, suspend approved ones. */
+/** The admin queue: approve or deny requested apps and personal access tokens, suspend approved apps. */
 export function adminRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): Router {
   const router = Router();
   router.use('/admin', requireLogin, requireAdmin);
+
+  router.get('/admin', (_req, res) => res.redirect(303, '/admin/apps'));
 
   router.get('/admin/apps', async (req, res) => {
     const apps = await oauth.clients.list();
@@ -34,7 +36,26 @@ export function adminRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): 
       ...pageContext(req),
       viewer: { username: user.username, isAdmin: true },
       apps: apps.map((app) => ({ ...app, ownerName: app.ownerId === null ? null : owners.get(app.ownerId) ?? `(user ${app.ownerId})` })),
+      tokenRequests: await db.tokenRequests.list({ status: ['pending'] }),
     }));
+  });
+
+  // Source 001: personal access tokens are "requested by a user and granted by an admin". The
+  // admin only decides; the token is made when its user collects it (routes/tokens.ts), so the
+  // admin never sees it.
+  router.post('/admin/token-requests/:id/:action', formBody, verifyCsrf, async (req, res) => {
+    const action = String(req.params.action);
+    if (action !== 'approve' && action !== 'deny') {
+      sendPage(res, errorPage({ ...pageContext(req), title: 'Not found', message: 'No such action.' }), 404);
+      return;
+    }
+    const id = String(req.params.id);
+    const request = await db.tokenRequests.get(id);
+    const done = request !== null && await db.tokenRequests.transition(id, 'pending', action === 'approve' ? 'approved' : 'denied');
+    setFlash(req, done
+      ? { kind: 'ok', text: `Token “${request!.name}” for ${request!.user.username} was ${action === 'approve' ? 'approved' : 'denied'}.` }
+      : { kind: 'error', text: 'That token request is no longer waiting for review.' });
+    res.redirect(303, '/admin/apps');
   });
 
   router.post('/admin/apps/:id/:action', formBody, verifyCsrf, async (req, res) => {

@@ -1,12 +1,30 @@
 import { formatDate, html, type SafeHtml } from './html';
 import { csrfField, layout, type Flash, type Viewer } from './layout';
 import { statusBadge, type AppSummary } from './apps';
+import type { TokenRequest } from '../forum-db';
+import { lifetimeLabel } from './tokens';
 
 export interface AdminAppsView {
   viewer: Viewer;
   csrfToken: string;
   flash?: Flash | null | undefined;
   apps: Array<AppSummary & { ownerName: string | null }>;
+  /** Pending personal access token requests (source 001). */
+  tokenRequests: TokenRequest[];
+}
+
+function tokenRequestRow(r: TokenRequest, csrfToken: string): SafeHtml {
+  const button = (verb: 'approve' | 'deny') => html`<form class="inline" method="post" action="/admin/token-requests/${r.id}/${verb}">${csrfField(csrfToken)}<button type="submit" class="${verb === 'approve' ? '' : 'danger'}">${verb === 'approve' ? 'Approve' : 'Deny'}</button></form>`;
+  return html`<div class="card" id="token-request-${r.id}">
+  <h2>${r.name} ${statusBadge(r.status)}</h2>
+  <dl class="meta">
+    <dt>User</dt><dd>${r.user.username}</dd>
+    <dt>Scopes</dt><dd>${r.scopes.join(', ')}</dd>
+    <dt>Lifetime</dt><dd>${lifetimeLabel(r.expiresIn)}</dd>
+    <dt>Requested</dt><dd>${formatDate(r.createdAt)}</dd>
+  </dl>
+  <div class="actions">${button('approve')} ${button('deny')}</div>
+</div>`;
 }
 
 function action(app: AppSummary, verb: 'approve' | 'deny' | 'suspend', csrfToken: string): SafeHtml {
@@ -43,5 +61,8 @@ ${pending.length ? pending.map((a) => row(a, html`${action(a, 'approve', t)} ${a
 <h2>Approved (${approved.length})</h2>
 ${approved.length ? approved.map((a) => row(a, html`${action(a, 'suspend', t)} <span class="muted small">Suspending revokes every token the app holds.</span>`)) : html`<p class="muted">None.</p>`}
 <h2>Denied or suspended (${closed.length})</h2>
-${closed.length ? closed.map((a) => row(a, a.status === 'denied' ? action(a, 'approve', t) : html``)) : html`<p class="muted">None.</p>`}`);
+${closed.length ? closed.map((a) => row(a, a.status === 'denied' ? action(a, 'approve', t) : html``)) : html`<p class="muted">None.</p>`}
+<h2 id="token-requests">Personal access token requests (${view.tokenRequests.length})</h2>
+${view.tokenRequests.length ? view.tokenRequests.map((r) => tokenRequestRow(r, t)) : html`<p class="muted">Nothing to review.</p>`}
+<p class="muted small">Approving does not show you the token: its user collects it once, on their tokens tab.</p>`);
 }

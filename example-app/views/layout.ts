@@ -19,6 +19,8 @@ export interface PageOptions {
   /** The path of the page, to mark the current tab. */
   path?: string;
   flash?: Flash | null | undefined;
+  /** A step the user should finish (the consent page): no tabs and no logout form, only who is signed in. */
+  focused?: boolean;
 }
 
 const TABS: Array<[string, string, (v: Viewer) => boolean]> = [
@@ -39,7 +41,9 @@ export function flashBox(flash: Flash | null | undefined): SafeHtml {
 
 export function layout(options: PageOptions, body: SafeHtml): string {
   const { viewer } = options;
-  const nav = viewer
+  const nav = viewer && options.focused
+    ? html`<span class="muted">Signed in as ${viewer.username}</span>`
+    : viewer
     ? html`${TABS.filter(([, , show]) => show(viewer)).map(([href, label]) =>
       html`<a href="${href}"${options.path === href ? raw(' class="current" aria-current="page"') : ''}>${label}</a>`)}
       <form class="inline" method="post" action="/logout">${csrfField(options.csrfToken)}<button class="link" type="submit">Log out ${viewer.username}</button></form>`

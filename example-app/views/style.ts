@@ -40,6 +40,16 @@ dl.meta dt { color:var(--muted); } dl.meta dd { margin:0; word-break:break-all; 
 .post h3 { margin:0 0 .2rem; font-size:1.05rem; }
 ul.scopes { margin:.3rem 0; padding-left:1.2rem; }
 code { font-family:ui-monospace,SFMono-Regular,Menlo,monospace; font-size:.9em; }
+.consent { max-width:36rem; margin:0 auto 1rem; } .consent h1 { overflow-wrap:anywhere; } .consent h2 { font-size:1rem; margin:1.2rem 0 .4rem; }
+.about { margin:1rem 0; padding:.6rem .9rem; border-left:4px solid var(--line); background:var(--bg); border-radius:0 6px 6px 0; }
+.about blockquote { margin:0; overflow-wrap:anywhere; } .about figcaption { margin-top:.2rem; }
+.account { padding:.6rem .9rem; border:1px solid var(--line); border-radius:6px; } .account a { color:var(--accent); }
+ul.consent-scopes { list-style:none; padding:0; margin:.2rem 0; }
+ul.consent-scopes li { display:flex; gap:.6rem; align-items:flex-start; padding:.35rem 0; border-bottom:1px solid var(--line); } ul.consent-scopes li:last-child { border-bottom:0; }
+.mark { flex:none; width:1.4rem; height:1.4rem; border-radius:50%; display:inline-flex; align-items:center; justify-content:center; font-size:.85rem; font-weight:700; margin-top:.05rem; }
+.can .mark { background:#ecfdf3; color:var(--ok); } .cannot .mark { background:var(--bg); color:var(--muted); } .cannot li { color:var(--muted); }
+.notice { margin-top:1.2rem; padding-top:.9rem; border-top:1px solid var(--line); } .origin { overflow-wrap:anywhere; }
+.consent .actions button { flex:1 1 9rem; padding:.65rem 1rem; }
 `;
 
 export const STYLESHEET_CSP_SOURCE = `'sha256-${createHash('sha256').update(STYLESHEET).digest('base64')}'`;

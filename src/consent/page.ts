@@ -2,32 +2,44 @@ import type { ConsentContext } from '../options';
 import { escapeHtml, page } from '../http/html';
 
 /**
- * The default consent page: who asks, for what (in the site's words), what it will not get,
- * for which account, and two buttons. One POST form, no JavaScript, nothing external.
+ * The default consent page: who asks (and who registered it), what it says about itself (in the
+ * developer's words, marked as such), what it will and will not be able to do (in the site's
+ * words), for which account on which site, where the answer goes, and two buttons. One POST form,
+ * no JavaScript, nothing from another origin; headings label the lists for screen readers.
  */
 export function renderDefaultConsent(ctx: ConsentContext): string {
   const e = escapeHtml;
-  const scopeItems = (list: ConsentContext['scopes']) =>
-    list.map((s) => `<li><strong>${e(s.description)}</strong><span class="muted">${e(s.name)}</span></li>`).join('');
+  const app = e(ctx.client.name);
+  const site = e(new URL(ctx.issuer).host);
+  const scopeList = (id: string, list: ConsentContext['scopes'], mark: string) =>
+    `<ul class="scopes" aria-labelledby="${id}">${list.map((s) =>
+      `<li><span class="mark" aria-hidden="true">${mark}</span><span>${e(s.description)}</span></li>`).join('')}</ul>`;
   const hidden = ctx.hiddenFields.map(([name, value]) => `<input type="hidden" name="${e(name)}" value="${e(value)}">`).join('');
-  const owner = ctx.client.ownerId ? `<p class="muted">Registered by ${e(ctx.client.ownerId)}</p>` : '';
-  const description = ctx.client.description ? `<p>${e(ctx.client.description)}</p>` : '';
-  const withheld = ctx.withheldScopes.length
-    ? `<h2 class="muted" id="not-heading" style="font-size:1rem;margin-top:1rem">It will not be able to</h2>`
-      + `<ul class="scopes not" aria-labelledby="not-heading">${scopeItems(ctx.withheldScopes)}</ul>`
+  const owner = ctx.client.ownerName ? `<p class="muted">Registered by <strong>${e(ctx.client.ownerName)}</strong></p>` : '';
+  const description = ctx.client.description
+    ? `<figure class="about"><blockquote>${e(ctx.client.description)}</blockquote><figcaption class="muted">The app's description, written by its developer</figcaption></figure>`
     : '';
+  const withheld = ctx.withheldScopes.length
+    ? `<section class="cannot" aria-labelledby="not-heading"><h2 id="not-heading">It will not be able to</h2>${scopeList('not-heading', ctx.withheldScopes, '✕')}</section>`
+    : '';
+  const next = {
+    redirect: `After you answer, you go back to <strong class="origin">${e(ctx.redirectOrigin)}</strong>.`,
+    pin: `If you allow it, this page shows a PIN to type into ${app}.`,
+    device: 'If you allow it, the device that showed you the code is connected.',
+  }[ctx.delivery];
   const lasting = ctx.permanent
-    ? 'It asks for lasting access: it keeps it until you revoke it in your settings.'
-    : 'You can revoke its access at any time in your settings.';
-  return page(`Authorize ${ctx.client.name}`, `<div class="card">
-<h1><strong>${e(ctx.client.name)}</strong> wants to use your account</h1>
-${owner}${description}
-<p>Signed in as <strong>${e(ctx.user.name)}</strong>. <a href="${e(ctx.switchAccountUrl)}">Not you?</a></p>
-<h2 class="muted" id="can-heading" style="font-size:1rem;margin-top:1rem">If you allow it, it will be able to</h2>
-<ul class="scopes" aria-labelledby="can-heading">${scopeItems(ctx.scopes)}</ul>
+    ? `${app} asks to keep this access until you revoke it in your account settings.`
+    : 'You can revoke its access at any time in your account settings.';
+  return page(`Allow ${ctx.client.name} to use your account?`, `<div class="card consent">
+<div class="app-head"><span class="monogram" aria-hidden="true">${e(ctx.client.name.trim().charAt(0).toUpperCase() || '?')}</span>
+<div><h1><span class="app-name">${app}</span> wants to use your account</h1>${owner}</div></div>
+${description}
+<p class="account"><span>Signed in to <strong>${site}</strong> as <strong>${e(ctx.user.name)}</strong></span> <a href="${e(ctx.switchAccountUrl)}">Not you? Use another account</a></p>
+<section class="can" aria-labelledby="can-heading"><h2 id="can-heading">If you allow it, ${app} will be able to</h2>
+${scopeList('can-heading', ctx.scopes, '✓')}</section>
 ${withheld}
-<p class="muted">${e(lasting)} After your answer you go back to <code>${e(ctx.redirectOrigin)}</code>.</p>
-<form method="post" action="${e(ctx.action)}">${hidden}
+<p class="notice">${next} ${lasting}</p>
+<form method="post" action="${e(ctx.action)}" aria-label="Your answer to ${app}">${hidden}
 <div class="actions"><button type="submit" name="decision" value="approve" class="primary">Allow</button>
 <button type="submit" name="decision" value="deny">Deny</button></div>
 </form></div>`);

@@ -1,7 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { hashSecret, randomId, randomSecret } from '../crypto';
-import { sendHtml } from '../http/html';
+import { allowFormActionTo, sendHtml } from '../http/html';
 import type { ConsentContext, ResolvedOptions } from '../options';
+import { clientOwnerName } from '../consent/owner';
 import { renderDefaultConsent } from '../consent/page';
 import { rawQuery, resolveTarget, validateRest, type ValidatedRequest } from './authorization-request';
 import { answerAuthorizeError } from './authorize-responses';
@@ -35,8 +36,8 @@ export function authorizeEndpoint(options: ResolvedOptions): RequestHandler {
       });
       const context = consentContext(req, options, request, { id: userId, name: user.name ?? userId }, [
         ['transaction_id', transactionId], ['csrf_token', csrfToken],
-      ]);
-      res.locals.formActionOrigin = new URL(request.redirectUri).origin;
+      ], await clientOwnerName(options, request.client.ownerId));
+      allowFormActionTo(res, request.redirectUri);
       sendHtml(res, 200, (options.renderConsent ?? renderDefaultConsent)(context));
     } catch (err) {
       answerAuthorizeError(res, options, err);
@@ -54,16 +55,17 @@ function localReturnPath(req: Request): string {
 }
 
 function consentContext(req: Request, options: ResolvedOptions, request: ValidatedRequest, user: { id: string; name: string },
-  hiddenFields: Array<[string, string]>): ConsentContext {
+  hiddenFields: Array<[string, string]>, ownerName: string | null): ConsentContext {
   const describe = (name: string) => ({ name, description: options.scopes.get(name)?.description ?? name });
   const granted = new Set(request.scopes);
   const { client } = request;
   return {
-    client: { id: client.id, name: client.name, description: client.description, ownerId: client.ownerId },
+    client: { id: client.id, name: client.name, description: client.description, ownerId: client.ownerId, ownerName },
     user,
     scopes: request.scopes.map(describe),
     withheldScopes: [...options.scopes.keys()].filter((s) => !granted.has(s)).map(describe),
     redirectOrigin: new URL(request.redirectUri).origin,
+    delivery: request.responseType === 'pin' ? 'pin' : 'redirect',
     permanent: request.permanent,
     action: `${req.baseUrl}/authorize`,
     hiddenFields,

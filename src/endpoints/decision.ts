@@ -93,7 +93,9 @@ export function refuseCrossSite(req: Request, options: ResolvedOptions): void {
     throw new PageError(403, 'Request refused', 'This answer did not come from this site.');
   }
   const origin = req.get('origin');
-  if (origin === undefined || origin === 'null' && site === undefined) return;
+  // Under `Referrer-Policy: no-referrer` (these pages' own) browsers send `Origin: null` with a form
+  // POST; their `Sec-Fetch-Site: same-origin`, a header pages cannot set, still says where it came from.
+  if (origin === undefined || origin === 'null' && (site === undefined || site === 'same-origin')) return;
   const allowed = [new URL(options.issuer).origin, `${req.protocol}://${req.get('host')}`];
   if (!allowed.includes(origin)) throw new PageError(403, 'Request refused', 'This answer did not come from this site.');
 }

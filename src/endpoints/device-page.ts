@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { clientOwnerName } from '../consent/owner';
 import { renderDefaultConsent } from '../consent/page';
 import { constantTimeEqual, hashSecret, randomId, randomSecret } from '../crypto';
 import { escapeHtml, page, sendHtml } from '../http/html';
@@ -63,16 +64,17 @@ ${error ? `<p role="alert" id="error"><strong>${e(error)}</strong></p>` : ''}
   }
 
   function consentContext(req: Request, client: ClientRecord, device: DeviceAuthorizationRecord, user: SiteUser,
-    hiddenFields: Array<[string, string]>, typed: string): ConsentContext {
+    hiddenFields: Array<[string, string]>, typed: string, ownerName: string | null): ConsentContext {
     const describe = (name: string) => ({ name, description: options.scopes.get(name)?.description ?? name });
     const granted = new Set(device.scopes);
     return {
-      client: { id: client.id, name: client.name, description: client.description, ownerId: client.ownerId },
+      client: { id: client.id, name: client.name, description: client.description, ownerId: client.ownerId, ownerName },
       user: { id: String(user.id), name: user.name ?? String(user.id) },
       scopes: device.scopes.map(describe),
       withheldScopes: [...options.scopes.keys()].filter((s) => !granted.has(s)).map(describe),
       // Nothing is redirected: the user stays on this site.
       redirectOrigin: new URL(options.issuer).origin,
+      delivery: 'device',
       permanent: false,
       action: `${req.baseUrl}/device`,
       hiddenFields,
@@ -144,7 +146,7 @@ ${error ? `<p role="alert" id="error"><strong>${e(error)}</strong></p>` : ''}
           return;
         }
         const hiddenFields = await saveTransaction(userId, device);
-        const context = consentContext(req, client, device, user, hiddenFields, normalizeShortCode(typed) ?? '');
+        const context = consentContext(req, client, device, user, hiddenFields, normalizeShortCode(typed) ?? '', await clientOwnerName(options, client.ownerId));
         sendHtml(res, 200, (options.renderConsent ?? renderDefaultConsent)(context));
         return;
       }

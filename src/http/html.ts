@@ -16,7 +16,8 @@ export function htmlSecurityHeaders(): RequestHandler {
         defaultSrc: ["'none'"],
         styleSrc: ["'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'", (_req, res) => (res as Response).locals.formActionOrigin ?? "'self'"],
+        // Widened per page by allowFormActionTo: helmet computes this before the handler knows the client.
+        formAction: ["'self'"],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
       },
@@ -28,6 +29,18 @@ export function htmlSecurityHeaders(): RequestHandler {
   });
 }
 
+/**
+ * Lets the page's form lead to `redirectUri`'s origin: browsers apply `form-action` to the redirect
+ * that follows the consent form, so without it Allow and Deny would stop at a blocked navigation.
+ */
+export function allowFormActionTo(res: Response, redirectUri: string): void {
+  const csp = res.getHeader('Content-Security-Policy');
+  if (typeof csp !== 'string') return;
+  const url = new URL(redirectUri);
+  const source = url.origin === 'null' ? url.protocol : url.origin;
+  res.setHeader('Content-Security-Policy', csp.replace(/form-action [^;]*/, `form-action 'self' ${source}`));
+}
+
 export function sendHtml(res: Response, status: number, html: string): void {
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Pragma', 'no-cache');
@@ -37,8 +50,8 @@ export function sendHtml(res: Response, status: number, html: string): void {
 export { escapeHtml };
 
 const STYLE = `
-:root{color-scheme:light dark;--fg:#1d232b;--muted:#5b6675;--bg:#f4f6f8;--card:#fff;--line:#d9dee4;--accent:#1f5fbf;--danger:#a12a2a}
-@media (prefers-color-scheme:dark){:root{--fg:#e8ecf0;--muted:#a3adb9;--bg:#14181d;--card:#1d232b;--line:#333c47;--accent:#7fb0ff;--danger:#ff8f8f}}
+:root{color-scheme:light dark;--fg:#1d232b;--muted:#5b6675;--bg:#f4f6f8;--card:#fff;--line:#d9dee4;--accent:#1f5fbf;--danger:#a12a2a;--ok:#146c2e;--ok-bg:#e3f4e8;--on-accent:#fff}
+@media (prefers-color-scheme:dark){:root{--fg:#e8ecf0;--muted:#a3adb9;--bg:#14181d;--card:#1d232b;--line:#333c47;--accent:#7fb0ff;--danger:#ff8f8f;--ok:#8fdca6;--ok-bg:#1f3a29;--on-accent:#14181d}}
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 main{max-width:32rem;margin:2rem auto;padding:0 1rem}.card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:1.5rem}
 h1{font-size:1.35rem;margin:0 0 .75rem}p{margin:.5rem 0}.muted{color:var(--muted);font-size:.9rem}
@@ -46,9 +59,18 @@ ul.scopes{padding-left:0;list-style:none;margin:.75rem 0}ul.scopes li{padding:.5
 ul.scopes li strong{display:block}.not li{border-style:dashed}
 .actions{display:flex;gap:.75rem;flex-wrap:wrap;margin-top:1.25rem}
 button{font:inherit;padding:.65rem 1.2rem;border-radius:8px;border:1px solid var(--line);background:var(--card);color:var(--fg);cursor:pointer;min-width:8rem}
-button.primary{background:var(--accent);border-color:var(--accent);color:#fff}button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+button.primary{background:var(--accent);border-color:var(--accent);color:var(--on-accent)}button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 a{color:var(--accent)}.error h1{color:var(--danger)}code,.pin{font-family:ui-monospace,Menlo,Consolas,monospace}
-.pin{font-size:2rem;letter-spacing:.2em;text-align:center;padding:1rem;border:2px dashed var(--line);border-radius:8px;margin:1rem 0}`;
+.pin{font-size:2rem;letter-spacing:.2em;text-align:center;padding:1rem;border:2px dashed var(--line);border-radius:8px;margin:1rem 0}
+.consent h2{font-size:1rem;margin:1.25rem 0 .5rem}.app-head{display:flex;gap:.9rem;align-items:flex-start}.app-head h1{margin:0 0 .25rem;overflow-wrap:anywhere}
+.monogram{flex:none;width:3rem;height:3rem;border-radius:10px;background:var(--accent);color:var(--on-accent);display:flex;align-items:center;justify-content:center;font-size:1.5rem;font-weight:700}
+.about{margin:1rem 0;padding:.6rem .9rem;border-left:4px solid var(--line);background:var(--bg);border-radius:0 8px 8px 0}.about blockquote{margin:0;overflow-wrap:anywhere}.about figcaption{margin-top:.25rem}
+.account{display:flex;flex-wrap:wrap;gap:.25rem .75rem;align-items:baseline;padding:.6rem .9rem;border:1px solid var(--line);border-radius:8px;margin:1rem 0}
+.consent ul.scopes li{display:flex;gap:.6rem;align-items:flex-start;border:0;border-radius:0;margin:0;padding:.4rem 0;border-bottom:1px solid var(--line)}.consent ul.scopes li:last-child{border-bottom:0}
+.mark{flex:none;width:1.4rem;height:1.4rem;border-radius:50%;display:inline-flex;align-items:center;justify-content:center;font-size:.85rem;font-weight:700;margin-top:.05rem}
+.can .mark{background:var(--ok-bg);color:var(--ok)}.cannot .mark{background:var(--bg);color:var(--muted)}.cannot li{color:var(--muted)}
+.notice{margin-top:1.25rem;padding-top:1rem;border-top:1px solid var(--line)}.origin{overflow-wrap:anywhere}
+.consent .actions button{flex:1 1 9rem}`;
 
 /** A complete, self-contained page: inline style only, nothing loaded from elsewhere. */
 export function page(title: string, body: string): string {

@@ -112,7 +112,8 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
       const lifeOf = (key: string): number => {
         const rest = key.slice(p.length);
         if (rest.startsWith('q:')) return 10 * MINUTE;
-        if (rest.startsWith('u:') || rest.startsWith('k:')) return 7 * DAY;
+        // Index scores (and so the index TTL) are the grant's expiry rounded up to a day (INDEX_STEP_MS).
+        if (rest.startsWith('u:') || rest.startsWith('k:')) return 8 * DAY;
         if (rest.endsWith(':x')) return 2 * HOUR; // the revoked grant's remaining life (≥ 10 min)
         if (rest.includes(':c:')) return 5 * MINUTE;
         if (rest.includes(':a:')) return rest.startsWith(`{${personal.id}}`) ? DAY : HOUR;
@@ -125,7 +126,10 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
         expect({ key, ok: pttl > 0 && pttl <= lifeOf(key) + 1000 }).toEqual({ key, ok: true });
       }
       expect(keys.some((k) => k.endsWith(`{${revoked.id}}:x`))).toBe(true);
-      expect(keys.filter((k) => k.startsWith(`${p}{${revoked.id}}`))).toHaveLength(1);
+      // Of the revoked grant only its marker is left, and its access token (dead without the grant
+      // key) until that token's own TTL runs out (checked above: at most its hour).
+      expect(keys.filter((k) => k.startsWith(`${p}{${revoked.id}}`)).map((k) => k.slice(`${p}{${revoked.id}}:`.length, `${p}{${revoked.id}}:`.length + 1)).sort())
+        .toEqual(['a', 'x']);
     });
 
     it('L1: stores no plain code or token, in any key or value, only their hashes', async () => {
@@ -156,24 +160,34 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
       for (const hash of hashes) expect(stored).toContain(hash);
     });
 
-    it('measures MEMORY USAGE of one live access token: at most 200 B for its key', async () => {
+    it('measures MEMORY USAGE of one live access token: at most 200 B for everything it adds', async () => {
       const p = `${prefix}mem:`;
       const store = redisTokenStore(redis, { prefix: p });
       const grant = makeGrant({ scopes: ['identity', 'read', 'create', 'update', 'vote'] });
       expect(await store.saveTokens(grant, makeAccessToken(grant), makeRefreshToken(grant))).toBe(true);
-      const membersKey = `${p}{${grant.id}}:m`;
-      const membersBefore = Number(await redis.call('MEMORY', 'USAGE', membersKey, 'SAMPLES', '0'));
-
       const usage = async (key: string) => Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+      /** Every key under the prefix with its bytes (0 for a key that does not exist). */
+      const snapshot = async () => new Map(await Promise.all((await keysUnder(redis, p)).map(async (k) => [k, await usage(k)] as const)));
+      const before = await snapshot();
+
       const asGranted = makeAccessToken(grant);
       const narrowed = makeAccessToken(grant, { scopes: ['read'] });
       expect(await store.saveTokens(grant, asGranted, null)).toBe(true);
+      const afterOne = await snapshot();
       expect(await store.saveTokens(grant, narrowed, null)).toBe(true);
-      const tokenBytes = await usage(`${p}{${grant.id}}:a:${asGranted.hash}`);
-      const narrowedBytes = await usage(`${p}{${grant.id}}:a:${narrowed.hash}`);
-      const indexBytesPerToken = (await usage(membersKey) - membersBefore) / 2;
-      process.stdout.write(`\nMEMORY USAGE of one live access token: key ${tokenBytes} B (${narrowedBytes} B with narrowed scopes)`
-        + ` + ${indexBytesPerToken} B in its grant's member index\n`);
+      const afterTwo = await snapshot();
+      /** What `after` holds beyond `base`, summed over every key: new keys in full, grown keys by their growth. */
+      const added = (base: Map<string, number>, after: Map<string, number>) =>
+        [...after].reduce((sum, [key, bytes]) => sum + bytes - (base.get(key) ?? 0), 0);
+      const changedKeys = (base: Map<string, number>, after: Map<string, number>) =>
+        [...after].filter(([key, bytes]) => base.get(key) !== bytes).map(([key]) => key.slice(p.length));
+      const tokenBytes = added(before, afterOne);
+      const narrowedBytes = added(afterOne, afterTwo);
+      process.stdout.write(`\nMEMORY USAGE added by one live access token: ${tokenBytes} B (${narrowedBytes} B with narrowed scopes);`
+        + ` keys changed: ${changedKeys(before, afterOne).join(', ')}\n`);
+      // Only the token's own key: no index grows (the grant's member index does not list access tokens).
+      expect(changedKeys(before, afterOne)).toEqual([`{${grant.id}}:a:${asGranted.hash}`]);
+      expect(changedKeys(afterOne, afterTwo)).toEqual([`{${grant.id}}:a:${narrowed.hash}`]);
       // The target is 200 B; the bound leaves room for other Redis builds' allocators.
       expect(tokenBytes).toBeLessThanOrEqual(200);
       expect(narrowedBytes).toBeLessThanOrEqual(200);
@@ -199,7 +213,9 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
         expect(await store.listGrants({})).toEqual([grant]);
         expect(await store.revokeGrant(grant.id)).toBe(true);
         expect(await store.findRefreshToken(grant.id, refresh.hash)).toBeNull();
-        expect(await keysUnder(redis, keyPrefix)).toEqual([`${keyPrefix}x:{${grant.id}}:x`]);
+        // The marker, and the access token until its own TTL (dead already: its grant key is gone).
+        expect((await keysUnder(redis, keyPrefix)).sort()).toEqual([`${keyPrefix}x:{${grant.id}}:a:${access.hash}`, `${keyPrefix}x:{${grant.id}}:x`]);
+        expect(await store.getAccessToken(grant.id, access.hash)).toBeNull();
       } finally {
         prefixed.disconnect();
       }

@@ -213,9 +213,16 @@ describe('the forum pages', () => {
   const { ctx, submit, logIn, api: app } = forumOn(BACKENDS[0]!);
 
   it('issues a personal access token once, which works until it is revoked', async () => {
+    // Requested by the user, granted by an admin, then collected once (guide 001; test/dialects/001 has the details).
     const bob = await logIn('bob');
     const page = await bob.get('/settings/tokens').expect(200);
-    const created = await submit(bob, page.text, '/settings/tokens', { name: 'my script', scopes: 'identity', expires: '30d' });
+    await submit(bob, page.text, '/settings/tokens', { name: 'my script', scopes: 'identity', expires: '30d' }).expect(303);
+    const admin = await logIn('admin');
+    const queue = await admin.get('/admin/apps').expect(200);
+    const requestId = /action="\/admin\/token-requests\/([^/"]+)\/approve"/.exec(queue.text)![1]!;
+    await submit(admin, queue.text, `/admin/token-requests/${requestId}/approve`).expect(303);
+    const approved = await bob.get('/settings/tokens').expect(200);
+    const created = await submit(bob, approved.text, `/settings/tokens/requests/${requestId}/collect`);
     expect(created.status).toBe(200);
     expect(created.headers['cache-control']).toBe('no-store');
     const token = /<code id="new-token">([^<]+)<\/code>/.exec(created.text)![1]!;
