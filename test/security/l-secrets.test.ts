@@ -121,6 +121,38 @@ describe('L. storage, secrets and logs', () => {
     }
   });
 
+  it('L3 hands the logger only error names and codes, even when a driver message quotes the secret', async () => {
+    const logged: string[] = [];
+    const failure = { quote: null as string | null };
+    const quoting = <T extends object>(store: T): T => {
+      const wrapped: Record<string, unknown> = {};
+      for (const [name, method] of Object.entries(store)) {
+        wrapped[name] = async (...args: unknown[]) => {
+          // Some drivers put the statement and its values into the message (knex: "insert into ... values (...)").
+          if (failure.quote) throw Object.assign(new Error(`query failed: ${failure.quote} ${JSON.stringify(args)}`), { code: 'ER_TEST' });
+          return (method as (...a: unknown[]) => unknown).apply(store, args);
+        };
+      }
+      return wrapped as T;
+    };
+    const f = await createFixture({ logger: { error: (message, details) => { logged.push(`${message} ${JSON.stringify(details)}`); } } },
+      { clients: quoting(memoryClientStore()), tokens: quoting(memoryTokenStore()) });
+    const live = await tokensFor(f, f.other);
+    const secrets = [live.access_token, live.refresh_token!, ...await runFlows(f)];
+    failure.quote = secrets.join(' ');
+    const failed = [
+      await refresh(f, f.other, live.refresh_token!),
+      await request(f.app).get('/api/read').set('Authorization', `Bearer ${live.access_token}`),
+      await request(f.app).post('/oauth/revoke').set('Authorization', basic(f.other.id, f.other.secret!)).type('form').send({ token: live.access_token }),
+      await request(f.app).get(`/oauth/authorize?${authorizeQuery(f.other)}`).set('Cookie', asUser()),
+    ];
+    failure.quote = null;
+    expect(failed.map((r) => r.status)).toEqual([503, 503, 503, 503]);
+    expect(logged.length).toBeGreaterThanOrEqual(4);
+    expect(logged.join('\n')).toContain('ER_TEST');
+    for (const secret of [...secrets, f.conf.secret!, f.other.secret!]) expect(logged.join('\n')).not.toContain(secretPart(secret));
+  });
+
   it('L4 answers store failures and model bugs with a generic error and no internals', async () => {
     const failure = { error: null as Error | null };
     const failing = <T extends object>(store: T): T => {
