@@ -15,8 +15,9 @@ import ExpressOAuthServer from '@node-oauth/express-oauth-server';
 import { memoryClientStore, memoryTokenStore } from '../adapters/memory';
 import { knexClientStore } from '../adapters/knex';
 import { recommendedRedisOptions, redisRevocationChannel, redisTokenStore } from '../adapters/redis';
+import Redis from 'ioredis';
 import {
-  cleanup, mintCode, mintTokens, pool, postgres, provider, redis, registerClient, REDIS_PREFIX,
+  cleanup, mintCode, mintTokens, onStop, pool, postgres, provider, redis, registerClient, REDIS_PREFIX, REDIS_URL,
 } from './fixtures';
 
 export interface Load {
@@ -44,16 +45,26 @@ const TOKEN_RECORD = JSON.stringify({ userId: 'user1', clientId: 'client1', scop
 const PLAIN_TOKEN = 'bench-token-0123456789abcdefghijklmnopqrstuvwxyz';
 
 async function ourRequireScope(store: 'memory' | 'redis', redisOptions: object = recommendedRedisOptions, cache = false): Promise<Server> {
-  const client = store === 'redis' ? await redis(redisOptions) : null;
-  const tokens = client ? redisTokenStore(client, { prefix: REDIS_PREFIX }) : memoryTokenStore();
+  const redisClient = store === 'redis' ? await redis(redisOptions) : null;
+  const tokens = redisClient ? redisTokenStore(redisClient, { prefix: REDIS_PREFIX }) : memoryTokenStore();
   // As a multi-instance site would set it up: revocations over Redis pub/sub, default size and TTL.
-  const tokenCache = cache && client ? { revocations: redisRevocationChannel(client, await redis(redisOptions), { channel: `${REDIS_PREFIX}revocations` }) } : undefined;
+  const tokenCache = cache && redisClient
+    ? { revocations: redisRevocationChannel(redisClient, subscriber(redisOptions), { channel: `${REDIS_PREFIX}revocations` }) }
+    : undefined;
   const oauth = provider(memoryClientStore(), tokens, tokenCache ? { tokenCache } : {});
   const client = await registerClient(oauth);
   const { access } = await mintTokens(tokens, client.id, 0);
   const app = express();
   app.get('/api/read', oauth.requireScope('read'), (_req, res) => { res.json({ ok: true }); });
   return { handler: app, load: fixed({ method: 'GET', path: '/api/read', headers: bearer(access) }) };
+}
+
+/** A connection for pub/sub only (fixtures' redis() would scan with it at stop, which a subscriber cannot). */
+function subscriber(options: object): Redis {
+  const client = new Redis(REDIS_URL, options);
+  client.on('error', (err) => console.error('[bench] redis subscriber:', err.message));
+  onStop(async () => client.disconnect());
+  return client;
 }
 
 /** Our provider on Redis tokens + PostgreSQL clients, mounted as a site would. */
