@@ -1,10 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
-import type {
-  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, DeviceAuthorizationRecord, DeviceAuthorizationStatus,
-  GrantRecord, RefreshTokenRecord,
-} from '../../src/storage/records';
-import type { DeviceAuthorizationChanges } from '../../src/storage/token-store';
-import type { GrantFilter, TokenStore } from '../../src/storage/token-store';
+import type { DeviceAuthorizationRecord, DeviceAuthorizationStatus, GrantRecord } from '../../src/storage/records';
+import type { DeviceAuthorizationChanges, GrantFilter, TokenStore } from '../../src/storage/token-store';
 import { createKeys } from './keys';
 import { defineScripts } from './scripts';
 

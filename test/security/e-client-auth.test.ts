@@ -7,7 +7,7 @@ import { expectOAuthError, expectUsable } from './backchannel-helpers';
 
 /** SECURITY.md §4 E: client authentication at the token endpoint. */
 
-function tokenRequest(f: Fixture, code: string) {
+function tokenRequest(f: Fixture) {
   return request(f.app).post('/oauth/token').type('form');
 }
 
@@ -26,7 +26,7 @@ describe('E. client authentication', () => {
 
   it('E1 refuses a wrong secret sent with HTTP Basic with a 401 Basic challenge and leaves the code redeemable', async () => {
     const code = await getCode(f, f.conf);
-    const res = await tokenRequest(f, code).set('Authorization', basic(f.conf.id, 'wrong')).send(codeBody(f, code));
+    const res = await tokenRequest(f).set('Authorization', basic(f.conf.id, 'wrong')).send(codeBody(f, code));
     expectOAuthError(res, 401, 'invalid_client');
     expect(res.headers['www-authenticate']).toBe('Basic realm="forum.example"');
     await expectCodeNotConsumed(f, code);
@@ -34,7 +34,7 @@ describe('E. client authentication', () => {
 
   it('E2 refuses a wrong secret sent in the body with 401 invalid_client and leaves the code redeemable', async () => {
     const code = await getCode(f, f.conf);
-    const res = await tokenRequest(f, code).send({ ...codeBody(f, code), client_id: f.conf.id, client_secret: 'wrong' });
+    const res = await tokenRequest(f).send({ ...codeBody(f, code), client_id: f.conf.id, client_secret: 'wrong' });
     // Pinned: every invalid_client is a 401; no Basic challenge, since Basic was not tried.
     expectOAuthError(res, 401, 'invalid_client');
     expect(res.headers['www-authenticate']).toBeUndefined();
@@ -48,7 +48,7 @@ describe('E. client authentication', () => {
     const code = await getCode(f, f.conf);
     const send = (id: string) => {
       const { header, body } = credentials(id);
-      const req = tokenRequest(f, code);
+      const req = tokenRequest(f);
       if (header) req.set('Authorization', header);
       return req.send({ ...codeBody(f, code), ...body });
     };
@@ -63,7 +63,7 @@ describe('E. client authentication', () => {
 
   it('E4 refuses HTTP Basic and a body secret in one request with 400 invalid_request', async () => {
     const code = await getCode(f, f.conf);
-    const res = await tokenRequest(f, code).set('Authorization', basic(f.conf.id, f.conf.secret!))
+    const res = await tokenRequest(f).set('Authorization', basic(f.conf.id, f.conf.secret!))
       .send({ ...codeBody(f, code), client_id: f.conf.id, client_secret: f.conf.secret! });
     expectOAuthError(res, 400, 'invalid_request');
     await expectCodeNotConsumed(f, code);
@@ -85,7 +85,7 @@ describe('E. client authentication', () => {
     ['a 20 KB Basic header', `Basic ${'A'.repeat(20 * 1024)}`],
   ])('E6 answers a malformed Authorization header (%s) with a 4xx and never a 5xx', async (_name, header) => {
     const code = await getCode(f, f.conf);
-    const res = await tokenRequest(f, code).set('Authorization', header).send(codeBody(f, code)).catch((err: { response?: unknown }) => err.response);
+    const res = await tokenRequest(f).set('Authorization', header).send(codeBody(f, code)).catch((err: { response?: unknown }) => err.response);
     const status = (res as { status?: number } | undefined)?.status;
     if (status === 431) return; // Node refuses headers above 16 KB before the app sees them.
     expect(res).toBeDefined();

@@ -428,7 +428,7 @@ function currentUserOf(cookie: string | undefined): string | null {
   return /(?:^|;\s*)user=([a-z]+)/.exec(cookie ?? '')?.[1] ?? null;
 }
 
-function check(w: World, spec: Spec, sent: Resolved, res: RawResponse, writes: RecordedWrite[]): void {
+function check(w: World, _spec: Spec, sent: Resolved, res: RawResponse, writes: RecordedWrite[]): void {
   const route = routeOf(sent.request.path, sent.request.method);
   const where = `${sent.request.method} ${sent.request.path.slice(0, 300)} → ${res.status} ${res.text.slice(0, 300)}`;
   const fail = (why: string) => { throw new Error(`${why}\n  request: ${where}\n  headers: ${JSON.stringify(sent.request.headers).slice(0, 400)}\n  body: ${sent.request.body?.toString('utf8').slice(0, 400)}\n  writes: ${JSON.stringify(writes)}`); };
