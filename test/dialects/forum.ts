@@ -2,13 +2,13 @@ import request from 'supertest';
 import { createForumApp, type ForumApp } from '../../example-app/app';
 import { parseGrantSecret } from '../../src/crypto';
 import { BACKENDS } from '../example-app/backends';
-import { formTo } from '../example-app/forms';
+import { formTo, logInAs, submitForm, type Agent } from '../example-app/forms';
 
 // The example forum built in-process on a temporary SQLite file, driven the way each source
 // document's people and clients would: the real login, apps tab, admin queue and consent forms.
 export const PUBLIC_URL = 'http://forum.test';
 
-export type Agent = ReturnType<typeof request.agent>;
+export type { Agent };
 
 export function dialectForum() {
   const ctx = {} as { forum: ForumApp; drop: () => Promise<void> };
@@ -27,20 +27,9 @@ export function dialectForum() {
   /** Anyone without a session: the third-party app's server, or a browser before login. */
   const client = () => request(ctx.forum.app);
 
-  /** Submits the page's form that posts to `action`, with its hidden fields (the CSRF token) and `extra`. */
-  function submit(agent: Agent, html: string, action: string, extra: Record<string, string> = {}) {
-    const form = formTo(html, action);
-    return agent.post(action).type('form').set('Origin', PUBLIC_URL).send({ ...form.fields, ...extra });
-  }
-
-  async function logIn(username: string, next = '/'): Promise<Agent> {
-    const agent = request.agent(ctx.forum.app);
-    const page = await agent.get('/login').expect(200);
-    const res = await submit(agent, page.text, '/login', { username, password: `${username}-password`, next });
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe(next);
-    return agent;
-  }
+  const submit = (agent: Agent, html: string, action: string, extra: Record<string, string> = {}) =>
+    submitForm(agent, PUBLIC_URL, html, action, extra);
+  const logIn = (username: string, next = '/') => logInAs(ctx.forum.app, PUBLIC_URL, username, next);
 
   /**
    * Guide 000's "Step 1" (and 001, 002, 003's developer portal): `developer` requests the app in

@@ -1,5 +1,9 @@
 // Reads forms out of server-rendered HTML the way a browser would submit them: enough for the
 // forum's pages and the provider's consent page (double-quoted attributes, hidden inputs).
+import type { Application } from 'express';
+import request from 'supertest';
+
+export type Agent = ReturnType<typeof request.agent>;
 
 const decode = (s: string) => s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_m, e: string) =>
   ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[e] ?? _m);
@@ -32,4 +36,20 @@ export function formTo(html: string, action: string | ((f: Form) => boolean)): F
   const match = forms(html).filter(typeof action === 'string' ? (f) => f.action === action : action);
   if (match.length !== 1) throw new Error(`expected one form for ${String(action)}, found ${match.length} in:\n${html.slice(0, 2000)}`);
   return match[0]!;
+}
+
+/** Submits the page's form that posts to `action`, with its hidden fields (the CSRF token) and `extra`. */
+export function submitForm(agent: Agent, origin: string, html: string, action: string, extra: Record<string, string> = {}) {
+  const form = formTo(html, action);
+  return agent.post(action).type('form').set('Origin', origin).send({ ...form.fields, ...extra });
+}
+
+/** Logs a demo user in through the real login form (password `<name>-password`); returns the agent with its session. */
+export async function logInAs(app: Application, origin: string, username: string, next = '/'): Promise<Agent> {
+  const agent = request.agent(app);
+  const page = await agent.get('/login').expect(200);
+  const res = await submitForm(agent, origin, page.text, '/login', { username, password: `${username}-password`, next });
+  expect(res.status).toBe(303);
+  expect(res.headers.location).toBe(next);
+  return agent;
 }

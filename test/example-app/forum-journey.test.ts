@@ -2,14 +2,13 @@ import request from 'supertest';
 import { createForumApp, type ForumApp } from '../../example-app/app';
 import { describeIf } from '../support/services';
 import { BACKENDS, type Backend } from './backends';
-import { formTo } from './forms';
+import { formTo, logInAs, submitForm, type Agent } from './forms';
 
 // The example forum driven like people and a third-party app would: pages, forms, redirects.
 // The journey runs on every storage the forum supports that this machine has (SQLite always).
 const PUBLIC_URL = 'http://forum.test';
 const REDIRECT_URI = 'https://reader.example/cb';
 
-type Agent = ReturnType<typeof request.agent>;
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** The forum on one backend, built in-process, with the helpers that drive it. */
@@ -27,20 +26,9 @@ function forumOn(backend: Backend) {
     await ctx.drop?.();
   });
 
-  /** Submits the page's form that posts to `action`, with its hidden fields (the CSRF token) and `extra`. */
-  function submit(agent: Agent, html: string, action: string, extra: Record<string, string> = {}) {
-    const form = formTo(html, action);
-    return agent.post(action).type('form').set('Origin', PUBLIC_URL).send({ ...form.fields, ...extra });
-  }
-
-  async function logIn(username: string, next = '/'): Promise<Agent> {
-    const agent = request.agent(ctx.forum.app);
-    const page = await agent.get('/login').expect(200);
-    const res = await submit(agent, page.text, '/login', { username, password: `${username}-password`, next });
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe(next);
-    return agent;
-  }
+  const submit = (agent: Agent, html: string, action: string, extra: Record<string, string> = {}) =>
+    submitForm(agent, PUBLIC_URL, html, action, extra);
+  const logIn = (username: string, next = '/') => logInAs(ctx.forum.app, PUBLIC_URL, username, next);
 
   /** Bob's consent, from the anonymous authorize request through the login page to the code. */
   async function bobAuthorizes(clientId: string, state: string): Promise<{ bob: Agent; code: string }> {
