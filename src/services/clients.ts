@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import type { ClientStore, ClientChanges, ClientFilter } from '../storage/client-store';
 import type { ClientRecord, ClientStatus } from '../storage/records';
 import type { TokenStore } from '../storage/token-store';
-import { parseDescription, parseName, parseScopes, safeEmit } from './fields';
+import { parseDescription, parseName, parseScopes } from './fields';
 import { parseRedirectUris } from './redirect-uris';
 
 /** A client as the site owner sees it: everything but the secret hash. */
@@ -37,13 +37,14 @@ export interface ClientServiceDeps {
   tokens: TokenStore;
   scopes: readonly string[];
   maxRedirectUris: number;
+  /** The provider passes its own emit, which already shields requests from a throwing listener. */
   emit?: (event: string, payload: Record<string, unknown>) => void;
 }
 
 /** The apps tab (developers request apps) and the admin queue (approve, deny, suspend). */
 export function createClientService(deps: ClientServiceDeps): ClientService {
   const { clients, tokens } = deps;
-  const emit = (event: string, payload: Record<string, unknown>) => safeEmit(deps.emit, event, payload);
+  const emit = (event: string, payload: Record<string, unknown>) => deps.emit?.(event, payload);
 
   const parseClientScopes = (value: unknown): string[] | null =>
     value === null || value === undefined ? null : parseScopes(value, deps.scopes);

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors';
+import { parseScopeList } from '../scope';
 
 /**
  * Field checks shared by the site-owner services. Each throws a ValidationError whose `code` is
@@ -32,12 +33,11 @@ export function parseDescription(value: unknown): string {
  * must be a scope the site defines; duplicates are dropped, order kept. At least one is required.
  */
 export function parseScopes(value: unknown, known: readonly string[], field = 'scopes'): string[] {
-  let pieces: string[];
-  if (typeof value === 'string') pieces = value.split(/[\s,]+/);
-  else if (Array.isArray(value) && value.every((item): item is string => typeof item === 'string')) pieces = value.map((s) => s.trim());
+  let scopes: string[];
+  if (typeof value === 'string') scopes = parseScopeList(value);
+  else if (Array.isArray(value) && value.every((item): item is string => typeof item === 'string')) scopes = parseScopeList(value.join(' '));
   else throw new ValidationError('invalid_scope', `${field}: must be a list of scope names or a space- or comma-separated string.`, field);
 
-  const scopes = [...new Set(pieces.filter((scope) => scope !== ''))];
   if (scopes.length === 0) throw new ValidationError('invalid_scope', `${field}: at least one scope is required.`, field);
   const unknown = scopes.filter((scope) => !known.includes(scope));
   if (unknown.length > 0) {
@@ -45,17 +45,4 @@ export function parseScopes(value: unknown, known: readonly string[], field = 's
     throw new ValidationError('invalid_scope', `${field}: unknown scope ${shown}; valid scopes are: ${known.join(', ')}.`, field);
   }
   return scopes;
-}
-
-/** Calls the site's event hook without letting a throwing listener undo work already stored. */
-export function safeEmit(
-  emit: ((event: string, payload: Record<string, unknown>) => void) | undefined,
-  event: string,
-  payload: Record<string, unknown>,
-): void {
-  try {
-    emit?.(event, payload);
-  } catch {
-    // A listener's failure is the listener's problem: the approval or revocation already happened.
-  }
 }

@@ -1,7 +1,6 @@
 import type { ClientStore } from '../storage/client-store';
 import type { GrantRecord } from '../storage/records';
 import type { TokenStore } from '../storage/token-store';
-import { safeEmit } from './fields';
 
 /** One line of a user's "authorized apps" page. */
 export interface AuthorizedApp {
@@ -22,6 +21,7 @@ export interface GrantService {
 export interface GrantServiceDeps {
   clients: ClientStore;
   tokens: TokenStore;
+  /** The provider passes its own emit, which already shields requests from a throwing listener. */
   emit?: (event: string, payload: Record<string, unknown>) => void;
 }
 
@@ -34,7 +34,7 @@ export function createGrantService(deps: GrantServiceDeps): GrantService {
 
   async function revokeOne(grant: Pick<GrantRecord, 'id' | 'userId' | 'clientId'>): Promise<boolean> {
     const revoked = await tokens.revokeGrant(grant.id);
-    if (revoked) safeEmit(deps.emit, 'grant.revoked', { grantId: grant.id, userId: grant.userId, clientId: grant.clientId });
+    if (revoked) deps.emit?.('grant.revoked', { grantId: grant.id, userId: grant.userId, clientId: grant.clientId });
     return revoked;
   }
 

@@ -2,7 +2,7 @@ import { mintGrantSecret, parseGrantSecret, randomId } from '../crypto';
 import { ValidationError } from '../errors';
 import type { GrantRecord } from '../storage/records';
 import type { TokenStore } from '../storage/token-store';
-import { parseName, parseScopes, safeEmit } from './fields';
+import { parseName, parseScopes } from './fields';
 
 /** A personal access token as listed to its owner (never the token itself). */
 export interface PersonalToken {
@@ -26,6 +26,7 @@ export interface TokenService {
 export interface TokenServiceDeps {
   tokens: TokenStore;
   scopes: readonly string[];
+  /** The provider passes its own emit, which already shields requests from a throwing listener. */
   emit?: (event: string, payload: Record<string, unknown>) => void;
 }
 
@@ -55,7 +56,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       const saved = await tokens.saveTokens(grant, { hash, grantId, clientId: null, userId, scopes, expiresAt }, null);
       // Only a revoked grant id makes saveTokens refuse, and this id is brand new: a store bug.
       if (!saved) throw new Error('The token store refused a new personal token grant.');
-      safeEmit(deps.emit, 'token.issued', { kind: 'personal', grantId, userId });
+      deps.emit?.('token.issued', { kind: 'personal', grantId, userId });
       return { id: grantId, name, scopes: [...scopes], createdAt, expiresAt, token: value };
     },
 
@@ -75,7 +76,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       if (!owner) return false;
       if (options.userId !== undefined && owner.userId !== options.userId) return false;
       const revoked = await tokens.revokeGrant(owner.grantId);
-      if (revoked) safeEmit(deps.emit, 'token.revoked', { grantId: owner.grantId, userId: owner.userId });
+      if (revoked) deps.emit?.('token.revoked', { grantId: owner.grantId, userId: owner.userId });
       return revoked;
     },
   };

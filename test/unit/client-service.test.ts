@@ -1,6 +1,7 @@
 import { memoryClientStore, memoryTokenStore } from '../../adapters/memory';
 import { hashSecret, mintGrantSecret, randomId, secretMatchesHash } from '../../src/crypto';
 import { NotFoundError, ValidationError } from '../../src/errors';
+import { createOAuthProvider } from '../../src';
 import { createClientService, type ClientRequest } from '../../src/services/clients';
 import type { ClientStore } from '../../src/storage/client-store';
 import type { TokenStore } from '../../src/storage/token-store';
@@ -185,8 +186,11 @@ describe('createClientService', () => {
 
   it('keeps an approval when an event listener throws, so the shown-once secret is not lost', async () => {
     const clients = memoryClientStore();
-    const service = createClientService({
-      clients, tokens: memoryTokenStore(), scopes: SCOPES, maxRedirectUris: 3, emit: () => { throw new Error('listener bug'); },
+    // The provider wraps the site's onEvent once (src/options.ts); the services rely on that.
+    const { clients: service } = createOAuthProvider({
+      issuer: 'https://forum.example', scopes: Object.fromEntries(SCOPES.map((s) => [s, s])),
+      store: { clients, tokens: memoryTokenStore() }, currentUser: () => null, loginUrl: () => '/login', maxRedirectUris: 3,
+      onEvent: () => { throw new Error('listener bug'); },
     });
     const { id } = await service.request(APP);
     const { clientSecret } = await service.approve(id);
