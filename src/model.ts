@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { mintGrantSecret, parseGrantSecret } from './crypto';
 import { DEVICE_CODE_GRANT_TYPE } from './grant-types/device-code';
 import type { ResolvedOptions } from './options';
+import { saveClientTokens } from './issue-tokens';
 import { parseScopeList } from './scope';
 import type { ClientRecord, GrantRecord } from './storage/records';
 
@@ -150,30 +151,19 @@ export function createTokenModel(options: ResolvedOptions, ctx: TokenRequestCont
         ? { parsed: parseGrantSecret(token.refreshToken)!, expiresAt: token.refreshTokenExpiresAt }
         : null;
       const expiresAt = refresh && refresh.expiresAt > token.accessTokenExpiresAt ? refresh.expiresAt : token.accessTokenExpiresAt;
-      const grant: GrantRecord = {
+      const grant: GrantRecord & { clientId: string } = {
         id: user.grantId, kind: 'authorization', userId: user.id, clientId: client.id, scopes: user.grantScopes,
         // createdAt only counts for a new grant: saveTokens keeps an existing grant's own.
         name: null, createdAt: new Date(), expiresAt,
       };
-      const saved = await tokens.saveTokens(
+      const saved = await saveClientTokens(
+        options,
         grant,
         { hash: access.hash, grantId: user.grantId, clientId: client.id, userId: user.id, scopes: token.scope, expiresAt: token.accessTokenExpiresAt },
         refresh ? { hash: refresh.parsed.hash, grantId: user.grantId, clientId: client.id, userId: user.id, scopes: user.grantScopes, expiresAt: refresh.expiresAt } : null,
+        ctx.params.grant_type !== 'refresh_token',
       );
       if (!saved) throw new OAuth2Server.InvalidGrantError('Invalid grant: the authorization was revoked');
-      // K3: a suspension that listed the client's grants before this save missed this one, but it
-      // changed the status first; so re-reading the status after the save closes the race.
-      // A refresh needs no re-read: its grant existed (and was listed) before the suspension
-      // began, so the suspension revokes it, whether before this save (which then fails) or after
-      // it (which takes these tokens along). Only a new grant can be missed.
-      if (ctx.params.grant_type !== 'refresh_token') {
-        const current = await options.store.clients.get(client.id);
-        if (!current || current.status !== 'approved') {
-          await tokens.revokeGrant(user.grantId);
-          throw new OAuth2Server.InvalidGrantError('Invalid grant: the authorization was revoked');
-        }
-      }
-      options.emit('token.issued', { grantId: user.grantId, clientId: client.id, userId: user.id, scopes: token.scope });
       return {
         accessToken: token.accessToken,
         accessTokenExpiresAt: token.accessTokenExpiresAt,

@@ -1,7 +1,9 @@
 import { mintGrantSecret, randomId } from '../crypto';
+import { saveClientTokens } from '../issue-tokens';
 import type { ResolvedOptions } from '../options';
 import { formatScopes } from '../scope';
 import type { AuthorizationRequestRecord } from '../storage/records';
+import { PageError } from './authorization-request';
 
 /**
  * `response_type=token` (guide 001), only where `compat.implicitGrant` is on: an access token
@@ -11,13 +13,12 @@ export async function issueImplicitRedirect(options: ResolvedOptions, t: Authori
   const grantId = randomId();
   const token = mintGrantSecret(grantId);
   const expiresAt = new Date(Date.now() + options.lifetimes.accessToken * 1000);
-  const saved = await options.store.tokens.saveTokens(
+  const saved = await saveClientTokens(options,
     { id: grantId, kind: 'authorization', userId: t.userId, clientId: t.clientId, scopes: t.scopes, name: null, createdAt: new Date(), expiresAt },
     { hash: token.hash, grantId, clientId: t.clientId, userId: t.userId, scopes: t.scopes, expiresAt },
-    null,
-  );
-  if (!saved) throw new Error('a new grant was refused');
-  options.emit('token.issued', { grantId, clientId: t.clientId, userId: t.userId, scopes: t.scopes, responseType: 'token' });
+    null, true);
+  // The only way a brand-new grant is refused: the app was suspended meanwhile (K3).
+  if (!saved) throw new PageError(400, 'Unknown app', 'This app is not enabled any more.');
   const params = new URLSearchParams({
     access_token: token.value, token_type: 'Bearer', expires_in: String(options.lifetimes.accessToken),
     scope: formatScopes(t.scopes).scope, iss: options.issuer,

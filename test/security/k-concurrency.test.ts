@@ -1,6 +1,6 @@
 import request from 'supertest';
 import {
-  asUser, authorizeQuery, basic, createFixture, getCode, ISSUER, readConsentForm, tokensFor, type Fixture,
+  asUser, authorizeQuery, basic, consent, createFixture, getCode, ISSUER, readConsentForm, tokensFor, type Fixture,
 } from '../support/provider-fixture';
 import { memoryClientStore, memoryTokenStore } from '../../adapters/memory';
 import { expectDead, expectOAuthError, listen, withLatency } from './backchannel-helpers';
@@ -105,5 +105,27 @@ describe('K. concurrency', () => {
     expect(other.status).toBe(400);
     expect(other.headers['content-type']).toMatch(/^text\/html/);
     expect(other.headers.location).toBeUndefined();
+  });
+});
+
+describe('K3 for the implicit-style redirect (compat.implicitGrant)', () => {
+  it('K3 kills an implicit token whose client was suspended while it was being saved', async () => {
+    const tokens = memoryTokenStore();
+    const clients = memoryClientStore();
+    let suspendFirst: (() => Promise<unknown>) | null = null;
+    // The suspension runs to its end just before the save: it lists the client's grants while the
+    // new grant does not exist yet, so only a re-check after the save can catch it.
+    const racing = { ...tokens, saveTokens: async (...args: Parameters<typeof tokens.saveTokens>) => {
+      const suspend = suspendFirst;
+      suspendFirst = null;
+      if (suspend) await suspend();
+      return tokens.saveTokens(...args);
+    } };
+    const f = await createFixture({ compat: { implicitGrant: 'fragment' } }, { clients, tokens: racing });
+    suspendFirst = () => f.oauth.clients.suspend(f.conf.id);
+    const res = await consent(f, authorizeQuery(f.conf, { response_type: 'token' }));
+    expect(res.status).toBe(400);
+    expect(res.headers.location).toBeUndefined();
+    expect(await tokens.listGrants({ clientId: f.conf.id })).toEqual([]);
   });
 });
