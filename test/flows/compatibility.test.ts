@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { asUser, authorizeQuery, callApi, consent, createFixture, getCode, refresh } from '../support/provider-fixture';
+import { asUser, authorizeQuery, callApi, consent, createFixture, getCode, ISSUER, refresh } from '../support/provider-fixture';
 
 describe('compatibility options (each off by default)', () => {
   it('refuses response_type=token unless implicitGrant is on', async () => {
@@ -16,6 +16,7 @@ describe('compatibility options (each off by default)', () => {
     const params = new URLSearchParams(where === 'query' ? location.search : location.hash.slice(1));
     expect(params.get('state')).toBe('st123');
     expect(params.get('token_type')).toBe('Bearer');
+    expect(params.get('iss')).toBe(ISSUER);
     expect(params.get('refresh_token')).toBeNull();
     expect((await callApi(f, params.get('access_token')!)).status).toBe(200);
   });

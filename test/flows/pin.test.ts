@@ -10,6 +10,11 @@ describe('response_type=pin', () => {
     const shown = await request(f.app).post(form.action).set('Cookie', asUser()).set('Origin', ISSUER).type('form').send({ ...form.fields, decision: 'approve' });
     expect(shown.status).toBe(200);
     expect(shown.headers.location).toBeUndefined();
+    // The PIN is a credential on screen: no framing, no caching, no Referer (RFC 9700 §4.16, B6).
+    expect(shown.headers['x-frame-options']).toBe('DENY');
+    expect(shown.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(shown.headers['cache-control']).toBe('no-store');
+    expect(shown.headers['referrer-policy']).toBe('no-referrer');
     return /id="pin"[^>]*>([^<]+)</.exec(shown.text)![1]!;
   }
 
