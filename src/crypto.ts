@@ -10,6 +10,14 @@ export function randomId(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/**
+ * A client id (128 bits) in lowercase hex: developers paste it into shells, command lines and
+ * config files, where a base64url id may start with `-` and be taken for an option.
+ */
+export function randomClientId(): string {
+  return randomBytes(16).toString('hex');
+}
+
 /** What stores keep instead of a secret: base64url SHA-256 (high-entropy input needs no slow KDF). */
 export function hashSecret(value: string): string {
   return createHash('sha256').update(value).digest('base64url');

@@ -1,4 +1,4 @@
-import { randomId, randomSecret, hashSecret } from '../crypto';
+import { randomClientId, randomSecret, hashSecret } from '../crypto';
 import { NotFoundError, ValidationError } from '../errors';
 import type { ClientStore, ClientChanges, ClientFilter } from '../storage/client-store';
 import type { ClientRecord, ClientStatus } from '../storage/records';
@@ -89,7 +89,7 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
       }
       const now = new Date();
       const record: ClientRecord = {
-        id: randomId(), name, description, redirectUris, ownerId, status: 'pending',
+        id: randomClientId(), name, description, redirectUris, ownerId, status: 'pending',
         // Only an explicit `true` makes a public client: a missing flag must not drop client authentication.
         isPublic: input.isPublic === true,
         secretHash: null, scopes, createdAt: now, updatedAt: now,

@@ -1,4 +1,4 @@
-import { hashSecret, mintGrantSecret, randomId, randomSecret } from '../crypto';
+import { hashSecret, mintGrantSecret, randomClientId, randomId, randomSecret } from '../crypto';
 import type {
   AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, DeviceAuthorizationRecord, GrantRecord,
   RefreshTokenRecord,
@@ -23,7 +23,7 @@ export function fromNow(ms: number): Date {
 }
 
 export const fakeUserId = (): string => `user-${randomId()}`;
-export const fakeClientId = (): string => randomId();
+export const fakeClientId = (): string => randomClientId();
 /** The hash of a grant-bound secret (code or token) whose plain value is discarded. */
 export const fakeGrantSecretHash = (grantId: string): string => mintGrantSecret(grantId).hash;
 

@@ -52,7 +52,7 @@ describe('createClientService', () => {
       name: 'Porpl Reader', description: 'Reads the front page', redirectUris: ['https://porpl.example/cb'],
       ownerId: 'u1', status: 'pending', isPublic: false, scopes: ['read', 'vote'],
     });
-    expect(view.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(view.id).toMatch(/^[0-9a-f]{32}$/);
     expect(view).not.toHaveProperty('secretHash');
     expect((await clients.get(view.id))?.secretHash).toBeNull();
     expect(events).toEqual([['client.requested', { clientId: view.id, ownerId: 'u1' }]]);
