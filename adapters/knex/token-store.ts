@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { GrantRecord } from '../../src/storage/records';
 import type { TokenStore } from '../../src/storage/token-store';
 import {
   accessToRow, codeToRow, deviceToRow, encodeList, grantToRow, millis, refreshToRow, requestToRow, rowToAccess, rowToCode,
@@ -39,6 +40,20 @@ export function knexTokenStore(knex: Knex, options: KnexStoreOptions = {}): Toke
     return changed === 1;
   };
 
+  /**
+   * Creates the grant, or moves a live one's expiry later; false, writing nothing, when it was
+   * revoked. The UPDATE takes the grant's row lock, which serialises it against revokeGrant.
+   */
+  const upsertLiveGrant = async (trx: Knex.Transaction, grant: GrantRecord): Promise<boolean> => {
+    await trx(t.grants).insert(grantToRow(grant)).onConflict('id').ignore();
+    const matched = await trx(t.grants).where('id', grant.id).whereNull('revoked_at')
+      .update({ expires_at: atLeast(trx, 'expires_at', millis(grant.expiresAt)) });
+    if (matched > 0) return true;
+    // Revoked, or a MySQL connection without FOUND_ROWS counting an unchanged row as 0: look.
+    // When revoked, nothing was written (the insert was ignored), so the caller's transaction is empty.
+    return (await trx(t.grants).where('id', grant.id).whereNull('revoked_at').forUpdate().first()) !== undefined;
+  };
+
   return {
     async saveAuthorizationRequest(request) {
       assertStorableKey(request.id, 'authorization request id');
@@ -57,6 +72,11 @@ export function knexTokenStore(knex: Knex, options: KnexStoreOptions = {}): Toke
       // The row count decides the winner; an expired transaction counts as absent.
       const deleted = await knex(t.authorizationRequests).where('id', id).andWhere('expires_at', '>', Date.now()).del();
       return deleted === 1;
+    },
+
+    async saveGrant(grant) {
+      assertStorableKey(grant.id, 'grant id');
+      return inTransaction(knex, (trx) => upsertLiveGrant(trx, grant));
     },
 
     async saveCode(code) {
@@ -81,16 +101,7 @@ export function knexTokenStore(knex: Knex, options: KnexStoreOptions = {}): Toke
       assertStorableKey(access.hash, 'access token hash', HASH_LENGTH);
       if (refresh) assertStorableKey(refresh.hash, 'refresh token hash', HASH_LENGTH);
       return inTransaction(knex, async (trx) => {
-        await trx(t.grants).insert(grantToRow(grant)).onConflict('id').ignore();
-        // This UPDATE takes the grant's row lock, which serialises it against revokeGrant.
-        const matched = await trx(t.grants).where('id', grant.id).whereNull('revoked_at')
-          .update({ expires_at: atLeast(trx, 'expires_at', millis(grant.expiresAt)) });
-        if (matched === 0) {
-          // Revoked, or a MySQL connection without FOUND_ROWS counting an unchanged row as 0: look.
-          const live = await trx(t.grants).where('id', grant.id).whereNull('revoked_at').forUpdate().first();
-          // Nothing was written (the insert was ignored), so returning commits an empty transaction.
-          if (!live) return false;
-        }
+        if (!(await upsertLiveGrant(trx, grant))) return false;
         await trx(t.accessTokens).insert(accessToRow(access));
         if (refresh) await trx(t.refreshTokens).insert(refreshToRow(refresh));
         return true;

@@ -87,6 +87,12 @@ function prune(bucket: Bucket): void {
   if (bucket.grant && !live(bucket.grant)) bucket.grant = null;
 }
 
+/** Creates the bucket's grant, or moves a live one's expiry later (the record stays as first saved). */
+function upsertGrant(bucket: Bucket, grant: GrantRecord): void {
+  if (!bucket.grant) bucket.grant = copyRecord(grant);
+  else if (grant.expiresAt > bucket.grant.expiresAt) bucket.grant.expiresAt = new Date(grant.expiresAt);
+}
+
 /**
  * Codes, tokens and grants in process memory: for tests, demos and single-process sites.
  * Every method body runs without an `await`, so each call is one uninterruptible step of the
@@ -131,6 +137,12 @@ export function memoryTokenStore(): TokenStore {
       return requests.get(id) !== undefined && requests.delete(id);
     },
 
+    async saveGrant(grant) {
+      if (revoked.get(grant.id) !== undefined) return false;
+      upsertGrant(bucketFor(grant.id, grant.expiresAt.getTime()), grant);
+      return true;
+    },
+
     async saveCode(code) {
       bucketFor(code.grantId, code.expiresAt.getTime()).codes.set(code.hash, { record: copyRecord(code), used: false });
     },
@@ -155,11 +167,7 @@ export function memoryTokenStore(): TokenStore {
       if (revoked.get(grant.id) !== undefined) return false;
       const latest = Math.max(grant.expiresAt.getTime(), access.expiresAt.getTime(), refresh?.expiresAt.getTime() ?? 0);
       const bucket = bucketFor(grant.id, latest);
-      if (bucket.grant) {
-        if (grant.expiresAt > bucket.grant.expiresAt) bucket.grant.expiresAt = new Date(grant.expiresAt);
-      } else {
-        bucket.grant = copyRecord(grant);
-      }
+      upsertGrant(bucket, grant);
       bucket.access.set(access.hash, { record: copyRecord(access), used: false });
       if (refresh) bucket.refresh.set(refresh.hash, { record: copyRecord(refresh), used: false });
       return true;

@@ -35,6 +35,28 @@ local function addMember(membersKey, key, exp, ttl)
   redis.call('ZADD', membersKey, exp, string.sub(key, #base(membersKey) + 1))
   extend(membersKey, ttl)
 end
+-- Creates the grant record (value) or, when a live one exists, moves only its expiry, and only
+-- later: the record stays as first saved (createdAt, scopes, name). Returns the stored value and
+-- 2 when the user and client indexes need a write (a new grant, or an expiry moved into a later
+-- index step), else 1. The indexes score a grant by its expiry rounded up to a step, so they need
+-- a write only when the expiry crosses into the next step, not on every refresh.
+local function upsertGrant(key, value, gexpText, gttl, now, step)
+  local gexp = tonumber(gexpText)
+  local g = redis.call('GET', key)
+  local old = g and string.match(g, '^%[(%-?%d+)')
+  if not g or tonumber(old) <= now then
+    redis.call('SET', key, value, 'PX', gttl)
+    return value, 2
+  end
+  local result = 1
+  if tonumber(old) < gexp then
+    g = '[' .. gexpText .. string.sub(g, #old + 2)
+    redis.call('SET', key, g, 'KEEPTTL')
+    if math.ceil(gexp / step) > math.ceil(tonumber(old) / step) then result = 2 end
+  end
+  extend(key, gttl)
+  return g, result
+end
 `;
 
 interface ScriptSource { lua: string; numberOfKeys: number }
@@ -49,6 +71,18 @@ redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 addMember(KEYS[1], KEYS[3], ARGV[3], tonumber(ARGV[4]))
 return 1`,
+  },
+
+  /**
+   * KEYS grant, revoked · ARGV now, grantValue, grantExpiresAt, grantTtl, indexStep
+   * → 0 revoked (nothing written), 1 saved, 2 saved and the indexes need a write (as saveTokens).
+   */
+  oauthStoreSaveGrant: {
+    numberOfKeys: 2,
+    lua: `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+local _, result = upsertGrant(KEYS[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[1]), tonumber(ARGV[5]))
+return result`,
   },
 
   /** KEYS code-or-refresh · ARGV now → 1 for the one caller that marked a live record used, else 0. */
@@ -80,26 +114,7 @@ return 1`,
     lua: `
 if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 local now = tonumber(ARGV[1])
-local gexp = tonumber(ARGV[3])
-local gttl = tonumber(ARGV[4])
-local result = 1
-local g = redis.call('GET', KEYS[1])
-local old = g and string.match(g, '^%[(%-?%d+)')
-if not g or tonumber(old) <= now then
-  g = ARGV[2]
-  redis.call('SET', KEYS[1], g, 'PX', gttl)
-  result = 2
-else
-  -- The record stays as first saved (createdAt, scopes, name); only its expiry moves, and only later.
-  if tonumber(old) < gexp then
-    redis.call('SET', KEYS[1], '[' .. ARGV[3] .. string.sub(g, #old + 2), 'KEEPTTL')
-    -- The listing indexes score a grant by its expiry rounded up to a step (ARGV[14]), so they need
-    -- a write only when the expiry moves into a later step, not on every refresh.
-    local step = tonumber(ARGV[14])
-    if math.ceil(gexp / step) > math.ceil(tonumber(old) / step) then result = 2 end
-  end
-  extend(KEYS[1], gttl)
-end
+local g, result = upsertGrant(KEYS[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), now, tonumber(ARGV[14]))
 local stored = string.match(g, '^%[%-?%d+,(.*)$') or ''
 local access = ARGV[5]
 if string.sub(stored, 1, #ARGV[11] + 1) == ARGV[11] .. ',' then

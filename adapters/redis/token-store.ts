@@ -121,6 +121,20 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
     await run('oauthStoreIndexGrant', [indexKey], [now, grantId, score, ttl(score, now)]);
   }
 
+  /**
+   * The listing indexes live in other slots, so in a Cluster they cannot join a script's atomic
+   * step; they are written after the grant exists (never before, so an index entry without its
+   * grant always means a dead grant, which listGrants drops). If this write fails the caller gets
+   * an error and the grant stays unlisted until a save moves its expiry into another index step.
+   */
+  async function indexGrant(grant: GrantRecord, now: number): Promise<void> {
+    const expiresAt = ms(grant.expiresAt);
+    await Promise.all([
+      addToIndex(keys.byUser(grant.userId), grant.id, expiresAt, now),
+      grant.clientId !== null ? addToIndex(keys.byClient(grant.clientId), grant.id, expiresAt, now) : undefined,
+    ]);
+  }
+
   async function grantsFromIndex(indexKey: string, now: number): Promise<GrantRecord[]> {
     const ids = await client.zrange(indexKey, 0, -1);
     // One GET per grant: each grant lives in its own slot, so in a Cluster no multi-key read spans them.
@@ -194,6 +208,16 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
       return unwrap<RequestTuple>(await client.getdel(keys.request(id)), Date.now()) !== null;
     },
 
+    async saveGrant(grant) {
+      const now = Date.now();
+      const expiresAt = ms(grant.expiresAt);
+      const result = await run('oauthStoreSaveGrant', [keys.grant(grant.id), keys.revoked(grant.id)],
+        [now, encodeGrant(grant), expiresAt, ttl(expiresAt, now), INDEX_STEP_MS]);
+      if (result === 0) return false;
+      if (result === 2) await indexGrant(grant, now);
+      return true;
+    },
+
     async saveCode(code) {
       const now = Date.now();
       const tuple: CodeTuple = [
@@ -242,17 +266,7 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
           INDEX_STEP_MS,
         ]);
       if (result === 0) return false;
-      if (result === 2) {
-        // The listing indexes live in other slots, so in a Cluster they cannot join the script's
-        // atomic step; they are written after the grant exists (never before, so an index entry
-        // without its grant always means a dead grant, which listGrants drops). If this write fails
-        // the caller gets an error and the grant stays unlisted until a save moves its expiry into
-        // another index step (INDEX_STEP_MS).
-        await Promise.all([
-          addToIndex(keys.byUser(grant.userId), grant.id, grantExpiresAt, now),
-          grant.clientId !== null ? addToIndex(keys.byClient(grant.clientId), grant.id, grantExpiresAt, now) : undefined,
-        ]);
-      }
+      if (result === 2) await indexGrant(grant, now);
       return true;
     },
 

@@ -62,6 +62,13 @@ export function decisionEndpoint(options: ResolvedOptions): RequestHandler {
       const grantId = randomId();
       const code = pin === null ? mintGrantSecret(grantId) : null;
       const key = code ? { hash: code.hash, grantId } : pinLookup(t.clientId, pin!)!;
+      // Listed before the code exists, so that revoking the user's or the client's grants while
+      // the code awaits its exchange also kills the code (J2, K3). A PIN's grant is its lookup key.
+      const listed = await tokens.saveGrant({
+        id: key.grantId, kind: 'authorization', userId: t.userId, clientId: t.clientId, scopes: t.scopes, name: null,
+        createdAt: new Date(), expiresAt,
+      });
+      if (!listed) throw new Error('the new grant was already revoked');
       await tokens.saveCode({
         hash: key.hash, grantId: key.grantId, clientId: t.clientId, userId: t.userId, scopes: t.scopes,
         redirectUri: t.redirectUriSent ? t.redirectUri : null, codeChallenge: t.codeChallenge, permanent: t.permanent, expiresAt,

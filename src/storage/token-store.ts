@@ -37,6 +37,15 @@ export interface TokenStore {
    */
   deleteAuthorizationRequest(id: string): Promise<boolean>;
 
+  /**
+   * Required. Records a grant before it has tokens: the user approved a code, a PIN or a device,
+   * and the client has yet to exchange it. From then on `listGrants` lists it, so the site's kill
+   * switches (a user's or a client's grants revoked) reach what is still to be exchanged. As in
+   * `saveTokens`: created if new; if it exists, only its `expiresAt` moves, and only later; false,
+   * storing nothing, when the grant was revoked.
+   */
+  saveGrant(grant: GrantRecord): Promise<boolean>;
+
   /** Required. Stores a new authorization code until `expiresAt`. */
   saveCode(code: AuthorizationCodeRecord): Promise<void>;
 

@@ -397,6 +397,50 @@ export function runTokenStoreContract(
         }
       });
 
+      it('saves a grant before its tokens: listed and found at once, and its tokens keep it as first saved', async () => {
+        const grant = makeGrant({ expiresAt: fromNow(10 * MINUTE) });
+        expect(await store.saveGrant(grant)).toBe(true);
+        expect(await store.getGrant(grant.id)).toEqual(grant);
+        expect((await store.listGrants({ userId: grant.userId })).map((g) => g.id)).toEqual([grant.id]);
+        expect((await store.listGrants({ clientId: grant.clientId! })).map((g) => g.id)).toEqual([grant.id]);
+
+        const code = makeCode(grant);
+        await store.saveCode(code);
+        expect(await store.consumeCode(grant.id, code.hash)).toBe(true);
+        const exchanged = { ...grant, createdAt: fromNow(0), expiresAt: fromNow(30 * 24 * HOUR) };
+        const access = makeAccessToken(grant);
+        expect(await store.saveTokens(exchanged, access, makeRefreshToken(grant))).toBe(true);
+        expect(await store.getGrant(grant.id)).toEqual({ ...grant, expiresAt: exchanged.expiresAt });
+        expect(await store.getAccessToken(grant.id, access.hash)).toEqual(access);
+        // Saving it again never shortens it.
+        expect(await store.saveGrant(grant)).toBe(true);
+        expect(await store.getGrant(grant.id)).toEqual({ ...grant, expiresAt: exchanged.expiresAt });
+      });
+
+      it('lets a grant saved before its tokens expire with its code when nobody exchanges it', async () => {
+        const grant = makeGrant({ expiresAt: fromNow(5 * MINUTE) });
+        expect(await store.saveGrant(grant)).toBe(true);
+        await later(6 * MINUTE, async () => {
+          expect(await store.getGrant(grant.id)).toBeNull();
+          expect(await store.listGrants({ userId: grant.userId })).toEqual([]);
+        });
+      });
+
+      it('kills the code of a saved grant when the grant is revoked, and refuses its tokens afterwards', async () => {
+        const grant = makeGrant({ expiresAt: fromNow(10 * MINUTE) });
+        expect(await store.saveGrant(grant)).toBe(true);
+        const code = makeCode(grant);
+        await store.saveCode(code);
+        const [listed] = await store.listGrants({ userId: grant.userId });
+        expect(await store.revokeGrant(listed!.id)).toBe(true);
+        expect(await store.findCode(grant.id, code.hash)).toBeNull();
+        expect(await store.consumeCode(grant.id, code.hash)).toBe(false);
+        expect(await store.saveTokens(grant, makeAccessToken(grant), null)).toBe(false);
+        expect(await store.saveGrant(grant)).toBe(false);
+        expect(await store.getGrant(grant.id)).toBeNull();
+        expect(await store.listGrants({ userId: grant.userId })).toEqual([]);
+      });
+
       it('lists live grants by user, by client and by both, oldest first, excluding revoked and expired ones', async () => {
         const userId = fakeUserId();
         const clientId = randomId();

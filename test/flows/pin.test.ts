@@ -76,6 +76,29 @@ describe('response_type=pin', () => {
     expect(limited.headers['retry-after']).toEqual(expect.any(String));
   });
 
+  it("lists a shown PIN among the user's apps, and once exchanged, only its tokens' grant", async () => {
+    const f = await createFixture();
+    const pin = await pinFor(f, f.conf.id);
+    expect((await f.oauth.grants.listForUser('id-alice')).map((a) => a.clientId)).toEqual([f.conf.id]);
+    const res = await request(f.app).post('/oauth/token').set('Authorization', basic(f.conf.id, f.conf.secret!)).type('form')
+      .send({ grant_type: 'pin', pin });
+    expect(res.status).toBe(200);
+    const apps = await f.oauth.grants.listForUser('id-alice');
+    expect(apps).toHaveLength(1);
+    expect(res.body.access_token.startsWith(`${apps[0]!.grantId}.`)).toBe(true);
+  });
+
+  it("J2 refuses a PIN that was outstanding when the user's grants were revoked", async () => {
+    const f = await createFixture();
+    const pin = await pinFor(f, f.conf.id);
+    expect(await f.oauth.grants.revokeAllForUser('id-alice')).toBe(1);
+    const res = await request(f.app).post('/oauth/token').set('Authorization', basic(f.conf.id, f.conf.secret!)).type('form')
+      .send({ grant_type: 'pin', pin });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_grant');
+    expect(await f.oauth.grants.listForUser('id-alice')).toEqual([]);
+  });
+
   it('refuses response_type=pin for a public client', async () => {
     const f = await createFixture();
     const res = await request(f.app).get(`/oauth/authorize?client_id=${f.pub.id}&response_type=pin&scope=read`).set('Cookie', asUser());
