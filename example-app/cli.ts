@@ -14,6 +14,7 @@ const USAGE = `Usage: npm run --silent cli -- <command> [options]
   clients deny ID [--json]
   clients suspend ID [--json]     also revokes every token of the app
   migrate [--json]
+  purge [--json]                  deletes expired codes, tokens and grants from SQL (the server does it hourly)
 
 Uses the same storage as \`npm run example\`: DATABASE_URL, REDIS_URL.`;
 
@@ -46,7 +47,7 @@ async function ownerId(db: ForumDb, username: string | undefined): Promise<strin
 
 const STATUSES = ['pending', 'approved', 'denied', 'suspended'] as const;
 
-const commands: Record<string, (ctx: Context, args: string[]) => Promise<{ json: unknown; text: string }>> = {
+const commands: Record<string, (ctx: Context, args: string[], storage: ForumStorage) => Promise<{ json: unknown; text: string }>> = {
   async 'clients create'({ oauth, db, values }) {
     if (!values.name) throw new UsageError('clients create needs --name');
     if (!values['redirect-uri']?.length) throw new UsageError('clients create needs at least one --redirect-uri');
@@ -105,6 +106,11 @@ const commands: Record<string, (ctx: Context, args: string[]) => Promise<{ json:
   async migrate() {
     return { json: { migrated: true }, text: 'The database is up to date.' };
   },
+
+  async purge(_ctx, _args, storage) {
+    const purged = await storage.purge();
+    return { json: { purged }, text: `Deleted ${purged} expired row${purged === 1 ? '' : 's'}.` };
+  },
 };
 
 function requireId(id: string | undefined): string {
@@ -122,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   const [group, action, ...rest] = positionals;
-  const name = group === 'migrate' ? 'migrate' : `${group} ${action}`;
+  const name = group === 'migrate' || group === 'purge' ? group : `${group} ${action}`;
   const command = commands[name];
   if (values.help || !command) {
     process.stderr.write(`${values.help ? '' : positionals.length ? `Unknown command: ${positionals.join(' ')}\n\n` : ''}${USAGE}\n`);
@@ -139,7 +145,7 @@ async function main(argv: string[]): Promise<number> {
     const db = createForumDb(storage.knex);
     await db.seedDemo();
     const oauth = createForumOAuth({ publicUrl: config.publicUrl, stores: storage.stores });
-    const out = await command({ oauth, db, values }, rest);
+    const out = await command({ oauth, db, values }, rest, storage);
     process.stdout.write(values.json ? `${JSON.stringify(out.json)}\n` : `${out.text}\n`);
     return 0;
   } catch (err) {

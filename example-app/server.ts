@@ -2,10 +2,12 @@ import type { AddressInfo } from 'node:net';
 import { createForumApp } from './app';
 import { configFromEnv } from './config';
 import { DEMO_USERS } from './forum-db';
+import { purgePeriodically } from './storage';
 
 async function main(): Promise<void> {
   const config = configFromEnv();
   const forum = await createForumApp(config);
+  const stopPurging = purgePeriodically(forum.storage, (message) => process.stderr.write(`${message}\n`));
   const server = forum.app.listen(config.port, config.host);
   server.on('error', async (err) => {
     process.stderr.write(`Cannot listen on ${config.host}:${config.port}: ${err.message}\n`);
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
     // Keep-alive connections would hold close() open; a few seconds is plenty for a demo.
     const force = setTimeout(() => server.closeAllConnections(), 3000);
     force.unref();
+    stopPurging();
     server.close(async () => {
       await forum.close().catch(() => undefined);
       process.exit(0);

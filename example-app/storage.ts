@@ -3,7 +3,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import Redis from 'ioredis';
 import type { ClientStore, TokenStore } from 'express-oauth-provider';
-import { knexClientStore, knexTokenStore, migrate } from 'express-oauth-provider/adapters/knex';
+import { knexClientStore, knexTokenStore, migrate, purgeExpired } from 'express-oauth-provider/adapters/knex';
 import { recommendedRedisOptions, redisTokenStore } from 'express-oauth-provider/adapters/redis';
 import type { ForumConfig } from './config';
 import { migrateForum } from './forum-db';
@@ -15,6 +15,8 @@ export interface ForumStorage {
   redis: Redis | null;
   /** One line for the start-up banner, with no password in it. */
   description: string;
+  /** Deletes expired rows (SQL has no TTL); returns how many went. */
+  purge(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -39,11 +41,29 @@ export async function openStorage(config: Pick<ForumConfig, 'databaseUrl' | 'red
     stores: { clients: knexClientStore(knex), tokens },
     redis,
     description: `${describeDatabase(config.databaseUrl)}; codes and tokens in ${redis ? `Redis (${redactUrl(config.redisUrl ?? '')})` : 'the same SQL database'}`,
+    purge: () => purgeExpired(knex),
     async close() {
       if (redis) redis.disconnect();
       await knex.destroy();
     },
   };
+}
+
+/** How often a running forum deletes expired SQL rows (Redis expires its keys by itself). */
+const PURGE_EVERY_MS = 60 * 60_000;
+
+/**
+ * Deletes expired codes, tokens and grants now and then, so the tables stay the size of what is
+ * live. Returns the function that stops it. Failures are reported and retried at the next tick.
+ */
+export function purgePeriodically(storage: ForumStorage, report: (message: string) => void): () => void {
+  const run = () => {
+    storage.purge().catch((err: unknown) => report(`purge of expired rows failed: ${err instanceof Error ? err.message : String(err)}`));
+  };
+  run();
+  const timer = setInterval(run, PURGE_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 export function knexConfig(databaseUrl: string): Knex.Config {

@@ -2,6 +2,10 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import knexFactory from 'knex';
+import { knexTokenStore } from '../../adapters/knex';
+import { knexConfig } from '../../example-app/storage';
+import { makeAuthorizationRequest } from '../../src/testing/fixtures';
 
 // The CLI as scripts use it: a child process, one JSON object on stdout, errors on stderr.
 const ROOT = path.resolve(__dirname, '../..');
@@ -77,6 +81,24 @@ describe('the CLI (npm run --silent cli -- ...)', () => {
   it('denies a pending client', async () => {
     const id = String((await cliJson('clients', 'create', '--name', 'Spam app', '--redirect-uri', REDIRECT)).client_id);
     expect(await cliJson('clients', 'deny', id)).toEqual({ client_id: id, status: 'denied' });
+  });
+
+  it('purges expired codes and transactions from SQL, and nothing live', async () => {
+    const knex = knexFactory(knexConfig(`sqlite:${databaseFile}`));
+    try {
+      const tokens = knexTokenStore(knex);
+      const expired = makeAuthorizationRequest({ expiresAt: new Date(Date.now() - 60_000) });
+      const live = makeAuthorizationRequest();
+      await tokens.saveAuthorizationRequest(expired);
+      await tokens.saveAuthorizationRequest(live);
+      const count = () => knex('oauth_authorization_requests').whereIn('id', [expired.id, live.id]).count({ n: '*' }).first();
+      expect(Number((await count())?.n)).toBe(2);
+
+      expect(await cliJson('purge')).toEqual({ purged: expect.any(Number) });
+      expect(await knex('oauth_authorization_requests').whereIn('id', [expired.id, live.id]).pluck('id')).toEqual([live.id]);
+    } finally {
+      await knex.destroy();
+    }
   });
 
   it('prints errors to stderr with exit code 1 and nothing on stdout', async () => {
