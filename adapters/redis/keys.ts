@@ -5,9 +5,10 @@
  * and a Lua script may touch all of them atomically:
  *
  *   <p>{<grantId>}:g          the grant record                      (string)
- *   <p>{<grantId>}:m          its member index: `c:<hash>`, `r:<hash>`, `d:<hash>` scored by expiry (zset).
- *                             Access tokens are not in it: each is read together with the grant key, so
- *                             deleting that key (revokeGrant) kills them at once; their TTL removes them.
+ *   <p>{<grantId>}:m          its member index: `c:<hash>`, `r:<hash>` (the live refresh token), `d:<hash>`
+ *                             scored by expiry (zset). Access tokens and used refresh tokens are not in it:
+ *                             each is read together with the grant key, so deleting that key (revokeGrant)
+ *                             kills them at once; their TTL removes them.
  *   <p>{<grantId>}:x          its revocation marker                  (string "1")
  *   <p>{<grantId>}:c:<hash>   an authorization code                  (string)
  *   <p>{<grantId>}:a:<hash>   an access token                        (string)

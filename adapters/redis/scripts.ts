@@ -97,17 +97,37 @@ return 1`,
   },
 
   /**
+   * KEYS members, refresh · ARGV now → 1 for the one caller that marked a live refresh token used, else 0.
+   * The used token (its tombstone, kept until its expiry to detect reuse) leaves the member index:
+   * a grant refreshed every hour piles up hundreds of them, and an index entry would double what
+   * each costs. Revoking the grant deletes its key, and a refresh token is dead without its grant.
+   */
+  oauthStoreConsumeRefresh: {
+    numberOfKeys: 2,
+    lua: `
+local v = redis.call('GET', KEYS[2])
+if not v or string.sub(v, 1, 1) ~= '[' then return 0 end
+if expiry(v) <= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[2], 'u' .. v, 'KEEPTTL')
+redis.call('ZREM', KEYS[1], string.sub(KEYS[2], #base(KEYS[1]) + 1))
+return 1`,
+  },
+
+  /**
    * KEYS grant, members, revoked, access, refresh (= access when there is none)
    * ARGV now, grantValue, grantExpiresAt, grantTtl, accessValue, accessExpiresAt, accessTtl,
    *      refreshValue ('' for none), refreshExpiresAt, refreshTtl,
-   *      accessIdentity (`"userId",clientId,scopes`), accessOwner (`"userId",clientId,`), accessScopes, indexStep
+   *      accessIdentity (`"userId",clientId,scopes`), accessOwner (`"userId",clientId,`), accessScopes, indexStep,
+   *      refreshIdentity (`"userId",clientId,scopes`)
    * → 0 revoked (nothing written), 1 saved, 2 saved and the grant was created or its expiry moved into
    *   a later index step (the caller then rewrites the user and client indexes).
    *
-   * An access token is the most numerous record, so it leaves out what the stored grant already
-   * says: `[expiresAt]` when its user, client and scopes are the grant's, `[expiresAt,scopes]` when
-   * only user and client are, the full accessValue otherwise. The comparison is made here, against
-   * the grant as stored (not as passed in), because only the stored one is what reads will see.
+   * Tokens are the most numerous records, so they leave out what the stored grant already says:
+   * an access token is `[expiresAt]` when its user, client and scopes are the grant's,
+   * `[expiresAt,scopes]` when only user and client are, the full accessValue otherwise; a refresh
+   * token (whose scopes are the grant's, IO-7) is `[expiresAt]` when all three match. The comparison
+   * is made here, against the grant as stored (not as passed in), because only the stored one is
+   * what reads will see.
    */
   oauthStoreSaveTokens: {
     numberOfKeys: 5,
@@ -126,8 +146,10 @@ end
 -- dies with the grant (revokeGrant deletes that key), and its own TTL (≤ its expiry) cleans it up.
 redis.call('SET', KEYS[4], access, 'PX', ARGV[7])
 if ARGV[8] ~= '' then
+  local refresh = ARGV[8]
+  if string.sub(stored, 1, #ARGV[15] + 1) == ARGV[15] .. ',' then refresh = '[' .. ARGV[9] .. ']' end
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-  redis.call('SET', KEYS[5], ARGV[8], 'PX', ARGV[10])
+  redis.call('SET', KEYS[5], refresh, 'PX', ARGV[10])
   addMember(KEYS[2], KEYS[5], ARGV[9], tonumber(ARGV[10]))
 end
 return result`,

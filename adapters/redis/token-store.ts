@@ -263,7 +263,7 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
           JSON.stringify(accessTuple), accessTuple[0], ttl(accessTuple[0], now),
           refreshTuple ? JSON.stringify(refreshTuple) : '', refreshTuple?.[0] ?? 0, refreshTuple ? ttl(refreshTuple[0], now) : 0,
           inner([access.userId, access.clientId, access.scopes]), `${inner([access.userId, access.clientId])},`, JSON.stringify(access.scopes),
-          INDEX_STEP_MS,
+          INDEX_STEP_MS, refresh ? inner([refresh.userId, refresh.clientId, refresh.scopes]) : '',
         ]);
       if (result === 0) return false;
       if (result === 2) await indexGrant(grant, now);
@@ -286,14 +286,20 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
     },
 
     async findRefreshToken(grantId, hash) {
-      const found = unwrap<RefreshTuple>(await client.get(keys.refresh(grantId, hash)), Date.now());
-      if (!found) return null;
-      const [expiresAt, clientId, userId, scopes] = found.tuple;
+      // Read with its grant (one slot, one round trip): without a live grant (revoked) the token is dead,
+      // and a short-form value takes its user, client and scopes from the grant.
+      const [value, grantValue] = await client.mget(keys.refresh(grantId, hash), keys.grant(grantId));
+      const now = Date.now();
+      const found = unwrap<RefreshTuple | [number]>(value ?? null, now);
+      if (!found || !grantValue) return null;
+      const grant = decodeGrant(grantId, grantValue);
+      if (ms(grant.expiresAt) <= now) return null;
+      const [expiresAt, clientId = grant.clientId!, userId = grant.userId, scopes = grant.scopes] = found.tuple;
       return { record: { hash, grantId, clientId, userId, scopes, expiresAt: new Date(expiresAt) }, used: found.used };
     },
 
     async consumeRefreshToken(grantId, hash) {
-      return (await run('oauthStoreConsume', [keys.refresh(grantId, hash)], [Date.now()])) === 1;
+      return (await run('oauthStoreConsumeRefresh', [keys.members(grantId), keys.refresh(grantId, hash)], [Date.now()])) === 1;
     },
 
     async revokeAccessToken(grantId, hash) {

@@ -320,6 +320,8 @@ export function runTokenStoreContract(
         const usedCode = makeCode(grant);
         await store.saveCode(usedCode);
         expect(await store.consumeCode(grant.id, usedCode.hash)).toBe(true);
+        // A rotated refresh token (kept to detect reuse) dies with its grant as well.
+        expect(await store.consumeRefreshToken(grant.id, refresh.hash)).toBe(true);
         const bystander = await savedGrant({ userId, clientId: grant.clientId });
 
         expect(await store.revokeGrant(grant.id)).toBe(true);

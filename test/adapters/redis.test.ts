@@ -195,6 +195,34 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
       expect(await store.getAccessToken(grant.id, narrowed.hash)).toEqual(narrowed);
     });
 
+    it('keeps a rotated refresh token as a tombstone of its own key only, of at most 200 B (it was 309 B with its index entry)', async () => {
+      const p = `${prefix}rot:`;
+      const store = redisTokenStore(redis, { prefix: p });
+      const grant = makeGrant({ scopes: ['identity', 'read', 'create', 'update', 'vote'] });
+      const usage = async (key: string) => Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+      const total = async () => (await Promise.all((await keysUnder(redis, p)).map(usage))).reduce((a, b) => a + b, 0);
+      let refresh = makeRefreshToken(grant);
+      expect(await store.saveTokens(grant, makeAccessToken(grant), refresh)).toBe(true);
+      const before = await total();
+      // A refresh: the old token is consumed, a new pair saved. What stays for 30 days is the tombstone.
+      const ROTATIONS = 50;
+      const access: string[] = [];
+      for (let i = 0; i < ROTATIONS; i += 1) {
+        expect(await store.consumeRefreshToken(grant.id, refresh.hash)).toBe(true);
+        refresh = makeRefreshToken(grant);
+        const token = makeAccessToken(grant);
+        access.push(`${p}{${grant.id}}:a:${token.hash}`);
+        expect(await store.saveTokens(grant, token, refresh)).toBe(true);
+      }
+      // Access tokens expire within the hour; count only what outlives them.
+      const accessBytes = (await Promise.all(access.map(usage))).reduce((a, b) => a + b, 0);
+      const perRotation = (await total() - accessBytes - before) / ROTATIONS;
+      process.stdout.write(`\nMEMORY USAGE kept per refresh-token rotation (its tombstone): ${perRotation.toFixed(0)} B\n`);
+      expect(perRotation).toBeLessThanOrEqual(200);
+      expect(await redis.zcard(`${p}{${grant.id}}:m`)).toBe(1); // the live refresh token only
+      expect(await store.findRefreshToken(grant.id, refresh.hash)).toEqual({ record: refresh, used: false });
+    });
+
     it('works under a keyPrefix set on the app\'s own client: revocation still finds every key', async () => {
       const keyPrefix = `${prefix}kp:`;
       const prefixed = new Redis(REDIS_URL, { keyPrefix });
