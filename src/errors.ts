@@ -25,11 +25,9 @@ export class OAuthError extends Error {
 }
 
 export const invalidRequest = (description: string) => new OAuthError(400, 'invalid_request', description);
-export const invalidGrant = (description: string) => new OAuthError(400, 'invalid_grant', description);
 export const invalidScope = (description: string) => new OAuthError(400, 'invalid_scope', description);
 export const unsupportedGrantType = (description: string) => new OAuthError(400, 'unsupported_grant_type', description);
 export const unsupportedResponseType = (description: string) => new OAuthError(400, 'unsupported_response_type', description);
-export const accessDenied = (description: string) => new OAuthError(403, 'access_denied', description);
 export const invalidClient = (description: string, basicRealm?: string) =>
   new OAuthError(401, 'invalid_client', description, basicRealm ? { 'WWW-Authenticate': `Basic realm="${basicRealm}"` } : {});
 

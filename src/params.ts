@@ -25,14 +25,6 @@ export function singleValuedParams(source: unknown): Record<string, string> {
   return out;
 }
 
-/** RFC 6749 §3.1: a parameter given both in the query and in the body is a duplicate too. */
-export function mergeQueryAndBody(query: Record<string, string>, body: Record<string, string>): Record<string, string> {
-  for (const name of Object.keys(query)) {
-    if (name in body) throw invalidRequest(`Parameter \`${safeName(name)}\` must not be included more than once.`);
-  }
-  return Object.assign(Object.create(null), query, body);
-}
-
 /** Visible ASCII and spaces only (RFC 6749 Appendix A `VSCHAR`/`NQSCHAR`): no control characters. */
 export function isVisibleAscii(value: string): boolean {
   return /^[\x20-\x7E]*$/.test(value);
@@ -45,7 +37,9 @@ function safeName(name: string): string {
 
 /**
  * A back-channel POST's parameters (token, device authorization): a form or JSON body, single
- * values only, and none of `bodyOnly` in the query (RFC 6749 §2.3.1: no secret in the URI; N7).
+ * values only, no bracket syntax (`code[]`, `client_id[x]`: no OAuth parameter has such a name,
+ * and a client sending one means an array or object, N8), and none of `bodyOnly` in the query
+ * (RFC 6749 §2.3.1: no secret in the URI; N7).
  */
 export function readBodyParams(req: Request, bodyOnly: readonly string[]): Record<string, string> {
   const query = singleValuedParams(req.query);
@@ -54,5 +48,9 @@ export function readBodyParams(req: Request, bodyOnly: readonly string[]): Recor
   if (!req.is(['application/x-www-form-urlencoded', 'application/json'])) {
     throw invalidRequest('The body must be application/x-www-form-urlencoded (or JSON).');
   }
-  return singleValuedParams(req.body);
+  const body = singleValuedParams(req.body);
+  if (Object.keys(query).concat(Object.keys(body)).some((name) => /[[\]]/.test(name))) {
+    throw invalidRequest('Parameter names must not use bracket syntax (`x[]`, `x[y]`).');
+  }
+  return body;
 }

@@ -8,11 +8,18 @@ import type { ResolvedOptions } from './options';
 
 /**
  * Brute-force protection (RFC 6749 §2.3.1, RFC 6819 §4.4.1.3): failed attempts are counted per
- * client and per IP (per user and per IP on the consent form); past the limit every request of
- * that key gets 429 until the window ends, the right secret included. Successful requests cost
+ * IP and per IP + client (per IP and per user on the consent form); past the limit every request
+ * of that key gets 429 until the window ends, the right secret included. Successful requests cost
  * nothing, so a busy app refreshing for many users is never slowed. Counters live in Redis when
  * the site gives a client (every instance sees the same count) and in memory otherwise.
  * If the counter store fails, requests fail closed with 503 (O4).
+ *
+ * There is deliberately no count per client alone: a client_id is public, so such a count would
+ * let anyone lock a real client out of the token endpoint by sending wrong secrets for it from
+ * many addresses, and it buys nothing against guessing, since secrets, codes and tokens are 256
+ * bits (PINs, the short codes, are only redeemed with the client's secret). A user key is kept on
+ * the consent and device forms: only a holder of that user's session can spend it, and it caps
+ * what one account can try (O3: "bounded per session and IP").
  */
 export interface RateLimiters {
   /** Consent pages opened: each stores a transaction, so they are capped per user and IP (O3). */
@@ -37,9 +44,10 @@ export function createRateLimiters(options: ResolvedOptions): RateLimiters {
   const clientAndIp: KeyReader = (req) => {
     let clientId: string | null = null;
     try {
-      clientId = readClientCredentials(req.get('authorization'), flatBody(req), options.realm).clientId;
+      clientId = readClientCredentials(req.get('authorization'), flatBody(req), options.realm, options.compat.ignoreAuthorizationWithBodySecret).clientId;
     } catch { /* no readable client: the IP alone counts */ }
-    return [`ip:${req.ip}`, ...(clientId ? [`client:${clientId.slice(0, 200)}`] : [])];
+    // An IP has no spaces, so `ip client` cannot be forged from another pair.
+    return [`ip:${req.ip}`, ...(clientId ? [`ip+client:${req.ip} ${clientId.slice(0, 200)}`] : [])];
   };
   const userAndIp: KeyReader = async (req) => {
     const user = await options.currentUser(req);

@@ -1,4 +1,4 @@
-import { invalidScope } from './errors';
+import { invalidRequest, invalidScope } from './errors';
 import type { ResolvedOptions } from './options';
 
 /** `scope` (RFC 6749, space-separated) and `scopes` (guides 000/003, comma-separated) both parse here. */
@@ -12,9 +12,9 @@ export function formatScopes(scopes: readonly string[]): { scope: string; scopes
   return { scope: scopes.join(' '), scopes: scopes.join(',') };
 }
 
-/** Reads `scope` or `scopes`; both at once is ambiguous and refused. */
+/** Reads `scope` or `scopes`; both at once is one parameter given twice (RFC 6749 §3.1), refused. */
 export function requestedScopeParam(params: Record<string, string>): string | undefined {
-  if (params.scope !== undefined && params.scopes !== undefined) throw invalidScope('Send either `scope` or `scopes`, not both.');
+  if (params.scope !== undefined && params.scopes !== undefined) throw invalidRequest('Send either `scope` or `scopes`, not both.');
   return params.scope ?? params.scopes;
 }
 

@@ -43,7 +43,11 @@ function single(raw: Record<string, unknown>, name: string): string | undefined 
 }
 
 /** Step 1: the client and where answers may go. Anything wrong here is a page, not a redirect. */
-export async function resolveTarget(raw: Record<string, unknown>, options: ResolvedOptions): Promise<TrustedTarget> {
+export async function resolveTarget(query: RawQuery, options: ResolvedOptions): Promise<TrustedTarget> {
+  const raw = query.params;
+  for (const name of ['client_id', 'redirect_uri'] as const) {
+    if (query.malformed.includes(name)) throw new PageError(400, 'Invalid request', `The request's ${name} is not correctly encoded.`);
+  }
   const clientId = single(raw, 'client_id');
   if (clientId === undefined) throw new PageError(400, 'Missing app', 'The request does not say which app is asking (client_id).');
   if (clientId === 'duplicate') throw new PageError(400, 'Invalid request', 'The request names client_id more than once.');
@@ -62,16 +66,25 @@ export async function resolveTarget(raw: Record<string, unknown>, options: Resol
     redirectUri = given;
   }
   const state = single(raw, 'state');
-  const echoable = typeof state === 'string' && state !== 'duplicate' && isVisibleAscii(state) && state.length <= 2048;
+  const echoable = typeof state === 'string' && state !== 'duplicate' && isVisibleAscii(state) && state.length <= 2048
+    && !query.malformed.includes('state');
   return { client, redirectUri, redirectUriSent: given !== undefined, state: echoable ? state : null };
 }
 
 /** Step 2 (after the user is known): everything else, answered through the redirect URI. */
-export function validateRest(raw: Record<string, unknown>, target: TrustedTarget, options: ResolvedOptions): ValidatedRequest {
+export function validateRest(query: RawQuery, target: TrustedTarget, options: ResolvedOptions): ValidatedRequest {
   const fail = (error: OAuthError) => new RedirectError(error, target.redirectUri, target.state);
+  const [broken] = query.malformed;
+  if (broken !== undefined) {
+    throw fail(invalidRequest(`Parameter \`${/^[A-Za-z0-9_.-]{1,40}$/.test(broken) ? broken : '(unnamed)'}\` is not correctly percent-encoded.`));
+  }
+  // No OAuth parameter has brackets in its name; `scope[0]` is a client expecting an array (N8).
+  if (Object.keys(query.params).some((name) => /[[\]]/.test(name))) {
+    throw fail(invalidRequest('Parameter names must not use bracket syntax (`x[]`, `x[y]`).'));
+  }
   let params: Record<string, string>;
   try {
-    params = singleValuedParams(raw);
+    params = singleValuedParams(query.params);
   } catch (err) {
     throw fail(err as OAuthError);
   }
@@ -107,6 +120,43 @@ export function validateRest(raw: Record<string, unknown>, target: TrustedTarget
   return { ...target, responseType, scopes, codeChallenge: challenge, permanent: params.permanent === 'true' };
 }
 
-export function rawQuery(req: Request): Record<string, unknown> {
-  return (req.query ?? {}) as Record<string, unknown>;
+/** The authorization request's query as sent: a repeated name becomes an array (refused later). */
+export interface RawQuery {
+  params: Record<string, string | string[]>;
+  /** Names whose percent-encoding is broken (`%ZZ`, a cut `%E0%A4%A`, invalid UTF-8). */
+  malformed: string[];
+}
+
+/**
+ * Parses the query itself rather than reading `req.query`: Express decodes a broken escape
+ * leniently (`%ZZ` stays as text) and the host app may have chosen a parser that builds objects
+ * from brackets; neither may decide what an authorization request says (N4, N8).
+ */
+export function rawQuery(req: Request): RawQuery {
+  const url = req.originalUrl || req.url;
+  const start = url.indexOf('?');
+  const params: Record<string, string | string[]> = Object.create(null);
+  const malformed: string[] = [];
+  if (start < 0) return { params, malformed };
+  for (const pair of url.slice(start + 1).split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = formDecode(eq < 0 ? pair : pair.slice(0, eq));
+    const value = formDecode(eq < 0 ? '' : pair.slice(eq + 1));
+    if (name === null || value === null) {
+      malformed.push(name ?? '');
+      continue;
+    }
+    const previous = params[name];
+    params[name] = previous === undefined ? value : [previous, value].flat();
+  }
+  return { params, malformed };
+}
+
+function formDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import Redis from 'ioredis';
 import { recommendedRedisOptions, redisTokenStore } from '../../adapters/redis';
@@ -9,14 +9,14 @@ import {
   fromNow, makeAccessToken, makeAuthorizationRequest, makeCode, makeGrant, makePersonalGrant, makeRefreshToken,
   runTokenStoreContract,
 } from '../../src/testing';
-import { describeIf, has, REDIS_URL, uniquePrefix } from '../support/services';
+import { describeIf, has, hasBinary, REDIS_URL, uniquePrefix } from '../support/services';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const prefix = `${uniquePrefix('redis')}:`;
 /** The hang test starts its own server, so it needs the binary, not just a Redis on 6379. */
-const hasRedisServerBinary = spawnSync('redis-server', ['--version']).status === 0;
+const hasRedisServerBinary = hasBinary('redis-server', "the redis adapter's hang-and-recover test (test/adapters/redis.test.ts)");
 
 async function keysUnder(redis: Redis, keyPrefix: string): Promise<string[]> {
   const found: string[] = [];

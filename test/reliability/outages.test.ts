@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import Redis from 'ioredis';
 import knexFactory, { type Knex } from 'knex';
@@ -10,7 +10,7 @@ import type { TokenStore } from '../../src/storage/token-store';
 import {
   asUser, authorizeQuery, basic, callApi, createFixture, exchange, getCode, ISSUER, readConsentForm, tokensFor, type Fixture,
 } from '../support/provider-fixture';
-import { describeIf, has, POSTGRES_CONNECTION, uniquePrefix } from '../support/services';
+import { describeIf, has, hasBinary, POSTGRES_CONNECTION, uniquePrefix } from '../support/services';
 
 /**
  * M. Reliability against real servers, never mocks: a private redis-server that the tests kill,
@@ -20,7 +20,7 @@ import { describeIf, has, POSTGRES_CONNECTION, uniquePrefix } from '../support/s
  * recover by itself.
  */
 const LEAK = /\n\s+at |node_modules|ECONNREFUSED|ECONNRESET|ioredis|knex|SELECT |TypeError|ReferenceError|Connection is closed|timed out/i;
-const hasRedisServerBinary = spawnSync('redis-server', ['--version']).status === 0;
+const hasRedisServerBinary = hasBinary('redis-server', 'the Redis outage tests of test/reliability/outages.test.ts (they start, kill and stop their own redis-server)');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

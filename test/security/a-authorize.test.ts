@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { ValidationError } from '../../src/errors';
 import {
-  authorizeQuery, CONF_REDIRECT, createFixture, exchange, getCode, ISSUER,
+  authorizeQuery, CONF_REDIRECT, createFixture, exchange, getCode, ISSUER, refresh,
 } from '../support/provider-fixture';
 import {
   authorizeAs, clientRedirect, count, countedFixture, eventCount, expectErrorPage, expectRedirectError, openConsent, postDecision,
@@ -117,6 +117,28 @@ describe('A. the authorization endpoint: redirect URI, open redirect, state, mix
       expect(new URL(anonymous.headers.location as string, ISSUER).origin).toBe(ISSUER);
       expect(anonymous.headers.location).not.toMatch(/^\/\//);
     }
+  });
+
+  it('A6 (IO-6) refuses an unknown scope with invalid_scope for a client registered without a scope list (scopes: null)', async () => {
+    const f = await createFixture();
+    // The default registration: no per-client list, so only the site's own list stands between a request and a bogus scope.
+    const view = await f.oauth.clients.request({ name: 'Unlisted', redirectUris: ['https://unlisted.example/cb'], description: 'no scope list', ownerId: 'dev' });
+    const { clientSecret } = await f.oauth.clients.approve(view.id);
+    expect((await f.clients.get(view.id))!.scopes).toBeNull();
+    const unlisted = { id: view.id, secret: clientSecret, redirectUri: 'https://unlisted.example/cb' };
+
+    for (const scope of ['bogus', 'read bogus', 'read,bogus']) {
+      expectRedirectError(await authorizeAs(f, authorizeQuery(unlisted, { scope })), unlisted.redirectUri, 'invalid_scope');
+    }
+    expectRedirectError(await authorizeAs(f, authorizeQuery(unlisted, { scope: undefined, scopes: 'bogus' })), unlisted.redirectUri, 'invalid_scope');
+    // Every scope the site defines is open to it.
+    expect((await authorizeAs(f, authorizeQuery(unlisted, { scope: 'read admin' }))).status).toBe(200);
+
+    // Nor can a refresh of its tokens add a scope the site does not define.
+    const tokens = await exchange(f, unlisted, await getCode(f, unlisted));
+    expect(tokens.status).toBe(200);
+    const widened = await refresh(f, unlisted, tokens.body.refresh_token, { scope: 'read bogus' });
+    expect({ status: widened.status, error: widened.body.error }).toEqual({ status: 400, error: 'invalid_scope' });
   });
 
   it('A7 only ever hands the login page a same-origin path to return to', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import request from 'supertest';
-import { basic, createFixture, exchange, getCode, type Fixture } from '../support/provider-fixture';
+import { basic, createFixture, exchange, getCode, pkcePair, type Fixture } from '../support/provider-fixture';
 import { expectOAuthError, expectUsable } from './backchannel-helpers';
 
 /** SECURITY.md §4 E: client authentication at the token endpoint. */
@@ -95,6 +95,23 @@ describe('E. client authentication', () => {
     await expectCodeNotConsumed(f, code);
   });
 
+  it.each([
+    ['in the body', (f: Fixture) => ({ header: null, body: { client_id: f.pub.id, client_secret: 'anything' } })],
+    ['with HTTP Basic', (f: Fixture) => ({ header: basic(f.pub.id, 'anything'), body: {} as Record<string, string> })],
+  ])('E2 refuses a public client that presents a client_secret (%s) with 401 invalid_client, and its code stays redeemable', async (_name, credentials) => {
+    const { verifier, challenge } = pkcePair();
+    const code = await getCode(f, f.pub, { code_challenge: challenge, code_challenge_method: 'S256' });
+    const { header, body } = credentials(f);
+    const req = tokenRequest(f);
+    if (header) req.set('Authorization', header);
+    const res = await req.send({ grant_type: 'authorization_code', code, redirect_uri: f.pub.redirectUri, code_verifier: verifier, ...body });
+    expectOAuthError(res, 401, 'invalid_client');
+    expect(res.headers['www-authenticate']).toBe(header ? 'Basic realm="forum.example"' : undefined);
+    // Without the secret, as a public client must, the same code is exchanged.
+    const ok = await exchange(f, f.pub, code, { code_verifier: verifier });
+    expect(ok.status).toBe(200);
+  });
+
   it('E7 refuses a suspended client with correct credentials with 401 invalid_client', async () => {
     const code = await getCode(f, f.conf);
     await f.oauth.clients.suspend(f.conf.id);
@@ -128,5 +145,42 @@ describe('E. client authentication', () => {
       const offending = source.split('\n').filter((line) => /(secret|hash)\w*\s*[!=]==(?!\s*(null|undefined)\b)|[!=]==\s*[\w.]*(secret|hash)/i.test(line));
       expect({ file, offending }).toEqual({ file, offending: [] });
     }
+  });
+  describe('IO-17 HTTP Basic credentials are form-urlencoded before base64 (RFC 6749 §2.3.1)', () => {
+    /** Every character as %XX, the way a client that form-encodes everything would send it. */
+    const percentAll = (value: string) => [...Buffer.from(value, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    const rawBasic = (decoded: string) => `Basic ${Buffer.from(decoded, 'utf8').toString('base64')}`;
+
+    it('IO-17 decodes a percent-encoded client_id and secret in Basic: the exchange succeeds', async () => {
+      const code = await getCode(f, f.conf);
+      const res = await tokenRequest(f).set('Authorization', rawBasic(`${percentAll(f.conf.id)}:${percentAll(f.conf.secret!)}`)).send(codeBody(f, code));
+      expect(res.status).toBe(200);
+      expect(res.body.access_token).toEqual(expect.any(String));
+      await expectUsable(f, res.body.access_token);
+    });
+
+    it('IO-17 reads "+" in Basic as a space, as form encoding writes one', async () => {
+      // Ids we mint never hold a space; a client record copied in under such an id stands for an older site's client.
+      const conf = (await f.clients.get(f.conf.id))!;
+      await f.clients.create({ ...conf, id: 'legacy app' });
+      const revoke = (auth: string) => request(f.app).post('/oauth/revoke').set('Authorization', auth).type('form').send({ token: 'unknown-token' });
+      expect((await revoke(rawBasic(`legacy+app:${f.conf.secret!}`))).status).toBe(200);
+      expect((await revoke(rawBasic(`legacy%20app:${f.conf.secret!}`))).status).toBe(200);
+      // A literal "+" must be sent as %2B, so "legacy%2Bapp" names another (unknown) client.
+      expectOAuthError(await revoke(rawBasic(`legacy%2Bapp:${f.conf.secret!}`)), 401, 'invalid_client');
+    });
+
+    it.each([
+      ['an invalid percent sequence in the secret', (id: string, secret: string) => `${id}:${secret}%ZZ`],
+      ['a truncated percent sequence in the secret', (id: string, secret: string) => `${id}:${secret}%E0%A4%A`],
+      ['an invalid percent sequence in the client_id', (id: string, secret: string) => `${id}%G1:${secret}`],
+    ])('IO-17 answers %s with 401 invalid_client and a Basic challenge, and leaves the code redeemable', async (_name, credentials) => {
+      const code = await getCode(f, f.conf);
+      const res = await tokenRequest(f).set('Authorization', rawBasic(credentials(f.conf.id, f.conf.secret!))).send(codeBody(f, code));
+      expectOAuthError(res, 401, 'invalid_client');
+      expect(res.body.error_description).toBe('Malformed HTTP Basic credentials.');
+      expect(res.headers['www-authenticate']).toBe('Basic realm="forum.example"');
+      await expectCodeNotConsumed(f, code);
+    });
   });
 });

@@ -11,8 +11,9 @@ import { describeIf, has, REDIS_URL, uniquePrefix } from '../support/services';
 
 /**
  * O. Rate limiting (RFC 6749 §2.3.1 "MUST protect against brute force", RFC 6819 §4.4.1.3):
- * failures are counted per client and per IP (per user and per IP on the consent form); past
- * the limit every request of that key gets 429 until the window ends.
+ * failures are counted per IP and per IP + client (per IP and per user on the consent form);
+ * past the limit every request of that key gets 429 until the window ends. Never per client
+ * alone: its id is public, so that count would let anyone lock the client out.
  */
 const FAILURES = 5;
 const WINDOW_SECONDS = 60;
@@ -50,7 +51,7 @@ afterEach(() => {
 });
 
 describe('O. rate limiting', () => {
-  it('O1 answers wrong client secrets with 401 up to the limit, then 429 even for the right secret, per client and IP, until the window ends', async () => {
+  it('O1 answers wrong client secrets with 401 up to the limit, then 429 even for the right secret from that IP, until the window ends', async () => {
     const f = await behindProxy();
     const code = await getCode(f, f.conf);
     const otherCode = await getCode(f, f.other);
@@ -64,8 +65,6 @@ describe('O. rate limiting', () => {
     expectLimited(await token(f, attacker, basic(f.conf.id, 'wrong-again'), codeForm(f.conf, code)));
     // The right secret from that IP is refused too (and the code is not spent by the refusal).
     expectLimited(await token(f, attacker, basic(f.conf.id, f.conf.secret!), codeForm(f.conf, code)));
-    // conf itself is under attack: its key is limited from any IP.
-    expectLimited(await token(f, '198.51.100.7', basic(f.conf.id, f.conf.secret!), codeForm(f.conf, code)));
     // Another client from another IP is not affected.
     const bystander = await token(f, '198.51.100.8', basic(f.other.id, f.other.secret!), codeForm(f.other, otherCode));
     expect(bystander.status).toBe(200);
@@ -76,6 +75,37 @@ describe('O. rate limiting', () => {
     const later = await token(f, attacker, basic(f.conf.id, f.conf.secret!), codeForm(f.conf, code));
     expect(later.status).toBe(200);
     expect(later.body.access_token).toEqual(expect.any(String));
+  });
+
+  it('O1 does not let failures from many IPs lock a client out: conf with its right secret from a fresh IP still gets 200', async () => {
+    const f = await behindProxy();
+    const code = await getCode(f, f.conf);
+    const attackers = ['203.0.113.12', '203.0.113.13', '203.0.113.14', '203.0.113.15'];
+    for (const ip of attackers) {
+      for (let i = 0; i < FAILURES; i += 1) {
+        const res = await token(f, ip, basic(f.conf.id, `wrong-${i}`), codeForm(f.conf, code));
+        expect(res.status).toBe(401);
+        expect(res.body.error).toBe('invalid_client');
+      }
+      expectLimited(await token(f, ip, basic(f.conf.id, 'wrong-again'), codeForm(f.conf, code)));
+    }
+    // 4 × FAILURES failures for conf in one window, yet the real conf from its own address is served.
+    const real = await token(f, '198.51.100.9', basic(f.conf.id, f.conf.secret!), codeForm(f.conf, code));
+    expect(real.status).toBe(200);
+    expect(real.body.access_token).toEqual(expect.any(String));
+  });
+
+  it('O1 counts failures per IP across clients: after failing against conf, the same IP gets 429 for other too', async () => {
+    const f = await behindProxy();
+    const otherCode = await getCode(f, f.other);
+    const ip = '203.0.113.16';
+    for (let i = 0; i < FAILURES; i += 1) {
+      const res = await token(f, ip, basic(f.conf.id, `wrong-${i}`), codeForm(f.conf, 'x'));
+      expect(res.status).toBe(401);
+    }
+    expectLimited(await token(f, ip, basic(f.other.id, f.other.secret!), codeForm(f.other, otherCode)));
+    // The refusal did not spend other's code: from its own IP it redeems it.
+    expect((await token(f, '198.51.100.10', basic(f.other.id, f.other.secret!), codeForm(f.other, otherCode))).status).toBe(200);
   });
 
   it('O1 counts wrong secrets sent in the body (client_secret_post) the same way', async () => {
@@ -164,9 +194,14 @@ describe('O. rate limiting', () => {
     const form = readConsentForm(page.text);
     expect((await flood('alice', '198.51.100.30', { ...form.fields, decision: 'approve' })).status).toBe(429);
 
-    // bob, from his own IP, is not affected.
+    // bob from alice's flooding IP is limited too (the IP key), his real transaction included.
     const bobPage = await request(f.app).get(`/oauth/authorize?${authorizeQuery(f.conf)}`).set('Cookie', asUser('bob'));
     const bobForm = readConsentForm(bobPage.text);
+    const bobThere = await flood('bob', '203.0.113.30', { ...bobForm.fields, decision: 'approve' });
+    expect(bobThere.status).toBe(429);
+    expect(bobThere.headers.location).toBeUndefined();
+
+    // bob, from his own IP, is not affected, and the refusal did not spend his transaction.
     const bob = await flood('bob', '198.51.100.31', { ...bobForm.fields, decision: 'approve' });
     expect(bob.status).toBe(303);
     expect(bob.headers.location).toMatch(/[?&]code=/);
