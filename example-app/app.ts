@@ -3,7 +3,7 @@ import type { ForumConfig } from './config';
 import { createForumDb, type ForumDb } from './forum-db';
 import { createForumOAuth, type ForumOAuth } from './provider';
 import { adminRoutes } from './routes/admin';
-import { apiRoutes } from './routes/api';
+import { apiRoutes, guide001Routes } from './routes/api';
 import { appsRoutes } from './routes/apps';
 import { authRoutes } from './routes/auth';
 import { authorizedRoutes } from './routes/authorized';
@@ -48,6 +48,8 @@ export async function createForumApp(config: ForumConfig): Promise<ForumApp> {
     app.use(dialectRoutes());
     // Before the session: the API authenticates by token only, so a cookie can never act on it (no CSRF).
     app.use('/api', apiRoutes({ db, oauth }));
+    // Guide 001's `GET /?sort=comments` and `GET /unread` with a token: JSON; `/` without one is the HTML page.
+    app.use(guide001Routes({ db, oauth }));
     app.use(sessionMiddleware({ secret: config.sessionSecret, publicUrl: config.publicUrl }));
     app.use(loadUser(db));
     app.use('/oauth', oauth.router);

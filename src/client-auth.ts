@@ -15,12 +15,26 @@ export interface PresentedCredentials {
  * Reads the client's credentials from exactly one place: HTTP Basic (RFC 6749 §2.3.1), the body
  * (`client_id` + `client_secret`, form or JSON), or `Authorization: Bearer CLIENT_SECRET` with
  * `client_id` in the body (guide 003). Two methods at once are refused (RFC 6749 §2.3).
+ *
+ * `ignoreHeaderBesideBodySecret` (compat.ignoreAuthorizationWithBodySecret, guide 004): pyimgur
+ * sends `Authorization: Client-ID <client_id>` (before it has a token) or `Bearer <access token>`
+ * (after) on every request, the token requests included, with `client_id` + `client_secret` in
+ * the form. Such a header authenticates no client here, so with the option it is ignored when
+ * the body carries both; a `Client-ID` naming another client, Basic, or any other scheme beside a
+ * body secret stays an error.
  */
-export function readClientCredentials(authorization: string | undefined, params: Record<string, string>, realm: string): PresentedCredentials {
-  const header = authorization?.trim() ?? '';
-  const scheme = header.split(/\s+/, 1)[0]?.toLowerCase() ?? '';
+export function readClientCredentials(authorization: string | undefined, params: Record<string, string>, realm: string,
+  ignoreHeaderBesideBodySecret = false): PresentedCredentials {
+  let header = authorization?.trim() ?? '';
+  let scheme = header.split(/\s+/, 1)[0]?.toLowerCase() ?? '';
   const bodySecret = params.client_secret ?? null;
-  if (header && bodySecret !== null) throw invalidRequest('Use only one client authentication method.');
+  if (header && bodySecret !== null) {
+    if (!(ignoreHeaderBesideBodySecret && params.client_id !== undefined && isNotClientAuthentication(scheme, header, params.client_id))) {
+      throw invalidRequest('Use only one client authentication method.');
+    }
+    header = '';
+    scheme = '';
+  }
   if (scheme === 'basic') {
     const { id, secret } = decodeBasic(header.slice(5).trim(), realm);
     if (params.client_id !== undefined && params.client_id !== id) throw invalidRequest('`client_id` does not match the authenticated client.');
@@ -35,6 +49,12 @@ export function readClientCredentials(authorization: string | undefined, params:
   if (header) throw invalidClient('Unsupported client authentication scheme.');
   if (!params.client_id) throw invalidClient('Client authentication is required.');
   return { clientId: params.client_id, secret: bodySecret, method: bodySecret === null ? 'none' : 'post' };
+}
+
+/** Guide 004's headers: `Client-ID <the body's client_id>` (Imgur's anonymous access) or `Bearer <a user's access token>`. */
+function isNotClientAuthentication(scheme: string, header: string, bodyClientId: string): boolean {
+  if (scheme === 'bearer') return true;
+  return scheme === 'client-id' && header.slice(scheme.length).trim() === bodyClientId;
 }
 
 function decodeBasic(encoded: string, realm: string): { id: string; secret: string } {

@@ -38,6 +38,17 @@ function postJson(post: Post) {
   };
 }
 
+const apiErrors: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+  // Body-parser errors carry a 4xx status (bad JSON, too large); anything else is ours.
+  const status = typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : 500;
+  if (status >= 400 && status < 500) {
+    res.status(status).json({ error: 'invalid_request', error_description: status === 413 ? 'The request body is too large.' : 'The request body could not be parsed; send JSON.' });
+    return;
+  }
+  process.stderr.write(`api error: ${(err as Error)?.stack ?? String(err)}\n`);
+  res.status(500).json({ error: 'server_error', error_description: 'Something went wrong on our side.' });
+};
+
 /** The caller as requireScope found it; only for handlers behind it. */
 function callerId(req: Request): string {
   if (!req.oauth) throw new Error('API handler reached without requireScope');
@@ -83,17 +94,56 @@ export function apiRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): Ro
     res.status(404).json({ error: 'not_found', error_description: `No API route ${req.method} ${req.baseUrl}${req.path}.` });
   });
 
-  const apiErrors: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
-    // Body-parser errors carry a 4xx status (bad JSON, too large); anything else is ours.
-    const status = typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : 500;
-    if (status >= 400 && status < 500) {
-      res.status(status).json({ error: 'invalid_request', error_description: status === 413 ? 'The request body is too large.' : 'The request body could not be parsed; send JSON.' });
-      return;
-    }
-    process.stderr.write(`api error: ${(err as Error)?.stack ?? String(err)}\n`);
-    res.status(500).json({ error: 'server_error', error_description: 'Something went wrong on our side.' });
-  };
   router.use(apiErrors);
 
+  return router;
+}
+
+/** `?sort=` of guide 001's front page: `hot` and `new` are the page's own order (newest first). */
+const FRONT_SORTS = ['hot', 'new', 'top', 'comments'] as const;
+
+/**
+ * Guide 001's API calls, at the site's own URLs: `GET /?sort=comments` and `GET /unread` with
+ * `Authorization: <token>` (compat.bareTokenAuthorization; `Bearer <token>` works too).
+ *
+ * - `/` with an Authorization header is the front page as JSON (`{"data": [...posts]}`, scope
+ *   `read`); without one it falls through to the HTML page, so browsers see no change.
+ *   `sort`: `hot` / `new` (the front page's order, newest first), `top` (score), `comments`. The
+ *   forum has no comments, so every post has 0 and `comments` keeps the front page's order.
+ * - `/unread` is the caller's unread notifications as JSON (`{"data": []}`, scope `read`). The forum
+ *   has no notifications, so the list is always empty; it answers the token's user, never a cookie's.
+ *
+ * Mounted before the session (see app.ts), like the JSON API: only a token authenticates here.
+ */
+export function guide001Routes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): Router {
+  const router = Router();
+  const { requireScope } = oauth;
+  const json: express.RequestHandler = (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  };
+
+  router.get('/', (req, res, next) => {
+    // One URL, two representations: caches must key on the header.
+    res.vary('Authorization');
+    // The HTML front page (routes/front.ts) answers a request without a token.
+    next(req.headers.authorization === undefined ? 'router' : undefined);
+  }, json, requireScope('read'), async (req, res) => {
+    const sort = typeof req.query.sort === 'string' ? req.query.sort : 'hot';
+    if (!(FRONT_SORTS as readonly string[]).includes(sort)) {
+      res.status(400).json({ error: 'invalid_request', error_description: `sort: must be one of ${FRONT_SORTS.join(', ')}` });
+      return;
+    }
+    const posts = await db.posts.list();
+    // Array.prototype.sort is stable: equal scores keep the front page's order.
+    if (sort === 'top') posts.sort((a, b) => b.score - a.score);
+    res.json({ data: posts.map(postJson) });
+  });
+
+  router.get('/unread', json, requireScope('read'), (_req, res) => {
+    res.json({ data: [] });
+  });
+
+  router.use(apiErrors);
   return router;
 }

@@ -1,34 +1,52 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { parseGrantSecret } from '../crypto';
-import { toOAuthError } from '../errors';
+import { invalidClient, toOAuthError } from '../errors';
 import { noStore, sendOAuthError } from '../http/responses';
 import type { ResolvedOptions } from '../options';
 import { formatScopes } from '../scope';
 import { readAuthenticatedClientRequest } from './client-request';
 
 /**
- * POST /introspect (RFC 7662). A client learns about its own tokens only; anything else is
- * `{"active":false}`, so a leaked token cannot be probed through some other registered app.
+ * POST /introspect (RFC 7662), for resource servers, which are registered confidential clients.
+ *
+ * - The caller must authenticate (§2.1): HTTP Basic or `client_id` + `client_secret` in the form,
+ *   exactly as at /revoke. A public client has nothing to prove itself with (its id is public), so
+ *   it gets 401 `invalid_client`, as does a wrong secret (with a Basic challenge when Basic was tried).
+ * - A client learns about its own tokens only; anything else is `{"active":false}` (§4 allows
+ *   refusing), so a leaked token cannot be probed through some other registered app.
+ * - `token_type_hint` only orders the look-ups (§2.1): a token of the other type is still found.
  */
 export function introspectEndpoint(options: ResolvedOptions): RequestHandler {
   const { tokens } = options.store;
+
+  async function findAccess(grantId: string, hash: string) {
+    const access = await tokens.getAccessToken(grantId, hash);
+    return access ? { record: access, tokenType: 'Bearer' } : null;
+  }
+  async function findRefresh(grantId: string, hash: string) {
+    const refresh = await tokens.findRefreshToken(grantId, hash);
+    // A rotated (used) refresh token is dead.
+    return refresh && !refresh.used ? { record: refresh.record, tokenType: 'refresh_token' } : null;
+  }
+
   return async function introspect(req: Request, res: Response) {
     try {
       const { client, params } = await readAuthenticatedClientRequest(req, options);
+      if (client.isPublic) throw invalidClient('Introspection requires client authentication; a public client cannot use it.');
       const parsed = parseGrantSecret(params.token!);
       let body: Record<string, unknown> = { active: false };
       if (parsed) {
-        const access = params.token_type_hint === 'refresh_token' ? null : await tokens.getAccessToken(parsed.grantId, parsed.hash);
-        const refresh = access ? null : (await tokens.findRefreshToken(parsed.grantId, parsed.hash));
-        const record = access ?? (refresh && !refresh.used ? refresh.record : null);
-        if (record && record.clientId === client.id) {
+        const [first, second] = params.token_type_hint === 'refresh_token' ? [findRefresh, findAccess] : [findAccess, findRefresh];
+        const found = (await first(parsed.grantId, parsed.hash)) ?? (await second(parsed.grantId, parsed.hash));
+        if (found && found.record.clientId === client.id) {
+          const { record } = found;
           body = {
             active: true,
             scope: formatScopes(record.scopes).scope,
             client_id: record.clientId,
             sub: record.userId,
             exp: Math.floor(record.expiresAt.getTime() / 1000),
-            token_type: access ? 'Bearer' : 'refresh_token',
+            token_type: found.tokenType,
             iss: options.issuer,
           };
         }

@@ -28,10 +28,12 @@ const BODY_ONLY = ['grant_type', 'grand_type', 'code', 'redirect_uri', 'client_i
  * parameters, authenticate the client ourselves, then let the library run the grant.
  */
 export function tokenEndpoint(options: ResolvedOptions): RequestHandler {
+  // Built once: the library would otherwise get new classes on every request (slower, and never optimised).
+  const extendedGrantTypes = { pin: pinGrantType(options), [DEVICE_CODE_GRANT_TYPE]: deviceCodeGrantType(options) };
   return async function token(req: Request, res: Response) {
     try {
       const params = normalise(req, options);
-      const credentials = readClientCredentials(req.get('authorization'), params, options.realm);
+      const credentials = readClientCredentials(req.get('authorization'), params, options.realm, options.compat.ignoreAuthorizationWithBodySecret);
       const client = await authenticateClient(options.store.clients, credentials, options.realm);
       const model = createTokenModel(options, { params, client });
       const body: Record<string, string> = { ...params, client_id: client.id };
@@ -46,7 +48,7 @@ export function tokenEndpoint(options: ResolvedOptions): RequestHandler {
         accessTokenLifetime: options.lifetimes.accessToken,
         refreshTokenLifetime: options.lifetimes.refreshToken,
         alwaysIssueNewRefreshToken: rotate,
-        extendedGrantTypes: { pin: pinGrantType(options), [DEVICE_CODE_GRANT_TYPE]: deviceCodeGrantType(options) },
+        extendedGrantTypes,
         // Client authentication is already done above, with the right error for each method.
         requireClientAuthentication: { authorization_code: false, refresh_token: false, pin: false, [DEVICE_CODE_GRANT_TYPE]: false },
       } as never);

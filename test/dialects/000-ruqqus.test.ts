@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { asUser, consent, createFixture, getCode } from '../support/provider-fixture';
-import { dialectForum, redirectParams } from './forum';
+import { at, dialectForum, redirectParams } from './forum';
 
 // Guide 000 (Ruqqus): apps tab + admin approval, /oauth/authorize without response_type,
 // comma-separated scopes, permanent=true, POST /oauth/grant with grant_type=code|refresh and the
@@ -63,6 +63,19 @@ describe('guide 000 (Ruqqus) against the example forum', () => {
       expect(r.body.access_token).not.toBe(accessToken);
       expect(Number.isInteger(r.body.expires_at)).toBe(true);
       await client().get('/api/v1/front/listing').set({ Authorization: `Bearer ${r.body.access_token}`, ...headers }).expect(200);
+    }
+  });
+
+  it('permanent=true is "indefinite access": the first refresh token still refreshes at day 31 and day 200 (fake clock)', async () => {
+    const DAY = 24 * 3600 * 1000;
+    const issuedAt = Date.now();
+    for (const day of [31, 200]) {
+      const later = issuedAt + day * DAY;
+      const r = await at(later, () => client().post('/oauth/grant').set(headers).type('form')
+        .send({ client_id: app.clientId, client_secret: app.clientSecret, grant_type: 'refresh', refresh_token: refreshToken }));
+      expect(r.status).toBe(200);
+      expect(r.body.expires_at).toBe(Math.floor(later / 1000) + 3600);
+      await at(later, () => client().get('/api/v1/front/listing').set({ Authorization: `Bearer ${r.body.access_token}`, ...headers }).expect(200));
     }
   });
 

@@ -7,10 +7,13 @@ import { dialectForum, PUBLIC_URL, redirectParams, type Agent } from './forum';
 // access token "included in the redirect" as a URL parameter.
 const REDIRECT_URI = 'https://bot.example/callback';
 const bare = (token: string) => ({ Authorization: token });
+// What python-requests sends besides the guide's one header.
+const pythonRequests = (token: string) => ({ ...bare(token), 'User-Agent': 'python-requests/2.32.3', Accept: '*/*', 'Accept-Encoding': 'gzip, deflate' });
 
 describe('guide 001 (rDrama) against the example forum', () => {
   const { ctx, client, submit, logIn, registerApp, authorize } = dialectForum();
   let clientId: string;
+  let implicitToken: string;
 
   it('registers an app in the apps tab (one redirect URI, since the authorize URL names none) and an admin approves it', async () => {
     ({ clientId } = await registerApp({ name: 'Drama Bot', redirectUris: REDIRECT_URI }));
@@ -32,11 +35,57 @@ describe('guide 001 (rDrama) against the example forum', () => {
     expect(params.get('scope')).toBe('identity read');
     expect(params.get('refresh_token')).toBeNull();
     const token = params.get('access_token')!;
+    implicitToken = token;
 
     // "include the following header ...: Authorization: access_token_goes_here"
     const me = await client().get('/api/v1/identity').set(bare(token)).expect(200);
     expect(me.body.username).toBe('bob');
     await client().get('/api/v1/front/listing').set(bare(token)).expect(200);
+  });
+
+  it('the guide\'s first API example: GET /?sort=comments with Authorization: <token> is the front page as JSON', async () => {
+    // requests.get(url, headers={"Authorization": "access_token_goes_here"}); print(r.json())
+    const r = await client().get('/?sort=comments').set(pythonRequests(implicitToken));
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toMatch(/^application\/json/);
+    expect(r.headers.vary).toMatch(/Authorization/);
+    // "the posts on the frontpage sorted by the number of comments": the forum has no comments,
+    // so every post has 0 and the order is the front page's, the same as the listing API's.
+    const listing = await client().get('/api/v1/front/listing').set(bare(implicitToken)).expect(200);
+    expect(r.body.data.length).toBeGreaterThan(0);
+    expect(r.body).toEqual(listing.body);
+    expect(r.body.data[0]).toEqual({ id: expect.any(String), title: expect.any(String), body: expect.any(String),
+      author: { id: expect.any(String), username: expect.any(String) }, score: expect.any(Number), created_utc: expect.any(Number) });
+
+    const top = await client().get('/?sort=top').set(bare(implicitToken)).expect(200);
+    const scores = top.body.data.map((p: { score: number }) => p.score);
+    expect(scores).toEqual([...scores].sort((a: number, b: number) => b - a));
+    const bad = await client().get('/?sort=sideways').set(bare(implicitToken));
+    expect([bad.status, bad.body.error]).toEqual([400, 'invalid_request']);
+  });
+
+  it('the guide\'s second API example: GET /unread with Authorization: <token> is the unread notifications as JSON', async () => {
+    const r = await client().get('/unread').set(pythonRequests(implicitToken));
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toMatch(/^application\/json/);
+    // The forum has no notifications: the list is empty, for the token's user.
+    expect(r.body).toEqual({ data: [] });
+  });
+
+  it('without a token, / is still the HTML front page and /unread asks for one; a bad token is 401 JSON, never the page', async () => {
+    const page = await client().get('/?sort=comments').expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers.vary).toMatch(/Authorization/);
+    const unread = await client().get('/unread');
+    expect(unread.status).toBe(401);
+    expect(unread.headers['www-authenticate']).toMatch(/^Bearer /);
+    const forged = await client().get('/?sort=comments').set(bare('not-a-token'));
+    expect(forged.status).toBe(401);
+    expect(forged.body.error).toBe('invalid_token');
+    // A logged-in browser's cookie is no token: /unread still needs one.
+    const bob = await logIn('bob');
+    expect((await bob.get('/unread')).status).toBe(401);
+    expect((await bob.get('/')).headers['content-type']).toMatch(/^text\/html/);
   });
 
   it('serves the same at /authorize without the trailing slash, and keeps a response_type the client names', async () => {
@@ -123,6 +172,9 @@ describe('guide 001 (rDrama) against the example forum', () => {
     it('the token works with Authorization: <token> (no Bearer) for its scopes only', async () => {
       const listing = await client().get('/api/v1/front/listing').set(bare(token)).expect(200);
       expect(listing.body.data.length).toBeGreaterThan(0);
+      // The guide's own examples, with the personal token it describes.
+      expect((await client().get('/?sort=comments').set(pythonRequests(token)).expect(200)).body).toEqual(listing.body);
+      expect((await client().get('/unread').set(pythonRequests(token)).expect(200)).body).toEqual({ data: [] });
       await client().get('/api/v1/identity').set(bare(token)).expect(403);
     });
 

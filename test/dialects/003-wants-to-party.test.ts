@@ -8,7 +8,7 @@ import { dialectForum, redirectParams } from './forum';
 const REDIRECT_URI = 'https://mysite.com/callback';
 
 describe('guide 003 (wants-to.party) against the example forum', () => {
-  const { client, registerApp, authorize } = dialectForum();
+  const { client, registerApp, authorize, logIn } = dialectForum();
   let app: { clientId: string; clientSecret: string };
   let code: string;
   let refreshToken: string;
@@ -27,6 +27,15 @@ describe('guide 003 (wants-to.party) against the example forum', () => {
     const params = redirectParams(decided.headers.location, REDIRECT_URI);
     expect(params.get('state')).toBe('1234567890');
     code = params.get('code')!;
+  });
+
+  it('the guide\'s own example scope, scopes=user.read, is not a forum scope: invalid_scope back to the app (README "not served")', async () => {
+    const query = new URLSearchParams({ client_id: app.clientId, scopes: 'user.read', redirect_uri: REDIRECT_URI, response_type: 'code', state: '1234567890' });
+    const bob = await logIn('bob');
+    const res = await bob.get(`/oauth/authorize?${query}`).expect(302);
+    const params = redirectParams(res.headers.location, REDIRECT_URI);
+    expect(params.get('error')).toBe('invalid_scope');
+    expect(params.get('state')).toBe('1234567890');
   });
 
   it('POST /api/oauth/token with JSON {code, grand_type, client_id} and the secret as Bearer gives an access token', async () => {

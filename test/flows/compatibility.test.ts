@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { asUser, authorizeQuery, callApi, consent, createFixture, getCode, ISSUER, refresh } from '../support/provider-fixture';
+import { asUser, authorizeQuery, callApi, consent, createFixture, exchange, getCode, ISSUER, refresh } from '../support/provider-fixture';
 
 describe('compatibility options (each off by default)', () => {
   it('refuses response_type=token unless implicitGrant is on', async () => {
@@ -69,5 +69,42 @@ describe('compatibility options (each off by default)', () => {
     const refused = await request(strict.app).post('/oauth/token').type('form')
       .send({ grant_type: 'authorization_code', code: code2, client_id: strict.conf.id, client_secret: strict.conf.secret! });
     expect(refused.body.error).toBe('invalid_grant');
+  });
+
+  describe("refreshTokens: 'when-permanent' (guide 000: the refresh token \"is omitted in temporary authorizations\")", () => {
+    const pinExchange = async (f: Awaited<ReturnType<typeof createFixture>>, permanent: string | undefined) => {
+      const query = new URLSearchParams({ client_id: f.conf.id, response_type: 'pin', scope: 'read', ...(permanent ? { permanent } : {}) });
+      const shown = await consent(f, query.toString());
+      const pin = /id="pin"[^>]*>([^<]+)</.exec(shown.text)![1]!;
+      const res = await request(f.app).post('/oauth/token').type('form')
+        .send({ client_id: f.conf.id, client_secret: f.conf.secret!, grant_type: 'pin', pin });
+      expect(res.status).toBe(200);
+      return res.body as { access_token: string; refresh_token?: string };
+    };
+    const codeExchange = async (f: Awaited<ReturnType<typeof createFixture>>, permanent: string | undefined) => {
+      const res = await exchange(f, f.conf, await getCode(f, f.conf, { permanent }));
+      expect(res.status).toBe(200);
+      return res.body as { access_token: string; refresh_token?: string };
+    };
+
+    it.each([['code', codeExchange], ['PIN', pinExchange]] as const)('%s flow: permanent=true gets a refresh token that works; without it (or =false) none', async (_flow, run) => {
+      const f = await createFixture({ refreshTokens: 'when-permanent' });
+      const permanent = await run(f, 'true');
+      expect(permanent.refresh_token).toEqual(expect.any(String));
+      const refreshed = await refresh(f, f.conf, permanent.refresh_token!);
+      expect(refreshed.status).toBe(200);
+      // The grant stays permanent: the rotated refresh token comes with the new access token.
+      expect(refreshed.body.refresh_token).toEqual(expect.any(String));
+
+      const temporary = await run(f, undefined);
+      expect(temporary.refresh_token).toBeUndefined();
+      expect((await callApi(f, temporary.access_token)).status).toBe(200);
+      expect((await run(f, 'false')).refresh_token).toBeUndefined();
+    });
+
+    it.each([['code', codeExchange], ['PIN', pinExchange]] as const)("%s flow: under the default 'always' a request without permanent gets one too", async (_flow, run) => {
+      const f = await createFixture();
+      expect((await run(f, undefined)).refresh_token).toEqual(expect.any(String));
+    });
   });
 });

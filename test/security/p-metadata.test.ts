@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { consent, authorizeQuery, createFixture, ISSUER } from '../support/provider-fixture';
+import { asUser, consent, authorizeQuery, createFixture, ISSUER } from '../support/provider-fixture';
 
 /** SECURITY.md §4 P: RFC 8414 metadata. */
 
@@ -27,5 +27,24 @@ describe('P. metadata', () => {
     expect(m.authorization_endpoint).toBe(`${ISSUER}/oauth/authorize`);
     expect(m.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'none']));
     expect(m.authorization_response_iss_parameter_supported).toBe(true);
+  });
+
+  it('lists the response types and grants the site enabled, and only those (RFC 8414 §2)', async () => {
+    const strict = (await request((await createFixture()).app).get('/.well-known/oauth-authorization-server')).body;
+    expect(strict.response_types_supported).toEqual(['code']);
+    expect(strict.response_modes_supported).toEqual(['query']);
+    // The PIN grant (guide 004) and the device grant are served by default, so they are listed.
+    expect(strict.grant_types_supported).toEqual(['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code', 'pin']);
+
+    for (const mode of ['query', 'fragment'] as const) {
+      const f = await createFixture({ compat: { implicitGrant: mode } });
+      const m = (await request(f.app).get('/.well-known/oauth-authorization-server')).body;
+      expect(m.response_types_supported).toEqual(['code', 'token']);
+      expect(m.grant_types_supported).toEqual([...strict.grant_types_supported, 'implicit']);
+      expect(m.response_modes_supported).toEqual(mode === 'fragment' ? ['query', 'fragment'] : ['query']);
+      // What it lists works: response_type=token reaches the consent page.
+      const page = await request(f.app).get(`/oauth/authorize?${authorizeQuery(f.conf, { response_type: 'token' })}`).set('Cookie', asUser());
+      expect(page.status).toBe(200);
+    }
   });
 });
