@@ -1,16 +1,23 @@
 import './session';
 import { createOAuthProvider, type ClientStore, type OAuthProvider, type TokenStore } from 'express-oauth-provider';
+import { csrfToken } from './csrf';
 import { consentPage } from './views/consent';
+import { providerPage } from './views/provider-page';
+import { viewerOf } from './web';
 
-/** DESIGN §2: the scopes of the source documents' forum, with what the consent page says. */
+/**
+ * DESIGN §2: the scopes of the source documents' forum, with what the consent page says. The ones
+ * that act in the user's name are `showWhenWithheld`: "it will not be able to post as you" reassures,
+ * "… edit your posts" after it is noise that pushes the buttons down on a phone.
+ */
 export const FORUM_SCOPES = {
   identity: { description: 'See your username', personal: true },
   read: 'Read posts, comments and your front page',
-  create: 'Post and comment as you',
+  create: { description: 'Post and comment as you', showWhenWithheld: true },
   update: 'Edit your posts',
-  delete: 'Delete your posts',
-  vote: 'Vote as you',
-  guildmaster: 'Moderate guilds you run',
+  delete: { description: 'Delete your posts', showWhenWithheld: true },
+  vote: { description: 'Vote as you', showWhenWithheld: true },
+  guildmaster: { description: 'Moderate guilds you run', showWhenWithheld: true },
 };
 
 export const SCOPE_DESCRIPTIONS: Record<string, string> = Object.fromEntries(
@@ -37,9 +44,18 @@ export function createForumOAuth(options: {
     loginUrl: (returnTo) => `/login?next=${encodeURIComponent(returnTo)}`,
     // The consent page in the forum's own layout (views/consent.ts), naming who registered the app.
     renderConsent: consentPage,
+    // Every other provider page (PIN, device code, errors) in the same layout, with the forum's header.
+    renderPage: (page) => {
+      const viewer = viewerOf(page.req);
+      return providerPage(page, viewer, viewer ? csrfToken(page.req) : '');
+    },
     ...(options.ownerName ? { clientOwnerName: options.ownerName } : {}),
     // Source 002 (sqowey): "You can specify up to 3 Redirect domains."
     maxRedirectUris: 3,
+    // Sources 000 ("indefinite access") and 004 ("The refresh_token lasts forever"): with
+    // refreshWithoutRotation a client keeps its first refresh token, whose lifetime counts from
+    // issuance, so the library's 30 days would end it at day 31. Ten years, until revoked.
+    lifetimes: { refreshToken: 10 * 365 * 24 * 3600 },
     // The example serves every source document's clients, so each compatibility switch is on.
     compat: {
       bareTokenAuthorization: true,
@@ -50,6 +66,8 @@ export function createForumOAuth(options: {
       refreshWithoutRotation: true,
       defaultResponseTypeCode: true,
       optionalRedirectUriAtToken: true,
+      // Source 004: pyimgur sends `Authorization: Client-ID …` / `Bearer …` beside the form's client secret.
+      ignoreAuthorizationWithBodySecret: true,
     },
   });
 }

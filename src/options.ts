@@ -17,7 +17,10 @@ export interface ConsentContext {
   client: { id: string; name: string; description: string; ownerId: string | null; ownerName: string | null };
   user: { id: string; name: string };
   scopes: Array<{ name: string; description: string }>;
-  /** Scopes the site defines that this app will NOT get (reassuring to show). */
+  /**
+   * Scopes marked `showWhenWithheld` in the `scopes` option that this app will NOT get ("it will not
+   * be able to …"). Only those: listing every other scope would push the buttons off a phone screen.
+   */
   withheldScopes: Array<{ name: string; description: string }>;
   redirectOrigin: string;
   /**
@@ -25,6 +28,11 @@ export interface ConsentContext {
    * (`response_type=pin`), or nothing (a device that asked with the device flow; the user stays here).
    */
   delivery: 'redirect' | 'pin' | 'device';
+  /**
+   * Device delivery only: the code the user typed, as `ABCD-EFGH`. Show it with a warning to allow
+   * only a device of their own that shows this very code: a phisher can send anyone a code to type.
+   */
+  userCode?: string;
   permanent: boolean;
   /** Where the form posts to (the authorize URL of this request). */
   action: string;
@@ -34,6 +42,26 @@ export interface ConsentContext {
   /** URL to sign in as someone else ("not you?"). */
   switchAccountUrl: string;
 }
+
+/** Which provider page `renderPage` is asked to lay out. */
+export type PageKind = 'consent' | 'pin' | 'device-code' | 'device-result' | 'error';
+
+export interface PageContext {
+  /** 'consent' (the built-in consent page; a `renderConsent` page is sent as is), 'pin', 'device-code', 'device-result' or 'error'. */
+  kind: PageKind;
+  /** Plain text, NOT escaped: escape it where you put it (`<title>`, a heading). */
+  title: string;
+  /**
+   * The page's content as HTML with every value already escaped: insert it as is, never escape it
+   * again. It uses the classes `card`, `error`, `muted`, `actions`, `primary`, `pin`, `code-input`,
+   * `warning` (the built-in consent page more: `consent`, `scopes`, `can`, `cannot`, `mark`, ...); style them.
+   */
+  bodyHtml: string;
+  /** The request being answered, e.g. for the site's own header ("signed in as …"). */
+  req: Request;
+}
+
+export type RenderPage = (page: PageContext) => string;
 
 export interface CompatibilityOptions {
   /** 001: resource requests with `Authorization: <token>` and no scheme. */
@@ -52,6 +80,13 @@ export interface CompatibilityOptions {
   defaultResponseTypeCode?: boolean;
   /** 000, 002, 003: an authenticated confidential client may leave out `redirect_uri` at the token endpoint. */
   optionalRedirectUriAtToken?: boolean;
+  /**
+   * 004 (pyimgur): when the body carries both `client_id` and `client_secret`, an `Authorization:
+   * Client-ID <that client_id>` or `Authorization: Bearer …` header (pyimgur sends one on every
+   * request) is not client authentication and is ignored at the token endpoint. Basic beside a
+   * body secret stays an error.
+   */
+  ignoreAuthorizationWithBodySecret?: boolean;
 }
 
 /** An ioredis client or Cluster (typed loosely so that ioredis stays an optional peer). */
@@ -60,8 +95,12 @@ export type RateLimitRedisClient = object;
 export interface OAuthProviderOptions {
   /** The site's public URL; sent as `iss` and in metadata. */
   issuer: string;
-  /** Scope name → what the consent page says about it. `personal` scopes shorten the code lifetime. */
-  scopes: Record<string, string | { description: string; personal?: boolean }>;
+  /**
+   * Scope name → what the consent page says about it. `personal` scopes shorten the code lifetime.
+   * `showWhenWithheld` scopes are listed under "it will not be able to" when an app does not ask for
+   * them: mark the few whose absence reassures (posting, deleting, moderating), not every scope.
+   */
+  scopes: Record<string, string | { description: string; personal?: boolean; showWhenWithheld?: boolean }>;
   /** Granted when a request names no scope. Without it such a request fails with `invalid_scope`. */
   defaultScopes?: string[];
   store: { clients: ClientStore; tokens: TokenStore };
@@ -97,6 +136,14 @@ export interface OAuthProviderOptions {
   /** Replaces the default consent page; must render a POST form with `hiddenFields` and `decision` buttons. */
   renderConsent?: (context: ConsentContext) => string;
   /**
+   * Wraps every page the provider renders (the built-in consent page, the PIN page, the device
+   * code and result pages, error pages) in the site's own layout: returns the whole document
+   * around `page.bodyHtml`. Synchronous. The pages keep their headers (CSP: inline styles only, no
+   * scripts; no framing; no-store; no referrer). If it throws, the built-in layout is used.
+   * @default the built-in layout
+   */
+  renderPage?: RenderPage;
+  /**
    * The name to show for a client's owner on the consent page ("registered by …"), from the
    * client's `ownerId`. Without it (or when it returns null or fails) the page names no owner.
    */
@@ -105,8 +152,8 @@ export interface OAuthProviderOptions {
   compat?: CompatibilityOptions;
   /**
    * Brute-force protection on the token, consent and introspection endpoints: after `failures`
-   * failed attempts within `windowSeconds` from one IP or for one client (one user on the consent
-   * form), further requests get 429 until the window ends. Give `redis` so every instance shares
+   * failed attempts within `windowSeconds` from one IP, or from one IP for one client (or for one
+   * user on the consent form), further requests get 429 until the window ends. Give `redis` so every instance shares
    * the count. `false` turns it off (e.g. behind a gateway that already limits).
    * @default { failures: 20, windowSeconds: 60 } in memory
    */
@@ -138,12 +185,15 @@ const storeWith = (methods: string[]) => z.custom<object>(
 
 const schema = z.strictObject({
   issuer: z.url({ protocol: /^https?$/ }).refine((u) => !u.includes('#') && !u.includes('?'), 'the issuer has no query or fragment'),
-  scopes: z.record(scopeName, z.union([z.string().min(1), z.strictObject({ description: z.string().min(1), personal: z.boolean().optional() })]))
+  // A string is short for { description }: one object schema, so a wrong field is named in the error (not "Invalid input").
+  scopes: z.record(scopeName, z.preprocess((def) => (typeof def === 'string' ? { description: def } : def), z.strictObject({
+    description: z.string().min(1), personal: z.boolean().optional(), showWhenWithheld: z.boolean().optional(),
+  })))
     .refine((s) => Object.keys(s).length > 0, 'define at least one scope'),
   defaultScopes: z.array(scopeName).min(1).optional(),
   store: z.strictObject({
     clients: storeWith(['create', 'get', 'update', 'list']),
-    tokens: storeWith(['saveAuthorizationRequest', 'getAuthorizationRequest', 'deleteAuthorizationRequest', 'saveCode', 'findCode',
+    tokens: storeWith(['saveAuthorizationRequest', 'getAuthorizationRequest', 'deleteAuthorizationRequest', 'saveGrant', 'saveCode', 'findCode',
       'consumeCode', 'saveTokens', 'getAccessToken', 'findRefreshToken', 'consumeRefreshToken', 'revokeAccessToken', 'revokeGrant',
       'getGrant', 'listGrants', 'saveDeviceAuthorization', 'findDeviceAuthorization', 'updateDeviceAuthorization']),
   }),
@@ -163,6 +213,7 @@ const schema = z.strictObject({
   routerPath: z.string().regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'a path like /oauth (no trailing slash)').optional(),
   realm: z.string().regex(/^[^"\\\r\n]*$/, 'no quotes, backslashes or line breaks').optional(),
   renderConsent: fn.optional(),
+  renderPage: fn.optional(),
   clientOwnerName: fn.optional(),
   compat: z.strictObject({
     bareTokenAuthorization: z.boolean().optional(),
@@ -171,6 +222,7 @@ const schema = z.strictObject({
     refreshWithoutRotation: z.boolean().optional(),
     defaultResponseTypeCode: z.boolean().optional(),
     optionalRedirectUriAtToken: z.boolean().optional(),
+    ignoreAuthorizationWithBodySecret: z.boolean().optional(),
   }).optional(),
   rateLimit: z.union([z.literal(false), z.strictObject({
     failures: z.number().int().min(1).optional(),
@@ -193,6 +245,7 @@ const schema = z.strictObject({
 export interface ScopeDefinition {
   description: string;
   personal: boolean;
+  showWhenWithheld: boolean;
 }
 
 /** The options after validation and defaults: frozen, and independent of the caller's object. */
@@ -210,6 +263,7 @@ export interface ResolvedOptions {
   routerPath: string;
   realm: string;
   renderConsent: OAuthProviderOptions['renderConsent'] | null;
+  renderPage: RenderPage | null;
   clientOwnerName: OAuthProviderOptions['clientOwnerName'] | null;
   compat: Required<CompatibilityOptions>;
   rateLimit: false | { failures: number; windowSeconds: number; redis: RateLimitRedisClient | null; keyPrefix: string };
@@ -230,7 +284,8 @@ export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
   const o = options;
   const scopes = new Map<string, ScopeDefinition>();
   for (const [name, def] of Object.entries(o.scopes)) {
-    scopes.set(name, typeof def === 'string' ? { description: def, personal: false } : { description: def.description, personal: def.personal ?? false });
+    scopes.set(name, typeof def === 'string' ? { description: def, personal: false, showWhenWithheld: false }
+      : { description: def.description, personal: def.personal ?? false, showWhenWithheld: def.showWhenWithheld ?? false });
   }
   for (const name of o.defaultScopes ?? []) {
     if (!scopes.has(name)) throw new ConfigurationError(`createOAuthProvider: option \`defaultScopes\` names "${name}", which is not in \`scopes\``);
@@ -259,6 +314,7 @@ export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
     routerPath: o.routerPath ?? '/oauth',
     realm: o.realm ?? new URL(o.issuer).host,
     renderConsent: o.renderConsent ?? null,
+    renderPage: o.renderPage ?? null,
     clientOwnerName: o.clientOwnerName ?? null,
     compat: Object.freeze({
       bareTokenAuthorization: o.compat?.bareTokenAuthorization ?? false,
@@ -267,6 +323,7 @@ export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
       refreshWithoutRotation: o.compat?.refreshWithoutRotation ?? false,
       defaultResponseTypeCode: o.compat?.defaultResponseTypeCode ?? false,
       optionalRedirectUriAtToken: o.compat?.optionalRedirectUriAtToken ?? false,
+      ignoreAuthorizationWithBodySecret: o.compat?.ignoreAuthorizationWithBodySecret ?? false,
     }),
     rateLimit: o.rateLimit === false ? false : {
       failures: o.rateLimit?.failures ?? 20,

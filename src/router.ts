@@ -16,7 +16,7 @@ import { createRateLimiters } from './rate-limit';
 /** The router a site mounts (usually at /oauth): each route parses its own body. */
 export function createRouter(options: ResolvedOptions): express.Router {
   const router = express.Router();
-  const html = htmlSecurityHeaders();
+  const html = htmlSecurityHeaders(options.renderPage);
   const limit = createRateLimiters(options);
 
   router.get('/authorize', html, limit.consentPage, authorizeEndpoint(options));

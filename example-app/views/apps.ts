@@ -89,7 +89,7 @@ ${view.apps.length ? view.apps.map((app) => appCard(app, view)) : html`<p class=
     <label for="name">Application name</label>
     <input type="text" id="name" name="name" value="${f?.name ?? ''}" required maxlength="100">
     <label for="redirect_uris">Redirect URIs</label>
-    <input type="text" id="redirect_uris" name="redirect_uris" value="${f?.redirectUris ?? ''}" placeholder="https://app.example/callback, http://localhost:8080/callback" required>
+    <input type="text" id="redirect_uris" name="redirect_uris" value="${f?.redirectUris ?? ''}" placeholder="https://app.example/callback" required>
     <p class="muted small">One, or a comma-separated list. https only, except for localhost.</p>
     <label for="description">Description</label>
     <textarea id="description" name="description" maxlength="1000">${f?.description ?? ''}</textarea>

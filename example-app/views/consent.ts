@@ -5,7 +5,8 @@ import { layout } from './layout';
 /**
  * The forum's consent page (the provider's `renderConsent` option): the package's default page says
  * the same things, here in the forum's own layout so people see they are on the forum. DESIGN §5:
- * one POST form with the hidden fields, and `decision` buttons `approve` and `deny`.
+ * one POST form with the hidden fields, and `decision` buttons `approve` and `deny`. For a device,
+ * the code the user typed and a phishing warning sit just above the buttons (RFC 8628 §5.4).
  */
 export function consentPage(ctx: ConsentContext): string {
   const app = ctx.client.name;
@@ -34,6 +35,8 @@ export function consentPage(ctx: ConsentContext): string {
   <p class="notice">${next} ${ctx.permanent
     ? `${app} asks to keep this access until you revoke it under Authorized apps.`
     : 'You can revoke its access at any time under Authorized apps.'}</p>
+  ${ctx.delivery === 'device' && ctx.userCode ? html`<p class="warning" role="note">Only allow this if you started it yourself, on your own device,
+    and it shows the code <strong class="user-code">${ctx.userCode}</strong>. If someone sent you this code, choose Deny.</p>` : ''}
   <form method="post" action="${ctx.action}" aria-label="Your answer to ${app}">
     ${ctx.hiddenFields.map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
     <div class="actions"><button type="submit" name="decision" value="approve">Allow</button>

@@ -1,13 +1,15 @@
 import type { ConsentContext } from '../options';
-import { escapeHtml, page } from '../http/html';
+import { escapeHtml, page, type HtmlPage } from '../http/html';
+import { deviceCodeWarning } from './device-pages';
 
 /**
  * The default consent page: who asks (and who registered it), what it says about itself (in the
  * developer's words, marked as such), what it will and will not be able to do (in the site's
  * words), for which account on which site, where the answer goes, and two buttons. One POST form,
- * no JavaScript, nothing from another origin; headings label the lists for screen readers.
+ * no JavaScript, nothing from another origin; headings label the lists for screen readers. For a
+ * device, the code the user typed and a warning sit right above the buttons, where the choice is made.
  */
-export function renderDefaultConsent(ctx: ConsentContext): string {
+export function renderDefaultConsent(ctx: ConsentContext): HtmlPage {
   const e = escapeHtml;
   const app = e(ctx.client.name);
   const site = e(new URL(ctx.issuer).host);
@@ -30,7 +32,8 @@ export function renderDefaultConsent(ctx: ConsentContext): string {
   const lasting = ctx.permanent
     ? `${app} asks to keep this access until you revoke it in your account settings.`
     : 'You can revoke its access at any time in your account settings.';
-  return page(`Allow ${ctx.client.name} to use your account?`, `<div class="card consent">
+  const warning = ctx.delivery === 'device' && ctx.userCode ? deviceCodeWarning(ctx.userCode, ctx.client.name) : '';
+  return page('consent', `Allow ${ctx.client.name} to use your account?`, `<div class="card consent">
 <div class="app-head"><span class="monogram" aria-hidden="true">${e(ctx.client.name.trim().charAt(0).toUpperCase() || '?')}</span>
 <div><h1><span class="app-name">${app}</span> wants to use your account</h1>${owner}</div></div>
 ${description}
@@ -39,6 +42,7 @@ ${description}
 ${scopeList('can-heading', ctx.scopes, '✓')}</section>
 ${withheld}
 <p class="notice">${next} ${lasting}</p>
+${warning}
 <form method="post" action="${e(ctx.action)}" aria-label="Your answer to ${app}">${hidden}
 <div class="actions"><button type="submit" name="decision" value="approve" class="primary">Allow</button>
 <button type="submit" name="decision" value="deny">Deny</button></div>

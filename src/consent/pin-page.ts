@@ -1,9 +1,9 @@
-import { escapeHtml, page } from '../http/html';
+import { escapeHtml, page, type HtmlPage } from '../http/html';
 
 /** The PIN the user types into the app (guide 004); the contract looks for `id="pin"`. */
-export function renderPinPage(pin: string, clientName: string, lifetimeSeconds: number): string {
+export function renderPinPage(pin: string, clientName: string, lifetimeSeconds: number): HtmlPage {
   const minutes = Math.max(1, Math.round(lifetimeSeconds / 60));
-  return page(`Your PIN for ${clientName}`, `<div class="card">
+  return page('pin', `Your PIN for ${clientName}`, `<div class="card">
 <h1>Enter this PIN in ${escapeHtml(clientName)}</h1>
 <p class="pin" id="pin" aria-label="Your PIN">${escapeHtml(pin)}</p>
 <p>It works once, only in ${escapeHtml(clientName)}, for ${minutes} minute${minutes === 1 ? '' : 's'}. Do not share it with anyone else.</p>

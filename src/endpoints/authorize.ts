@@ -4,6 +4,7 @@ import { allowFormActionTo, sendHtml } from '../http/html';
 import type { ConsentContext, ResolvedOptions } from '../options';
 import { clientOwnerName } from '../consent/owner';
 import { renderDefaultConsent } from '../consent/page';
+import { withheldScopes } from '../consent/scopes';
 import { rawQuery, resolveTarget, validateRest, type ValidatedRequest } from './authorization-request';
 import { answerAuthorizeError } from './authorize-responses';
 
@@ -57,13 +58,12 @@ function localReturnPath(req: Request): string {
 function consentContext(req: Request, options: ResolvedOptions, request: ValidatedRequest, user: { id: string; name: string },
   hiddenFields: Array<[string, string]>, ownerName: string | null): ConsentContext {
   const describe = (name: string) => ({ name, description: options.scopes.get(name)?.description ?? name });
-  const granted = new Set(request.scopes);
   const { client } = request;
   return {
     client: { id: client.id, name: client.name, description: client.description, ownerId: client.ownerId, ownerName },
     user,
     scopes: request.scopes.map(describe),
-    withheldScopes: [...options.scopes.keys()].filter((s) => !granted.has(s)).map(describe),
+    withheldScopes: withheldScopes(options, request.scopes),
     redirectOrigin: new URL(request.redirectUri).origin,
     delivery: request.responseType === 'pin' ? 'pin' : 'redirect',
     permanent: request.permanent,

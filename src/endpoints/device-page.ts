@@ -1,8 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { deviceCodePage, deviceResultPage } from '../consent/device-pages';
 import { clientOwnerName } from '../consent/owner';
 import { renderDefaultConsent } from '../consent/page';
+import { describeScope, withheldScopes } from '../consent/scopes';
 import { constantTimeEqual, hashSecret, randomId, randomSecret } from '../crypto';
-import { escapeHtml, page, sendHtml } from '../http/html';
+import { sendHtml } from '../http/html';
 import type { ConsentContext, ResolvedOptions, SiteUser } from '../options';
 import { normalizeShortCode } from '../short-code';
 import type { AuthorizationRequestRecord, ClientRecord, DeviceAuthorizationRecord } from '../storage/records';
@@ -28,7 +30,6 @@ const MAX_FIELD = 64;
 
 export function devicePageEndpoints(options: ResolvedOptions): { show: RequestHandler; submit: RequestHandler } {
   const { tokens, clients } = options.store;
-  const e = escapeHtml;
 
   async function saveTransaction(userId: string, device: DeviceAuthorizationRecord | null): Promise<Array<[string, string]>> {
     const id = randomId();
@@ -48,33 +49,24 @@ export function devicePageEndpoints(options: ResolvedOptions): { show: RequestHa
   }
 
   async function showCodeForm(req: Request, res: Response, status: number, user: SiteUser, prefill: string, error: string | null) {
-    const userId = String(user.id);
-    const hidden = (await saveTransaction(userId, null))
-      .map(([name, value]) => `<input type="hidden" name="${e(name)}" value="${e(value)}">`).join('');
-    sendHtml(res, status, page('Connect a device', `<div class="card${error ? ' error' : ''}">
-<h1>Connect a device</h1>
-<p>Enter the code your device shows.</p>
-${error ? `<p role="alert" id="error"><strong>${e(error)}</strong></p>` : ''}
-<form method="post" action="${e(`${req.baseUrl}/device`)}">${hidden}
-<p><label for="user_code">Code</label><br>
-<input id="user_code" name="user_code" value="${e(prefill)}" placeholder="XXXX-XXXX" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="32" required style="font:inherit;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.5rem;letter-spacing:.15em;padding:.5rem;width:100%"></p>
-<div class="actions"><button type="submit" class="primary">Continue</button></div>
-</form>
-<p class="muted">Signed in as <strong>${e(user.name ?? userId)}</strong>. <a href="${e(options.loginUrl(returnPath(req, prefill || null)))}">Not you?</a></p></div>`));
+    sendHtml(res, status, deviceCodePage({
+      action: `${req.baseUrl}/device`, hiddenFields: await saveTransaction(String(user.id), null), prefill, error,
+      userName: user.name ?? String(user.id), switchAccountUrl: options.loginUrl(returnPath(req, prefill || null)),
+    }));
   }
 
   function consentContext(req: Request, client: ClientRecord, device: DeviceAuthorizationRecord, user: SiteUser,
     hiddenFields: Array<[string, string]>, typed: string, ownerName: string | null): ConsentContext {
-    const describe = (name: string) => ({ name, description: options.scopes.get(name)?.description ?? name });
-    const granted = new Set(device.scopes);
     return {
       client: { id: client.id, name: client.name, description: client.description, ownerId: client.ownerId, ownerName },
       user: { id: String(user.id), name: user.name ?? String(user.id) },
-      scopes: device.scopes.map(describe),
-      withheldScopes: [...options.scopes.keys()].filter((s) => !granted.has(s)).map(describe),
+      scopes: device.scopes.map((name) => describeScope(options, name)),
+      withheldScopes: withheldScopes(options, device.scopes),
       // Nothing is redirected: the user stays on this site.
       redirectOrigin: new URL(options.issuer).origin,
       delivery: 'device',
+      // What the user typed, normalised: the page asks them to compare it with their device's screen.
+      userCode: `${typed.slice(0, 4)}-${typed.slice(4)}`,
       permanent: false,
       action: `${req.baseUrl}/device`,
       hiddenFields,
@@ -160,14 +152,19 @@ ${error ? `<p role="alert" id="error"><strong>${e(error)}</strong></p>` : ''}
         // The app may have been suspended while the page was open (J1).
         const client = await clients.get(device.clientId);
         if (!client || client.status !== 'approved') throw new PageError(400, 'Unknown app', 'This app is not enabled any more.');
+        // Listed from the approval on, so that the user's or the client's kill switch reaches the
+        // device before it polls for its tokens (J2, K3); revoking the grant drops the device too.
+        const listed = await tokens.saveGrant({
+          id: device.grantId, kind: 'authorization', userId, clientId: device.clientId, scopes: device.scopes, name: null,
+          createdAt: new Date(), expiresAt: device.expiresAt,
+        });
+        if (!listed) throw new PageError(400, 'Code expired', 'This code has expired or was already answered. Start again on your device.');
       }
       if (!(await tokens.updateDeviceAuthorization(device.grantId, device.hash, 'pending', { status: approve ? 'approved' : 'denied', userId }))) {
         throw new PageError(400, 'Code expired', 'This code has expired or was already answered. Start again on your device.');
       }
       options.emit(approve ? 'device.approved' : 'device.denied', { clientId: device.clientId, userId, grantId: device.grantId, scopes: device.scopes });
-      sendHtml(res, 200, page(approve ? 'Device connected' : 'Access denied', `<div class="card" role="status" id="device-result">
-<h1>${approve ? 'You can return to your device' : 'Access denied'}</h1>
-<p>${approve ? 'Your device is now connected. You can close this page.' : 'The device was not given access. You can close this page.'}</p></div>`));
+      sendHtml(res, 200, deviceResultPage(approve));
     } catch (err) {
       answerAuthorizeError(res, options, err);
     }
