@@ -103,13 +103,16 @@ export async function mintTokens(tokens: TokenStore, clientId: string, i: number
   return { access: access.value, refresh: refresh.value };
 }
 
-/** A code for a new grant, as the consent step would have saved it (no PKCE, no redirect_uri). */
+/** A code for a new grant, as the consent step would have saved it (grant listed first; no PKCE, no redirect_uri). */
 export async function mintCode(tokens: TokenStore, clientId: string, i: number): Promise<string> {
   const grantId = randomId();
   const code = mintGrantSecret(grantId);
+  const now = Date.now();
+  const expiresAt = new Date(now + 10 * 60_000);
+  await tokens.saveGrant({ id: grantId, kind: 'authorization', userId: user(i), clientId, scopes: ['read'], name: null, createdAt: new Date(now), expiresAt });
   await tokens.saveCode({
     hash: code.hash, grantId, clientId, userId: user(i), scopes: ['read'], redirectUri: null, codeChallenge: null,
-    permanent: false, expiresAt: new Date(Date.now() + 10 * 60_000),
+    permanent: false, expiresAt,
   });
   return code.value;
 }

@@ -55,13 +55,31 @@ async function main(): Promise<void> {
   const marginal = (total(many) - one) / (N - 1);
   await cleanup();
 
+  // N refreshes of one grant: what each rotation leaves behind for the refresh token's life (its tombstone).
+  const client3 = await redis();
+  const tokens3 = redisTokenStore(client3, { prefix: REDIS_PREFIX });
+  const rotatedGrant = { ...grant, id: randomId() };
+  const refreshOf = () => ({ hash: mintGrantSecret(rotatedGrant.id).hash, grantId: rotatedGrant.id, clientId: 'client1', userId: 'user1', scopes: ['read'], expiresAt: new Date(now + 86_400_000) });
+  let live = refreshOf();
+  await tokens3.saveTokens(rotatedGrant, { ...live, hash: mintGrantSecret(rotatedGrant.id).hash, expiresAt: new Date(now + 3_600_000) }, live);
+  for (let i = 0; i < N; i++) {
+    await tokens3.consumeRefreshToken(rotatedGrant.id, live.hash);
+    live = refreshOf();
+    await tokens3.saveTokens(rotatedGrant, { ...live, hash: mintGrantSecret(rotatedGrant.id).hash, expiresAt: new Date(now + 3_600_000) }, live);
+  }
+  const rotated = await usageByKind(client3);
+  // N tombstones and one live refresh token under `r`; the live one's share is negligible at N = 1000.
+  const perRotation = rotated.r!.bytes / rotated.r!.keys;
+  await cleanup();
+
   const perToken = total(perGrant) / N;
   const breakdown = Object.entries(perGrant).map(([kind, k]) => `${kind}: ${(k.bytes / N).toFixed(0)}`).join(', ');
   process.stdout.write(JSON.stringify({
     tokens: N,
     oneGrantPerToken: { bytesPerToken: perToken, byKind: perGrant },
     oneMoreTokenInAGrant: { bytesPerToken: marginal, accessKeyBytes: many.a!.bytes / many.a!.keys },
-    summary: `${perToken.toFixed(0)} B with its own grant (${breakdown}); ${marginal.toFixed(0)} B for one more token in an existing grant (access key ${(many.a!.bytes / many.a!.keys).toFixed(0)} B; no index entry)`,
+    refreshRotation: { bytesKept: perRotation },
+    summary: `${perToken.toFixed(0)} B with its own grant (${breakdown}); ${marginal.toFixed(0)} B for one more token in an existing grant (access key ${(many.a!.bytes / many.a!.keys).toFixed(0)} B; no index entry); ${perRotation.toFixed(0)} B kept per refresh rotation (the used token's tombstone, until it expires)`,
   }));
   process.exit(0);
 }

@@ -6,6 +6,7 @@ import type { ResolvedOptions } from './options';
 import { saveClientTokens } from './issue-tokens';
 import { parseScopeList } from './scope';
 import type { ClientRecord, GrantRecord } from './storage/records';
+import type { TokenStore } from './storage/token-store';
 
 /**
  * The one file that speaks @node-oauth/oauth2-server's model. A model is made per token
@@ -32,6 +33,33 @@ interface LibraryClient {
 export interface TokenRequestContext {
   params: Record<string, string>;
   client: ClientRecord;
+  /** The request's code or refresh token, already being read (see prefetchGrantSecret). */
+  lookup?: PrefetchedLookup | undefined;
+}
+
+type FoundCode = Awaited<ReturnType<TokenStore['findCode']>>;
+type FoundRefresh = Awaited<ReturnType<TokenStore['findRefreshToken']>>;
+export type PrefetchedLookup = { code: Promise<FoundCode> } | { refresh: Promise<FoundRefresh> };
+
+/**
+ * Starts reading the code or refresh token a token request presents, so that the read overlaps
+ * with client authentication. A read has no effect; a failing one surfaces when the model awaits it.
+ */
+export function prefetchGrantSecret(options: ResolvedOptions, params: Record<string, string>): PrefetchedLookup | undefined {
+  const { tokens } = options.store;
+  const started = <T>(promise: Promise<T>) => {
+    promise.catch(() => undefined); // awaited later, or not at all when the client fails to authenticate
+    return promise;
+  };
+  if (params.grant_type === 'authorization_code' && params.code) {
+    const parsed = parseGrantSecret(params.code);
+    return parsed ? { code: started(tokens.findCode(parsed.grantId, parsed.hash)) } : undefined;
+  }
+  if (params.grant_type === 'refresh_token' && params.refresh_token) {
+    const parsed = parseGrantSecret(params.refresh_token);
+    return parsed ? { refresh: started(tokens.findRefreshToken(parsed.grantId, parsed.hash)) } : undefined;
+  }
+  return undefined;
 }
 
 export function createTokenModel(options: ResolvedOptions, ctx: TokenRequestContext) {
@@ -55,7 +83,8 @@ export function createTokenModel(options: ResolvedOptions, ctx: TokenRequestCont
       const parsed = parseGrantSecret(code);
       const client = ctx.client;
       if (!parsed || !client) return null;
-      const found = await tokens.findCode(parsed.grantId, parsed.hash);
+      const found = await (ctx.lookup && 'code' in ctx.lookup && code === ctx.params.code
+        ? ctx.lookup.code : tokens.findCode(parsed.grantId, parsed.hash));
       if (!found) return null;
       const record = found.record;
       if (found.used) {
@@ -97,7 +126,8 @@ export function createTokenModel(options: ResolvedOptions, ctx: TokenRequestCont
       const parsed = parseGrantSecret(refreshToken);
       const client = ctx.client;
       if (!parsed || !client) return null;
-      const found = await tokens.findRefreshToken(parsed.grantId, parsed.hash);
+      const found = await (ctx.lookup && 'refresh' in ctx.lookup && refreshToken === ctx.params.refresh_token
+        ? ctx.lookup.refresh : tokens.findRefreshToken(parsed.grantId, parsed.hash));
       if (!found) return null;
       const record = found.record;
       if (record.clientId !== client.id) return null;

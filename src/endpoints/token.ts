@@ -5,7 +5,7 @@ import { invalidRequest, toOAuthError, unsupportedGrantType } from '../errors';
 import { noStore, sendOAuthError } from '../http/responses';
 import { pinGrantType } from '../grant-types/pin';
 import { DEVICE_CODE_GRANT_TYPE, deviceCodeGrantType } from '../grant-types/device-code';
-import { createTokenModel } from '../model';
+import { createTokenModel, prefetchGrantSecret } from '../model';
 import type { ResolvedOptions } from '../options';
 import { readBodyParams } from '../params';
 import { formatScopes, parseScopeList, requestedScopeParam } from '../scope';
@@ -34,8 +34,11 @@ export function tokenEndpoint(options: ResolvedOptions): RequestHandler {
     try {
       const params = normalise(req, options);
       const credentials = readClientCredentials(req.get('authorization'), params, options.realm, options.compat.ignoreAuthorizationWithBodySecret);
+      // The code or refresh token is read while the client is authenticated: two stores, one wait.
+      // Reading changes nothing; everything that acts on the record waits for the client.
+      const lookup = prefetchGrantSecret(options, params);
       const client = await authenticateClient(options.store.clients, credentials, options.realm);
-      const model = createTokenModel(options, { params, client });
+      const model = createTokenModel(options, { params, client, lookup });
       const body: Record<string, string> = { ...params, client_id: client.id };
       delete body.client_secret;
       // type-is, which the library asks, sees a body only where a length is declared.
