@@ -14,4 +14,3 @@ export type {
 export type { ClientService, ClientView, ClientRequest } from './services/clients';
 export type { GrantService, AuthorizedApp } from './services/grants';
 export type { TokenService, PersonalToken } from './services/personal-tokens';
-export { authorizationServerMetadata } from './endpoints/metadata';
