@@ -3,11 +3,10 @@ import type {
 } from '../../src/storage/records';
 import type { TokenStore } from '../../src/storage/token-store';
 import { copyRecord } from './copy';
+import { ExpiringMap } from './expiring-map';
 
 /** How long a revocation is remembered at least, so that a racing code exchange cannot revive the grant. */
 const REVOCATION_MEMORY_MS = 10 * 60_000;
-/** Entries examined per write by the background sweep: bounded work, yet memory stays proportional to live data. */
-const SWEEP_BUDGET = 16;
 
 interface Entry<T> { record: T; used: boolean }
 
@@ -19,53 +18,6 @@ interface Bucket {
   refresh: Map<string, Entry<RefreshTokenRecord>>;
   /** The latest expiresAt of anything in the bucket: after it the whole bucket can go. */
   expiresAt: number;
-}
-
-/** A Map whose entries carry a deadline: dropped when read after it, and swept a few at a time on writes. */
-class ExpiringMap<V> {
-  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
-  // A live Map iterator survives insertions and deletions, so the sweep resumes where it stopped.
-  private cursor: Iterator<[string, { value: V; expiresAt: number }]> | null = null;
-
-  get(key: string): V | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
-  }
-
-  set(key: string, value: V, expiresAt: number): void {
-    this.entries.set(key, { value, expiresAt });
-    this.sweep();
-  }
-
-  delete(key: string): boolean {
-    return this.entries.delete(key);
-  }
-
-  *values(): IterableIterator<V> {
-    for (const key of [...this.entries.keys()]) {
-      const value = this.get(key);
-      if (value !== undefined) yield value;
-    }
-  }
-
-  private sweep(): void {
-    const now = Date.now();
-    for (let i = 0; i < SWEEP_BUDGET; i += 1) {
-      this.cursor ??= this.entries.entries();
-      const next = this.cursor.next();
-      if (next.done) {
-        this.cursor = null;
-        return;
-      }
-      const [key, entry] = next.value;
-      if (entry.expiresAt <= now) this.entries.delete(key);
-    }
-  }
 }
 
 const live = (record: { expiresAt: Date }) => record.expiresAt.getTime() > Date.now();

@@ -1,4 +1,4 @@
-import type { ConsentContext } from '../options';
+import type { ConsentContext } from './context';
 import { escapeHtml, page, type HtmlPage } from '../http/html';
 import { deviceCodeWarning } from './device-pages';
 

@@ -1,4 +1,5 @@
-import type { ConsentContext, ResolvedOptions } from '../options';
+import type { ResolvedOptions } from '../options';
+import type { ConsentContext } from './context';
 
 type DescribedScope = ConsentContext['scopes'][number];
 

@@ -1,7 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { hashSecret, randomId, randomSecret } from '../crypto';
 import { allowFormActionTo, sendHtml } from '../http/html';
-import type { ConsentContext, ResolvedOptions } from '../options';
+import type { ConsentContext } from '../consent/context';
+import type { ResolvedOptions } from '../options';
 import { clientOwnerName } from '../consent/owner';
 import { renderDefaultConsent } from '../consent/page';
 import { withheldScopes } from '../consent/scopes';

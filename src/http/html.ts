@@ -1,7 +1,7 @@
 import escapeHtml from 'escape-html';
 import helmet from 'helmet';
 import type { RequestHandler, Response } from 'express';
-import type { PageKind, RenderPage } from '../options';
+import type { PageKind, RenderPage } from '../consent/context';
 
 /**
  * Headers of every HTML page the provider serves (consent, PIN, device, errors): no framing

@@ -1,0 +1,57 @@
+import type { Request } from 'express';
+
+/*
+ * What the provider's pages are made of, for a site that renders them itself: `renderConsent`
+ * gets a ConsentContext, `renderPage` a PageContext.
+ */
+
+export interface ConsentContext {
+  /** `ownerName`: who registered the app, from the `clientOwnerName` option (null when unknown or not set). */
+  client: { id: string; name: string; description: string; ownerId: string | null; ownerName: string | null };
+  user: { id: string; name: string };
+  scopes: Array<{ name: string; description: string }>;
+  /**
+   * Scopes marked `showWhenWithheld` in the `scopes` option that this app will NOT get ("it will not
+   * be able to …"). Only those: listing every other scope would push the buttons off a phone screen.
+   */
+  withheldScopes: Array<{ name: string; description: string }>;
+  redirectOrigin: string;
+  /**
+   * What follows the answer: a redirect to `redirectOrigin`, a page with a PIN to type into the app
+   * (`response_type=pin`), or nothing (a device that asked with the device flow; the user stays here).
+   */
+  delivery: 'redirect' | 'pin' | 'device';
+  /**
+   * Device delivery only: the code the user typed, as `ABCD-EFGH`. Show it with a warning to allow
+   * only a device of their own that shows this very code: a phisher can send anyone a code to type.
+   */
+  userCode?: string;
+  permanent: boolean;
+  /** Where the form posts to (the authorize URL of this request). */
+  action: string;
+  /** The hidden inputs the form must carry, already escaped-safe as name/value pairs. */
+  hiddenFields: Array<[string, string]>;
+  issuer: string;
+  /** URL to sign in as someone else ("not you?"). */
+  switchAccountUrl: string;
+}
+
+/** Which provider page `renderPage` is asked to lay out. */
+export type PageKind = 'consent' | 'pin' | 'device-code' | 'device-result' | 'error';
+
+export interface PageContext {
+  /** 'consent' (the built-in consent page; a `renderConsent` page is sent as is), 'pin', 'device-code', 'device-result' or 'error'. */
+  kind: PageKind;
+  /** Plain text, NOT escaped: escape it where you put it (`<title>`, a heading). */
+  title: string;
+  /**
+   * The page's content as HTML with every value already escaped: insert it as is, never escape it
+   * again. It uses the classes `card`, `error`, `muted`, `actions`, `primary`, `pin`, `code-input`,
+   * `warning` (the built-in consent page more: `consent`, `scopes`, `can`, `cannot`, `mark`, ...); style them.
+   */
+  bodyHtml: string;
+  /** The request being answered, e.g. for the site's own header ("signed in as …"). */
+  req: Request;
+}
+
+export type RenderPage = (page: PageContext) => string;
