@@ -1,12 +1,14 @@
 import type { ClientChanges, ClientFilter, ClientStore } from '../../src/storage/client-store';
 import type { ClientRecord } from '../../src/storage/records';
 import { copyRecord } from './copy';
+import { warnIfProduction } from './production-warning';
 
 /**
  * Clients in a Map: for tests, demos and single-process sites that accept losing every app on
  * restart. Records go in and out as copies.
  */
 export function memoryClientStore(): ClientStore {
+  warnIfProduction();
   // A Map, not an object: ids such as '__proto__' or 'constructor' must be plain keys.
   const clients = new Map<string, ClientRecord>();
 

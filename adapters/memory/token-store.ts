@@ -4,6 +4,7 @@ import type {
 import type { TokenStore } from '../../src/storage/token-store';
 import { copyRecord } from './copy';
 import { ExpiringMap } from './expiring-map';
+import { warnIfProduction } from './production-warning';
 
 /** How long a revocation is remembered at least, so that a racing code exchange cannot revive the grant. */
 const REVOCATION_MEMORY_MS = 10 * 60_000;
@@ -51,6 +52,7 @@ function upsertGrant(bucket: Bucket, grant: GrantRecord): void {
  * event loop: that is what makes the consume and delete methods atomic here.
  */
 export function memoryTokenStore(): TokenStore {
+  warnIfProduction();
   const requests = new ExpiringMap<AuthorizationRequestRecord>();
   const buckets = new ExpiringMap<Bucket>();
   /** Revoked grant id -> until when the revocation is remembered. */
