@@ -313,6 +313,21 @@ describe('the device authorization grant (RFC 8628)', () => {
     expect((await callApi(f, tokens.body.access_token)).status).toBe(401);
   });
 
+  it("J2/K3 gives no tokens to a device approved before the user's or the client's grants were revoked", async () => {
+    for (const killSwitch of [
+      (f: Fixture) => f.oauth.grants.revokeAllForUser('id-alice'),
+      (f: Fixture) => f.oauth.clients.suspend(f.conf.id),
+    ]) {
+      const f = await createFixture();
+      const device = await deviceFor(f, f.conf);
+      expect((await answer(f, device.user_code, 'approve')).status).toBe(200);
+      await killSwitch(f);
+      const res = await poll(f, f.conf, device.device_code);
+      expect(res.status).not.toBe(200);
+      expect(res.body.access_token).toBeUndefined();
+    }
+  });
+
   it('lists the endpoint and the grant type in the metadata', async () => {
     const f = await createFixture();
     const res = await request(f.app).get('/.well-known/oauth-authorization-server');
