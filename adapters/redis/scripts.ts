@@ -85,31 +85,21 @@ local _, result = upsertGrant(KEYS[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonu
 return result`,
   },
 
-  /** KEYS code-or-refresh · ARGV now → 1 for the one caller that marked a live record used, else 0. */
+  /**
+   * KEYS code-or-refresh, members · ARGV now, leaveIndex → 1 for the one caller that marked a live
+   * record used, else 0. A used code stays in the member index, so that revoking its grant deletes
+   * it. A used refresh token (leaveIndex 1) leaves it: a grant refreshed every hour piles up hundreds
+   * of tombstones, an index entry would double what each costs, and a refresh token is read with its
+   * grant key, so it is dead once revokeGrant deletes that key.
+   */
   oauthStoreConsume: {
-    numberOfKeys: 1,
+    numberOfKeys: 2,
     lua: `
 local v = redis.call('GET', KEYS[1])
 if not v or string.sub(v, 1, 1) ~= '[' then return 0 end
 if expiry(v) <= tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], 'u' .. v, 'KEEPTTL')
-return 1`,
-  },
-
-  /**
-   * KEYS members, refresh · ARGV now → 1 for the one caller that marked a live refresh token used, else 0.
-   * The used token (its tombstone, kept until its expiry to detect reuse) leaves the member index:
-   * a grant refreshed every hour piles up hundreds of them, and an index entry would double what
-   * each costs. Revoking the grant deletes its key, and a refresh token is dead without its grant.
-   */
-  oauthStoreConsumeRefresh: {
-    numberOfKeys: 2,
-    lua: `
-local v = redis.call('GET', KEYS[2])
-if not v or string.sub(v, 1, 1) ~= '[' then return 0 end
-if expiry(v) <= tonumber(ARGV[1]) then return 0 end
-redis.call('SET', KEYS[2], 'u' .. v, 'KEEPTTL')
-redis.call('ZREM', KEYS[1], string.sub(KEYS[2], #base(KEYS[1]) + 1))
+if ARGV[2] == '1' then redis.call('ZREM', KEYS[2], string.sub(KEYS[1], #base(KEYS[2]) + 1)) end
 return 1`,
   },
 

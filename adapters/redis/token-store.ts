@@ -240,7 +240,7 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
     },
 
     async consumeCode(grantId, hash) {
-      return (await run('oauthStoreConsume', [keys.code(grantId, hash)], [Date.now()])) === 1;
+      return (await run('oauthStoreConsume', [keys.code(grantId, hash), keys.members(grantId)], [Date.now(), 0])) === 1;
     },
 
     async saveTokens(grant, access, refresh) {
@@ -286,20 +286,18 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
     },
 
     async findRefreshToken(grantId, hash) {
-      // Read with its grant (one slot, one round trip): without a live grant (revoked) the token is dead,
-      // and a short-form value takes its user, client and scopes from the grant.
+      // Read with its grant, as an access token is: without the grant key (revoked) the token is
+      // dead, and the short form `[expiresAt]` takes its user, client and scopes from the grant.
       const [value, grantValue] = await client.mget(keys.refresh(grantId, hash), keys.grant(grantId));
-      const now = Date.now();
-      const found = unwrap<RefreshTuple | [number]>(value ?? null, now);
+      const found = unwrap<RefreshTuple | [number]>(value ?? null, Date.now());
       if (!found || !grantValue) return null;
-      const grant = decodeGrant(grantId, grantValue);
-      if (ms(grant.expiresAt) <= now) return null;
-      const [expiresAt, clientId = grant.clientId!, userId = grant.userId, scopes = grant.scopes] = found.tuple;
+      const [, grantUserId, grantClientId, grantScopes] = JSON.parse(grantValue) as GrantTuple;
+      const [expiresAt, clientId = grantClientId!, userId = grantUserId, scopes = grantScopes] = found.tuple;
       return { record: { hash, grantId, clientId, userId, scopes, expiresAt: new Date(expiresAt) }, used: found.used };
     },
 
     async consumeRefreshToken(grantId, hash) {
-      return (await run('oauthStoreConsumeRefresh', [keys.members(grantId), keys.refresh(grantId, hash)], [Date.now()])) === 1;
+      return (await run('oauthStoreConsume', [keys.refresh(grantId, hash), keys.members(grantId)], [Date.now(), 1])) === 1;
     },
 
     async revokeAccessToken(grantId, hash) {
