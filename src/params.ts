@@ -31,7 +31,7 @@ export function isVisibleAscii(value: string): boolean {
 }
 
 // Parameter names come from the client; echo them only when they are plain.
-function safeName(name: string): string {
+export function safeName(name: string): string {
   return /^[A-Za-z0-9_.-]{1,40}$/.test(name) ? name : '(unnamed)';
 }
 
@@ -49,8 +49,11 @@ export function readBodyParams(req: Request, bodyOnly: readonly string[]): Recor
     throw invalidRequest('The body must be application/x-www-form-urlencoded (or JSON).');
   }
   const body = singleValuedParams(req.body);
-  if (Object.keys(query).concat(Object.keys(body)).some((name) => /[[\]]/.test(name))) {
-    throw invalidRequest('Parameter names must not use bracket syntax (`x[]`, `x[y]`).');
-  }
+  refuseBracketNames([...Object.keys(query), ...Object.keys(body)]);
   return body;
+}
+
+/** No OAuth parameter has brackets in its name: `code[]` or `scope[0]` is a client sending an array or object (N8). */
+export function refuseBracketNames(names: readonly string[]): void {
+  if (names.some((name) => /[[\]]/.test(name))) throw invalidRequest('Parameter names must not use bracket syntax (`x[]`, `x[y]`).');
 }
