@@ -4,8 +4,7 @@ import { allowFormActionTo, sendHtml } from '../http/html';
 import type { ConsentContext } from '../consent/context';
 import type { ResolvedOptions } from '../options';
 import { clientOwnerName } from '../consent/owner';
-import { renderDefaultConsent } from '../consent/page';
-import { withheldScopes } from '../consent/scopes';
+import { consentPage, consentSubject } from '../consent/build-context';
 import { rawQuery, resolveTarget, validateRest, type ValidatedRequest } from './authorization-request';
 import { answerAuthorizeError } from './authorize-responses';
 
@@ -40,7 +39,7 @@ export function authorizeEndpoint(options: ResolvedOptions): RequestHandler {
         ['transaction_id', transactionId], ['csrf_token', csrfToken],
       ], await clientOwnerName(options, request.client.ownerId));
       allowFormActionTo(res, request.redirectUri);
-      sendHtml(res, 200, (options.renderConsent ?? renderDefaultConsent)(context));
+      sendHtml(res, 200, consentPage(options, context));
     } catch (err) {
       answerAuthorizeError(res, options, err);
     }
@@ -58,19 +57,13 @@ function localReturnPath(req: Request): string {
 
 function consentContext(req: Request, options: ResolvedOptions, request: ValidatedRequest, user: { id: string; name: string },
   hiddenFields: Array<[string, string]>, ownerName: string | null): ConsentContext {
-  const describe = (name: string) => ({ name, description: options.scopes.get(name)?.description ?? name });
-  const { client } = request;
   return {
-    client: { id: client.id, name: client.name, description: client.description, ownerId: client.ownerId, ownerName },
-    user,
-    scopes: request.scopes.map(describe),
-    withheldScopes: withheldScopes(options, request.scopes),
+    ...consentSubject(options, request.client, ownerName, user, request.scopes),
     redirectOrigin: new URL(request.redirectUri).origin,
     delivery: request.responseType === 'pin' ? 'pin' : 'redirect',
     permanent: request.permanent,
     action: `${req.baseUrl}/authorize`,
     hiddenFields,
-    issuer: options.issuer,
     switchAccountUrl: options.loginUrl(localReturnPath(req)),
   };
 }

@@ -1,8 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { deviceCodePage, deviceResultPage } from '../consent/device-pages';
 import { clientOwnerName } from '../consent/owner';
-import { renderDefaultConsent } from '../consent/page';
-import { describeScope, withheldScopes } from '../consent/scopes';
+import { consentPage, consentSubject } from '../consent/build-context';
 import { constantTimeEqual, hashSecret, randomId, randomSecret } from '../crypto';
 import { sendHtml } from '../http/html';
 import type { ConsentContext } from '../consent/context';
@@ -59,10 +58,7 @@ export function devicePageEndpoints(options: ResolvedOptions): { show: RequestHa
   function consentContext(req: Request, client: ClientRecord, device: DeviceAuthorizationRecord, user: SiteUser,
     hiddenFields: Array<[string, string]>, typed: string, ownerName: string | null): ConsentContext {
     return {
-      client: { id: client.id, name: client.name, description: client.description, ownerId: client.ownerId, ownerName },
-      user: { id: String(user.id), name: user.name ?? String(user.id) },
-      scopes: device.scopes.map((name) => describeScope(options, name)),
-      withheldScopes: withheldScopes(options, device.scopes),
+      ...consentSubject(options, client, ownerName, { id: String(user.id), name: user.name ?? String(user.id) }, device.scopes),
       // Nothing is redirected: the user stays on this site.
       redirectOrigin: new URL(options.issuer).origin,
       delivery: 'device',
@@ -71,7 +67,6 @@ export function devicePageEndpoints(options: ResolvedOptions): { show: RequestHa
       permanent: false,
       action: `${req.baseUrl}/device`,
       hiddenFields,
-      issuer: options.issuer,
       switchAccountUrl: options.loginUrl(returnPath(req, typed)),
     };
   }
@@ -140,7 +135,7 @@ export function devicePageEndpoints(options: ResolvedOptions): { show: RequestHa
         }
         const hiddenFields = await saveTransaction(userId, device);
         const context = consentContext(req, client, device, user, hiddenFields, normalizeShortCode(typed) ?? '', await clientOwnerName(options, client.ownerId));
-        sendHtml(res, 200, (options.renderConsent ?? renderDefaultConsent)(context));
+        sendHtml(res, 200, consentPage(options, context));
         return;
       }
 

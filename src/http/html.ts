@@ -58,10 +58,6 @@ export function allowFormActionTo(res: Response, redirectUri: string): void {
  */
 export class HtmlPage {
   constructor(readonly kind: PageKind, readonly title: string, readonly bodyHtml: string) {}
-
-  toString(): string {
-    return builtInLayout(this.title, this.bodyHtml);
-  }
 }
 
 /** Sends a page (in the layout the request's router was given) or a finished document, never cached. */
