@@ -233,9 +233,9 @@ export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
   }
   const o = options;
   const scopes = new Map<string, ScopeDefinition>();
-  for (const [name, def] of Object.entries(o.scopes)) {
-    scopes.set(name, typeof def === 'string' ? { description: def, personal: false, showWhenWithheld: false }
-      : { description: def.description, personal: def.personal ?? false, showWhenWithheld: def.showWhenWithheld ?? false });
+  // The schema has already turned a bare description into { description }.
+  for (const [name, def] of Object.entries(parsed.data.scopes)) {
+    scopes.set(name, { description: def.description, personal: def.personal ?? false, showWhenWithheld: def.showWhenWithheld ?? false });
   }
   for (const name of o.defaultScopes ?? []) {
     if (!scopes.has(name)) throw new ConfigurationError(`createOAuthProvider: option \`defaultScopes\` names "${name}", which is not in \`scopes\``);
