@@ -118,17 +118,14 @@ const FRONT_SORTS = ['hot', 'new', 'top', 'comments'] as const;
 export function guide001Routes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): Router {
   const router = Router();
   const { requireScope } = oauth;
-  const json: express.RequestHandler = (_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    next();
-  };
 
+  // requireScope marks every answer it lets through or refuses `no-store` (H8).
   router.get('/', (req, res, next) => {
     // One URL, two representations: caches must key on the header.
     res.vary('Authorization');
     // The HTML front page (routes/front.ts) answers a request without a token.
     next(req.headers.authorization === undefined ? 'router' : undefined);
-  }, json, requireScope('read'), async (req, res) => {
+  }, requireScope('read'), async (req, res) => {
     const sort = typeof req.query.sort === 'string' ? req.query.sort : 'hot';
     if (!(FRONT_SORTS as readonly string[]).includes(sort)) {
       res.status(400).json({ error: 'invalid_request', error_description: `sort: must be one of ${FRONT_SORTS.join(', ')}` });
@@ -140,7 +137,7 @@ export function guide001Routes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }
     res.json({ data: posts.map(postJson) });
   });
 
-  router.get('/unread', json, requireScope('read'), (_req, res) => {
+  router.get('/unread', requireScope('read'), (_req, res) => {
     res.json({ data: [] });
   });
 

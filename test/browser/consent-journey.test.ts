@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { createForumApp, type ForumApp } from '../../example-app/app';
-import { createFixture, type Fixture } from '../support/provider-fixture';
+import { basic, createFixture, type Fixture } from '../support/provider-fixture';
 import { describeIf } from '../support/services';
 import {
   checkPage, close, findChromium, launch, listen, onlyLoopback, SCREENSHOTS, shutdown, startClient, type Browser,
@@ -51,9 +51,7 @@ async function keyboardApproves(page: Page): Promise<void> {
   await Promise.all([page.waitForURL((u) => u.pathname === '/cb'), page.keyboard.press('Enter')]);
 }
 
-const basicAuth = (id: string, secret: string) => ({
-  Authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded',
-});
+const basicAuth = (id: string, secret: string) => ({ Authorization: basic(id, secret), 'Content-Type': 'application/x-www-form-urlencoded' });
 
 /** A device asks (RFC 8628 §3.1) as the app would; returns what it shows the user and polls with. */
 async function askForDevice(base: string, clientId: string, clientSecret: string) {
