@@ -2,6 +2,7 @@ import escapeHtml from 'escape-html';
 import helmet from 'helmet';
 import type { RequestHandler, Response } from 'express';
 import type { PageKind, RenderPage } from '../consent/context';
+import { cspSourceOf } from '../services/redirect-uris';
 
 /**
  * Headers of every HTML page the provider serves (consent, PIN, device, errors): no framing
@@ -46,9 +47,10 @@ const layouts = new WeakMap<Response, RenderPage>();
  */
 export function allowFormActionTo(res: Response, redirectUri: string): void {
   const csp = res.getHeader('Content-Security-Policy');
-  if (typeof csp !== 'string') return;
-  const url = new URL(redirectUri);
-  const source = url.origin === 'null' ? url.protocol : url.origin;
+  const source = cspSourceOf(redirectUri);
+  // A stored URI that is not a plain http(s) origin (written before registration refused it) is
+  // left out: the answer's redirect is then blocked by the browser, which is the safe failure.
+  if (typeof csp !== 'string' || source === null) return;
   res.setHeader('Content-Security-Policy', csp.replace(/form-action [^;]*/, `form-action 'self' ${source}`));
 }
 

@@ -57,13 +57,36 @@ function checkRedirectUri(uri: string): void {
   if (authority === undefined) fail('must be an absolute URL with a host (https://host/path)');
   if (authority.includes('@')) fail('must not contain user information (user@host)');
   if (!URL.canParse(uri)) fail('is not a valid URL');
-
-  if (scheme === 'http') {
-    // The host as written, not as URL would normalise it: "127.1" or "0x7f.0.0.1" are not accepted
-    // spellings of loopback, since the authorize endpoint compares strings.
-    const host = /^(\[[^\]]*\]|[^:]*)(?::\d*)?$/.exec(authority)?.[1]?.toLowerCase();
-    if (host === undefined || !LOOPBACK_HOSTS.has(host)) {
-      fail('must use https (http is allowed only for localhost, 127.0.0.1 and [::1])');
-    }
+  // The host as written, not as URL would normalise it: "127.1" or "0x7f.0.0.1" are not accepted
+  // spellings of loopback, since the authorize endpoint compares strings. Only letters, digits,
+  // dots and dashes (or a bracketed IPv6 address): the consent page's CSP names this host, where
+  // a ";" or a quote would start another directive.
+  const host = /^(\[[^\]]*\]|[^:]*)(?::\d*)?$/.exec(authority)?.[1]?.toLowerCase();
+  if (scheme === 'http' && (host === undefined || !LOOPBACK_HOSTS.has(host))) {
+    fail('must use https (http is allowed only for localhost, 127.0.0.1 and [::1])');
   }
+  if (host === undefined || new URL(uri).hostname !== host || sourceHost(host) === null) {
+    fail('must have a plain host name (letters, digits, dots and dashes) and an optional numeric port');
+  }
+}
+
+const HOST_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/;
+const IPV6 = /^\[[0-9a-f:.]+\]$/;
+
+/** The host when it is a DNS name, an IPv4 or a bracketed IPv6 address (lowercase, as URL gives it), else null. */
+function sourceHost(host: string): string | null {
+  return HOST_NAME.test(host) || IPV6.test(host) ? host : null;
+}
+
+/**
+ * The origin of a redirect URI as a CSP source (`https://host[:port]`), or null when the URI is not
+ * an http(s) URL with a plain host. Built from the parsed URL, never from the stored text, so a
+ * record written before registration refused such hosts still cannot add a directive to a header.
+ */
+export function cspSourceOf(uri: string): string | null {
+  if (!URL.canParse(uri)) return null;
+  const url = new URL(uri);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  if (sourceHost(url.hostname) === null || !/^\d*$/.test(url.port)) return null;
+  return `${url.protocol}//${url.hostname}${url.port === '' ? '' : `:${url.port}`}`;
 }

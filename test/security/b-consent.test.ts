@@ -148,4 +148,32 @@ describe('B. the consent page: CSRF, clickjacking, headers', () => {
     expect(count(f.calls, 'saveCode')).toBe(0);
     expect(count(f.calls, 'deleteAuthorizationRequest')).toBe(0);
   });
+
+  it('B10 refuses at registration a redirect URI whose host could write into the consent page\'s CSP', async () => {
+    const f = await countedFixture();
+    const attempt = f.oauth.clients.request({
+      name: 'Sly', redirectUris: ['https://c.example;sandbox/cb'], description: 'x', ownerId: 'dev', isPublic: false, scopes: ['read'],
+    });
+    await expect(attempt).rejects.toMatchObject({
+      name: 'ValidationError', code: 'invalid_redirect_uri', field: 'redirectUris',
+      message: 'redirectUris: "https://c.example;sandbox/cb" must have a plain host name (letters, digits, dots and dashes) and an optional numeric port.',
+    });
+  });
+
+  it('B10 builds the CSP form-action from the parsed origin only: a stored URI cannot add a directive', async () => {
+    const f = await countedFixture();
+    const injected = 'https://client.example;sandbox;script-src-elem/cb';
+    // As if written before registration refused such hosts.
+    await f.clients.update(f.conf.id, { redirectUris: [CONF_REDIRECT, injected] });
+    const page = await authorizeAs(f, authorizeQuery(f.conf, { redirect_uri: injected }));
+    expect(page.status).toBe(200);
+    const directives = (page.headers['content-security-policy'] as string).split(';').map((d) => d.trim().split(' ')[0]);
+    expect(directives).not.toContain('sandbox');
+    expect(directives).not.toContain('script-src-elem');
+    expect(directives.filter((d) => d === 'form-action')).toHaveLength(1);
+    expect(page.headers['content-security-policy']).toContain("form-action 'self';");
+
+    const plain = await authorizeAs(f, authorizeQuery(f.conf));
+    expect(plain.headers['content-security-policy']).toContain("form-action 'self' https://client.example;");
+  });
 });

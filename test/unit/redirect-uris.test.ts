@@ -1,7 +1,8 @@
 import { ValidationError } from '../../src/errors';
-import { parseRedirectUris } from '../../src/services/redirect-uris';
+import { cspSourceOf, parseRedirectUris } from '../../src/services/redirect-uris';
 
 const HTTPS_ONLY = 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
+const PLAIN_HOST = 'must have a plain host name (letters, digits, dots and dashes) and an optional numeric port';
 
 /** The ValidationError parseRedirectUris throws for this input (fails the test if it does not throw). */
 function errorFor(input: string[] | string, max = 3): ValidationError {
@@ -56,6 +57,17 @@ describe('parseRedirectUris', () => {
     ['http://localhost.evil.example/cb', HTTPS_ONLY],
     ['http://127.1/cb', HTTPS_ONLY],
     ['http://127.0.0.1:*/cb', 'must not contain a wildcard (*)'],
+    // The browser's host here is evil.example; the "://real.example" further on is only path.
+    ['https:evil.example/x://real.example/cb', 'must be an absolute URL with a host (https://host/path)'],
+    // The consent page's CSP names the host: none of these may reach a header.
+    ['https://c.example;sandbox/cb', PLAIN_HOST],
+    ['https://c.example;base-uri;x/cb', PLAIN_HOST],
+    ['https://c.example,x/cb', PLAIN_HOST],
+    ['https://c"x.example/cb', PLAIN_HOST],
+    ['https://c_x.example/cb', PLAIN_HOST],
+    ['https://%63.example/cb', PLAIN_HOST],
+    ['https://C.example./cb', PLAIN_HOST],
+    ['https://[::0:1]/cb', PLAIN_HOST],
   ])('rejects %j', (uri, rule) => {
     const err = errorFor([uri]);
     expect(err.code).toBe('invalid_redirect_uri');
@@ -105,5 +117,26 @@ describe('parseRedirectUris', () => {
   it('rejects the whole list when one URI is bad', () => {
     const err = errorFor(['https://good.example/cb', 'http://bad.example/cb']);
     expect(err.message).toContain('"http://bad.example/cb"');
+  });
+
+  it.each(['https://C.Example:8443/cb?x=1', 'https://[::1]/cb', 'http://127.0.0.1:8080/cb', 'https://xn--caf-dma.example/cb'])(
+    'accepts the plain host of %s', (uri) => {
+      expect(parseRedirectUris(uri, 3)).toEqual([uri]);
+    },
+  );
+});
+
+describe('cspSourceOf', () => {
+  it('gives scheme, host and port from the parsed URL', () => {
+    expect(cspSourceOf('https://C.Example:8443/cb?x=1')).toBe('https://c.example:8443');
+    expect(cspSourceOf('https://c.example:443/cb')).toBe('https://c.example');
+    expect(cspSourceOf('http://[::1]:3000/cb')).toBe('http://[::1]:3000');
+  });
+
+  it.each([
+    'https://c.example;sandbox/cb', "https://c.example'/cb", 'https://c_x.example/cb', 'javascript:alert(1)',
+    'data:text/html,x', 'not a url', 'https://c.example /cb',
+  ])('refuses %j', (uri) => {
+    expect(cspSourceOf(uri)).toBeNull();
   });
 });
