@@ -9,6 +9,7 @@ import { generatePin, pinLookup } from '../pin';
 import { PageError } from './authorization-request';
 import { issueImplicitRedirect } from './implicit';
 import { answerAuthorizeError, redirectToClient } from './authorize-responses';
+import { withdrawnScopes } from './consent-recheck';
 
 /**
  * POST /authorize: the user's answer on the consent page. Everything that reaches the client
@@ -19,7 +20,8 @@ export function decisionEndpoint(options: ResolvedOptions): RequestHandler {
   const { tokens, clients } = options.store;
 
   return async function decide(req: Request, res: Response) {
-    let transaction: AuthorizationRequestRecord | null = null;
+    /** Where an outage may be reported: set only once the client and its redirect URI are checked again. */
+    let verified: AuthorizationRequestRecord | null = null;
     try {
       refuseCrossSite(req, options);
       const body = (req.body ?? {}) as Record<string, unknown>;
@@ -31,26 +33,37 @@ export function decisionEndpoint(options: ResolvedOptions): RequestHandler {
       }
       const user = await options.currentUser(req);
       if (!user) throw new PageError(403, 'Signed out', 'You are no longer signed in. Sign in and start again from the app.');
-      transaction = await tokens.getAuthorizationRequest(id);
-      if (!transaction) throw new PageError(400, 'Request expired', 'This authorization request has expired or was already answered. Start again from the app.');
+      const t = await tokens.getAuthorizationRequest(id);
+      if (!t) throw new PageError(400, 'Request expired', 'This authorization request has expired or was already answered. Start again from the app.');
       // A transaction belongs to the session's user, and its CSRF token is checked before it is consumed (B2, B4).
-      if (transaction.userId !== String(user.id) || !constantTimeEqual(hashSecret(csrf), transaction.csrfHash)) {
-        transaction = null;
+      if (t.userId !== String(user.id) || !constantTimeEqual(hashSecret(csrf), t.csrfHash)) {
         throw new PageError(403, 'Request refused', 'This form was not issued to you. Start again from the app.');
       }
       if (decision !== 'approve' && decision !== 'deny') throw new PageError(400, 'Invalid answer', 'Choose Allow or Deny.');
+      // The app as it is now, not as it was when the page was shown: it may have been suspended
+      // (J1) or have lost this redirect URI meanwhile, and nothing, not even a denial, goes to a
+      // URI the app no longer has.
+      const client = await clients.get(t.clientId);
+      if (!client || client.status !== 'approved') throw new PageError(400, 'Unknown app', 'This app is not enabled any more.');
+      if (!client.redirectUris.includes(t.redirectUri)) {
+        throw new PageError(400, 'Invalid redirect URI', 'This app no longer uses the address the answer would go to. Start again from the app.');
+      }
+      verified = t;
       // Of two submissions of one form (a double click, K4) exactly one proceeds.
       if (!(await tokens.deleteAuthorizationRequest(id))) {
         throw new PageError(400, 'Request already answered', 'This authorization request was already answered.');
       }
-      const t = transaction;
       if (decision === 'deny') {
         redirectToClient(res, options, t.redirectUri, { error: 'access_denied', error_description: 'The user denied the request.', state: t.state }, 303);
         return;
       }
-      // The app may have been suspended while the page was open (J1).
-      const client = await clients.get(t.clientId);
-      if (!client || client.status !== 'approved') throw new PageError(400, 'Unknown app', 'This app is not enabled any more.');
+      const withdrawn = withdrawnScopes(client, t.scopes);
+      if (withdrawn.length > 0) {
+        redirectToClient(res, options, t.redirectUri, {
+          error: 'invalid_scope', error_description: `This app may no longer ask for the scope: ${withdrawn.join(' ')}`, state: t.state,
+        }, 303);
+        return;
+      }
       if (t.responseType === 'token') {
         res.setHeader('Cache-Control', 'no-store');
         res.redirect(303, await issueImplicitRedirect(options, t));
@@ -80,11 +93,11 @@ export function decisionEndpoint(options: ResolvedOptions): RequestHandler {
       }
       redirectToClient(res, options, t.redirectUri, { code: code!.value, state: t.state }, 303);
     } catch (err) {
-      if (transaction && !(err instanceof PageError)) {
+      if (verified && !(err instanceof PageError)) {
         options.reportFailure(err);
-        // M2: the client is known, so it hears about the outage through its redirect URI.
-        redirectToClient(res, options, transaction.redirectUri, {
-          error: 'temporarily_unavailable', error_description: 'The service is temporarily unavailable; try again shortly.', state: transaction.state,
+        // M2: the client and its redirect URI are known, so it hears about the outage there.
+        redirectToClient(res, options, verified.redirectUri, {
+          error: 'temporarily_unavailable', error_description: 'The service is temporarily unavailable; try again shortly.', state: verified.state,
         }, 303);
         return;
       }

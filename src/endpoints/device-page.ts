@@ -10,6 +10,7 @@ import { normalizeShortCode } from '../short-code';
 import type { AuthorizationRequestRecord, ClientRecord, DeviceAuthorizationRecord } from '../storage/records';
 import { PageError } from './authorization-request';
 import { answerAuthorizeError } from './authorize-responses';
+import { withdrawnScopes } from './consent-recheck';
 import { refuseCrossSite } from './decision';
 import { userCodeHash, verificationUri } from './device-authorization';
 
@@ -148,6 +149,7 @@ export function devicePageEndpoints(options: ResolvedOptions): { show: RequestHa
         // The app may have been suspended while the page was open (J1).
         const client = await clients.get(device.clientId);
         if (!client || client.status !== 'approved') throw new PageError(400, 'Unknown app', 'This app is not enabled any more.');
+        if (withdrawnScopes(client, device.scopes).length > 0) throw new PageError(400, 'Scopes withdrawn', 'This app may no longer ask for all it asked for. Start again on your device.');
         // Listed from the approval on, so that the user's or the client's kill switch reaches the
         // device before it polls for its tokens (J2, K3); revoking the grant drops the device too.
         const listed = await tokens.saveGrant({

@@ -176,4 +176,51 @@ describe('B. the consent page: CSRF, clickjacking, headers', () => {
     const plain = await authorizeAs(f, authorizeQuery(f.conf));
     expect(plain.headers['content-security-policy']).toContain("form-action 'self' https://client.example;");
   });
+
+  describe('B11 the answer re-reads the app: what changed while the page was open counts', () => {
+    it('shows a page, and issues nothing, when the app was suspended, for Allow and Deny alike', async () => {
+      for (const decision of ['approve', 'deny']) {
+        const f = await countedFixture();
+        const form = await openConsent(f, authorizeQuery(f.conf));
+        await f.oauth.clients.suspend(f.conf.id);
+        expectErrorPage(await postDecision(f, form, { decision }), 400);
+        expect(count(f.calls, 'saveCode') + count(f.calls, 'saveGrant') + count(f.calls, 'saveTokens')).toBe(0);
+      }
+    });
+
+    it('never redirects to a redirect URI the app removed meanwhile, for Allow and Deny alike', async () => {
+      for (const decision of ['approve', 'deny']) {
+        const f = await countedFixture();
+        const form = await openConsent(f, authorizeQuery(f.conf));
+        await f.clients.update(f.conf.id, { redirectUris: ['https://client.example/new-cb'] });
+        const res = await postDecision(f, form, { decision });
+        expectErrorPage(res, 400);
+        expect(res.text).not.toContain(CONF_REDIRECT);
+        expect(count(f.calls, 'saveCode') + count(f.calls, 'saveGrant')).toBe(0);
+      }
+    });
+
+    it('refuses with invalid_scope, issuing nothing, when a scope on the page was taken from the app', async () => {
+      const f = await countedFixture();
+      const form = await openConsent(f, authorizeQuery(f.conf, { scope: 'read write' }));
+      await f.clients.update(f.conf.id, { scopes: ['read'] });
+      const res = await postDecision(f, form, { decision: 'approve' });
+      const params = clientRedirect(res, CONF_REDIRECT);
+      expect(params.get('error')).toBe('invalid_scope');
+      expect(params.get('error_description')).toBe('This app may no longer ask for the scope: write');
+      expect(params.get('state')).toBe('st123');
+      expect(params.get('code')).toBeNull();
+      expect(count(f.calls, 'saveCode') + count(f.calls, 'saveGrant')).toBe(0);
+      expect(eventCount(f, 'code.issued')).toBe(0);
+    });
+
+    it('issues no implicit token either when a scope was taken from the app', async () => {
+      const f = await countedFixture({ compat: { implicitGrant: 'fragment' } });
+      const form = await openConsent(f, authorizeQuery(f.conf, { response_type: 'token', scope: 'read write' }));
+      await f.clients.update(f.conf.id, { scopes: ['read'] });
+      const params = clientRedirect(await postDecision(f, form, { decision: 'approve' }), CONF_REDIRECT);
+      expect(params.get('error')).toBe('invalid_scope');
+      expect(count(f.calls, 'saveTokens')).toBe(0);
+    });
+  });
 });
