@@ -9,8 +9,8 @@ export type { ClientStore, ClientFilter, ClientChanges } from './storage/client-
 export type { TokenStore, GrantFilter, DeviceAuthorizationLookup, DeviceAuthorizationChanges } from './storage/token-store';
 export type {
   ClientRecord, ClientStatus, GrantRecord, AuthorizationRequestRecord, AuthorizationCodeRecord,
-  AccessTokenRecord, RefreshTokenRecord, Found, DeviceAuthorizationRecord, DeviceAuthorizationStatus,
+  AccessTokenRecord, RefreshTokenRecord, Found, DeviceAuthorizationRecord, DeviceAuthorizationStatus, PendingClientChange,
 } from './storage/records';
-export type { ClientService, ClientView, ClientRequest } from './services/clients';
+export type { ClientService, ClientView, ClientRequest, ClientUpdate, ClientPermissions } from './services/clients';
 export type { GrantService, AuthorizedApp } from './services/grants';
 export type { TokenService, PersonalToken } from './services/personal-tokens';

@@ -32,7 +32,9 @@ export function createOAuthProvider(options: OAuthProviderOptions): OAuthProvide
     router: createRouter(resolved),
     metadata: metadataEndpoint(resolved, resolved.routerPath),
     requireScope: createRequireScope(resolved),
-    clients: createClientService({ clients, tokens, scopes, maxRedirectUris: resolved.maxRedirectUris, emit: resolved.emit }),
+    clients: createClientService({
+      clients, tokens, scopes, defaultScopes: resolved.defaultScopes, maxRedirectUris: resolved.maxRedirectUris, emit: resolved.emit,
+    }),
     grants: createGrantService({ clients, tokens, emit: resolved.emit }),
     tokens: createTokenService({ tokens, scopes, emit: resolved.emit }),
   };

@@ -138,9 +138,31 @@ function deviceAuthorizations(names: TableNames): NamedMigration {
   };
 }
 
+function clientReview(names: TableNames): NamedMigration {
+  return {
+    name: '003_client_review',
+    async up(knex) {
+      // Existing clients keep what they could do: neither flag, and no change waiting for review.
+      await knex.schema.alterTable(names.clients, (t) => {
+        t.boolean('resource_server').notNullable().defaultTo(false);
+        t.boolean('allow_implicit').notNullable().defaultTo(false);
+        // JSON of the owner's edit of an approved app; its reviewed values stay in their columns until approval.
+        t.text('pending_change').nullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable(names.clients, (t) => {
+        t.dropColumn('pending_change');
+        t.dropColumn('allow_implicit');
+        t.dropColumn('resource_server');
+      });
+    },
+  };
+}
+
 /** Knex's migrator reads the list from here instead of from a folder. */
 export function migrationSource(names: TableNames): Knex.MigrationSource<NamedMigration> {
-  const migrations = [initial(names), deviceAuthorizations(names)];
+  const migrations = [initial(names), deviceAuthorizations(names), clientReview(names)];
   return {
     getMigrations: async () => migrations,
     getMigrationName: (migration) => migration.name,

@@ -1,6 +1,6 @@
 import type {
   AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, ClientStatus, DeviceAuthorizationRecord,
-  DeviceAuthorizationStatus, GrantRecord, RefreshTokenRecord,
+  DeviceAuthorizationStatus, GrantRecord, PendingClientChange, RefreshTokenRecord,
 } from '../../src/storage/records';
 
 /**
@@ -33,6 +33,9 @@ export function clientToRow(client: ClientRecord): Row {
     is_public: client.isPublic,
     secret_hash: client.secretHash,
     scopes: client.scopes === null ? null : encodeList(client.scopes),
+    resource_server: client.resourceServer,
+    allow_implicit: client.allowImplicit,
+    pending_change: client.pendingChange === null ? null : encodePendingChange(client.pendingChange),
     created_at: millis(client.createdAt),
     updated_at: millis(client.updatedAt),
   };
@@ -49,9 +52,27 @@ export function rowToClient(row: Row): ClientRecord {
     isPublic: toBool(row.is_public),
     secretHash: toNullableText(row.secret_hash),
     scopes: row.scopes === null || row.scopes === undefined ? null : decodeList(row.scopes),
+    resourceServer: toBool(row.resource_server),
+    allowImplicit: toBool(row.allow_implicit),
+    pendingChange: row.pending_change === null || row.pending_change === undefined ? null : decodePendingChange(row.pending_change),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   };
+}
+
+function encodePendingChange(change: PendingClientChange): string {
+  return JSON.stringify({ ...change, requestedAt: millis(change.requestedAt) });
+}
+
+/** Only the fields that were set come back, so an absent field stays "unchanged" rather than becoming undefined. */
+function decodePendingChange(cell: Cell): PendingClientChange {
+  const stored = JSON.parse(toText(cell)) as Record<string, unknown>;
+  const change: PendingClientChange = { requestedAt: toDate(stored.requestedAt as number) };
+  if (typeof stored.name === 'string') change.name = stored.name;
+  if (Array.isArray(stored.redirectUris)) change.redirectUris = stored.redirectUris.map(String);
+  if (Array.isArray(stored.scopes)) change.scopes = stored.scopes.map(String);
+  if (typeof stored.isPublic === 'boolean') change.isPublic = stored.isPublic;
+  return change;
 }
 
 export function grantToRow(grant: GrantRecord): Row {

@@ -3,6 +3,13 @@ import type { ClientRecord } from '../../src/storage/records';
 import { copyRecord } from './copy';
 import { warnIfProduction } from './production-warning';
 
+/** copyRecord is flat: the pending change is an object of its own, with an array and a Date inside. */
+function copyClient(client: ClientRecord): ClientRecord {
+  const copy = copyRecord(client);
+  copy.pendingChange = client.pendingChange === null ? null : copyRecord(client.pendingChange);
+  return copy;
+}
+
 /**
  * Clients in a Map: for tests, demos and single-process sites that accept losing every app on
  * restart. Records go in and out as copies.
@@ -15,12 +22,12 @@ export function memoryClientStore(): ClientStore {
   return {
     async create(client) {
       if (clients.has(client.id)) throw new Error(`A client with id ${JSON.stringify(client.id)} already exists`);
-      clients.set(client.id, copyRecord(client));
+      clients.set(client.id, copyClient(client));
     },
 
     async get(id) {
       const client = clients.get(id);
-      return client ? copyRecord(client) : null;
+      return client ? copyClient(client) : null;
     },
 
     async update(id, changes: ClientChanges) {
@@ -34,9 +41,9 @@ export function memoryClientStore(): ClientStore {
       }
       // An explicit updatedAt wins (a caller may want one timestamp across several writes).
       updated.updatedAt = changes.updatedAt ?? new Date(Date.now());
-      const stored = copyRecord(updated);
+      const stored = copyClient(updated);
       clients.set(id, stored);
-      return copyRecord(stored);
+      return copyClient(stored);
     },
 
     async list(filter: ClientFilter = {}) {
@@ -45,7 +52,7 @@ export function memoryClientStore(): ClientStore {
           && (filter.status === undefined || c.status === filter.status))
         // Array#sort is stable: clients created in the same millisecond keep insertion order.
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-        .map((c) => copyRecord(c));
+        .map((c) => copyClient(c));
     },
   };
 }

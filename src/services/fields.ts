@@ -12,9 +12,25 @@ export function parseName(value: unknown, field = 'name'): string {
   const name = value.trim();
   if (name === '') throw new ValidationError('invalid_name', `${field}: is required.`, field);
   if ([...name].length > 100) throw new ValidationError('invalid_name', `${field}: must be at most 100 characters.`, field);
-  // The name is printed on the consent page: a control character could fake a second line there.
-  if (/\p{Cc}/u.test(name)) throw new ValidationError('invalid_name', `${field}: must not contain control characters or line breaks.`, field);
+  refuseHiddenCharacters(name, NAME_HIDDEN, 'invalid_name', field);
   return name;
+}
+
+/**
+ * Characters a reader cannot see but that change what they read: controls and line separators (a
+ * fake second line on the consent page), bidirectional overrides and isolates such as U+202E
+ * (`Photo\u202Egpj.exe` shows as `Photoexe.jpg`), zero-width and other format characters (Cf: two
+ * names that look the same), and lone surrogates.
+ */
+const NAME_HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+/** The same for free text, where ordinary line breaks and tabs are allowed. */
+const TEXT_HIDDEN = /[\p{Cf}\p{Cs}\p{Zl}\p{Zp}]|(?![\t\n\r])\p{Cc}/u;
+
+function refuseHiddenCharacters(value: string, pattern: RegExp, code: string, field: string): void {
+  const found = pattern.exec(value)?.[0];
+  if (found === undefined) return;
+  const codePoint = `U+${found.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  throw new ValidationError(code, `${field}: must not contain invisible, control or text-direction characters (found ${codePoint}).`, field);
 }
 
 /** Free text (line breaks allowed): trimmed, at most 1000 characters; absent means empty. */
@@ -25,6 +41,7 @@ export function parseDescription(value: unknown): string {
   if ([...description].length > 1000) {
     throw new ValidationError('invalid_description', 'description: must be at most 1000 characters.', 'description');
   }
+  refuseHiddenCharacters(description, TEXT_HIDDEN, 'invalid_description', 'description');
   return description;
 }
 

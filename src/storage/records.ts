@@ -20,10 +20,32 @@ export interface ClientRecord {
   isPublic: boolean;
   /** SHA-256 of the client secret; null until approval, and always null for public clients. */
   secretHash: string | null;
-  /** Scopes this client may ask for; null means every scope the site defines. */
+  /**
+   * Scopes this client may ask for. null means every scope the site defines: only records made
+   * before version 0.2 hold it, since `clients.request` now gives an app without scopes the
+   * site's `defaultScopes`.
+   */
   scopes: string[] | null;
+  /** A resource server may introspect any live token, not only its own (confidential clients only). */
+  resourceServer: boolean;
+  /** May use `response_type=token` where the site turned on `compat.implicitGrant` (confidential clients only). */
+  allowImplicit: boolean;
+  /**
+   * An owner's edit of an approved app, waiting for an admin. Until it is approved every endpoint
+   * keeps using the fields above, which are the approved values.
+   */
+  pendingChange: PendingClientChange | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** The reviewed fields of a client as its owner wants them; a field that is absent stays as approved. */
+export interface PendingClientChange {
+  name?: string;
+  redirectUris?: string[];
+  scopes?: string[];
+  isPublic?: boolean;
+  requestedAt: Date;
 }
 
 /**

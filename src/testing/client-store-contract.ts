@@ -114,6 +114,53 @@ export function runClientStoreContract(
       });
     });
 
+    describe('review and permission fields', () => {
+      it('round-trips both flags and a pending change with every field, its time as a Date', async () => {
+        const pendingChange = {
+          name: 'Renamed “app” ✓', redirectUris: ['https://new.example/cb', 'http://127.0.0.1:8080/cb'], scopes: ['read'],
+          isPublic: true, requestedAt: fromNow(-60_000),
+        };
+        const client = await created({ resourceServer: true, allowImplicit: true, pendingChange });
+        const found = await store.get(client.id);
+        expect(found).toEqual(client);
+        expect(found?.pendingChange?.requestedAt).toBeInstanceOf(Date);
+      });
+
+      it('keeps a partial pending change partial: a field that was not changed does not come back, not even as undefined', async () => {
+        const client = await created({ pendingChange: { scopes: [], requestedAt: fromNow(-60_000) } });
+        const found = await store.get(client.id);
+        expect(found?.pendingChange).toEqual({ scopes: [], requestedAt: client.pendingChange!.requestedAt });
+        expect(Object.keys(found!.pendingChange!).sort()).toEqual(['requestedAt', 'scopes']);
+        expect((await store.list({ ownerId: client.ownerId! }))[0]).toEqual(client);
+      });
+
+      it('sets and clears a pending change and the flags through update, leaving the reviewed fields alone', async () => {
+        const client = await created();
+        const pendingChange = { name: 'Next name', isPublic: false, requestedAt: fromNow(-1000) };
+        const pending = await store.update(client.id, { pendingChange, resourceServer: true });
+        expect(pending).toEqual({ ...client, pendingChange, resourceServer: true, updatedAt: pending?.updatedAt });
+        expect(await store.get(client.id)).toEqual(pending);
+        const cleared = await store.update(client.id, { pendingChange: null, resourceServer: false, allowImplicit: true });
+        expect(cleared).toEqual({ ...client, allowImplicit: true, updatedAt: cleared?.updatedAt });
+        expect(await store.get(client.id)).toEqual(cleared);
+      });
+
+      it('is not changed by mutating the pending change of a record passed in or read back', async () => {
+        const client = makeClient({ pendingChange: { redirectUris: ['https://next.example/cb'], requestedAt: fromNow(-1000) } });
+        const saved = structuredClone(client);
+        await store.create(client);
+        client.pendingChange!.redirectUris!.push('https://evil.example/');
+        client.pendingChange!.requestedAt.setTime(0);
+        const read = await store.get(saved.id);
+        read!.pendingChange!.redirectUris!.push('https://evil.example/');
+        read!.pendingChange!.name = 'Evil';
+        const changes = { pendingChange: { scopes: ['read'], requestedAt: fromNow(-1000) } };
+        await store.update(saved.id, changes);
+        changes.pendingChange.scopes.push('delete');
+        expect((await store.get(saved.id))?.pendingChange).toEqual({ scopes: ['read'], requestedAt: expect.any(Date) });
+      });
+    });
+
     describe('list', () => {
       it('lists clients by owner, by status and by both, oldest first', async () => {
         const ownerId = fakeUserId();

@@ -6,6 +6,8 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import type { Knex } from 'knex';
 import { knexClientStore, knexTokenStore, migrate, purgeExpired, rollback } from '../../adapters/knex';
+import { migrationSource } from '../../adapters/knex/migrations';
+import { clientToRow } from '../../adapters/knex/rows';
 import { tableNames } from '../../adapters/knex/schema';
 import { hashSecret, mintGrantSecret, randomId, randomSecret } from '../../src/crypto';
 import {
@@ -54,8 +56,23 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       await migrate(db());
       expect(await rowCount(db(), tableNames().grants)).toBe(before);
       expect(await tokens.getGrant(grant.id)).toEqual(grant);
-      // Two migrations so far (001 initial, 002 device authorizations), each recorded once however often migrate runs.
-      expect(await rowCount(db(), tableNames().migrations)).toBe(2);
+      // Three migrations so far (001 initial, 002 device authorizations, 003 client review), each recorded once however often migrate runs.
+      expect(await rowCount(db(), tableNames().migrations)).toBe(3);
+    });
+
+    it('003 gives clients stored before it neither switch and no pending change', async () => {
+      const prefix = `old${randomId().slice(0, 6).replace(/[^A-Za-z0-9]/g, 'x')}_`;
+      const names = tableNames({ tablePrefix: prefix });
+      const config = { migrationSource: migrationSource(names), tableName: names.migrations };
+      await db().migrate.up(config);
+      await db().migrate.up(config);
+      const client = makeClient();
+      const { resource_server: _rs, allow_implicit: _ai, pending_change: _pc, ...oldRow } = clientToRow(client);
+      await db()(names.clients).insert(oldRow);
+      await migrate(db(), { tablePrefix: prefix });
+      expect(await knexClientStore(db(), { tablePrefix: prefix }).get(client.id)).toEqual(client);
+      await rollback(db(), { tablePrefix: prefix });
+      expect(await db().schema.hasTable(names.clients)).toBe(false);
     });
 
     it('keeps a second prefix in tables of its own, and rollback drops only those', async () => {

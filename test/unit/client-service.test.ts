@@ -9,12 +9,14 @@ import type { TokenStore } from '../../src/storage/token-store';
 const SCOPES = ['identity', 'read', 'create', 'vote'];
 const HOUR = 3600_000;
 
-function setup() {
+const DEFAULT_SCOPES = ['identity', 'read'];
+
+function setup(defaultScopes: string[] | null = DEFAULT_SCOPES) {
   const clients = memoryClientStore();
   const tokens = memoryTokenStore();
   const events: Array<[string, Record<string, unknown>]> = [];
   const service = createClientService({
-    clients, tokens, scopes: SCOPES, maxRedirectUris: 3, emit: (event, payload) => events.push([event, payload]),
+    clients, tokens, scopes: SCOPES, defaultScopes, maxRedirectUris: 3, emit: (event, payload) => events.push([event, payload]),
   });
   return { clients, tokens, events, service };
 }
@@ -68,25 +70,41 @@ describe('createClientService', () => {
   it.each<[string, Partial<ClientRequest>, string, string]>([
     ['a missing name', { name: '   ' }, 'invalid_name', 'name: is required.'],
     ['a name over 100 characters', { name: 'x'.repeat(101) }, 'invalid_name', 'name: must be at most 100 characters.'],
-    ['a name with a line break', { name: 'a\nb' }, 'invalid_name', 'name: must not contain control characters or line breaks.'],
+    ['a name with a line break', { name: 'a\nb' }, 'invalid_name', 'name: must not contain invisible, control or text-direction characters (found U+000A).'],
     ['a description over 1000 characters', { description: 'd'.repeat(1001) }, 'invalid_description', 'description: must be at most 1000 characters.'],
     ['an unsafe redirect URI', { redirectUris: 'javascript:alert(1)' }, 'invalid_redirect_uri',
       'redirectUris: "javascript:alert(1)" must use https (http is allowed only for localhost, 127.0.0.1 and [::1]).'],
     ['too many redirect URIs', { redirectUris: ['https://a.example/1', 'https://a.example/2', 'https://a.example/3', 'https://a.example/4'] },
       'invalid_redirect_uri', 'redirectUris: at most 3 redirect URIs may be registered (got 4).'],
     ['an unknown scope', { scopes: 'read admin' }, 'invalid_scope', 'scopes: unknown scope "admin"; valid scopes are: identity, read, create, vote.'],
-    ['an empty scope list', { scopes: [] }, 'invalid_scope', 'scopes: at least one scope is required.'],
   ])('rejects %s and stores nothing', async (_label, change, code, message) => {
     const { clients, service } = setup();
     await expectRejected(service.request({ ...APP, ...change }), code, message);
     await expectNothingStored(clients);
   });
 
-  it('accepts a name of exactly 100 characters and no scopes meaning every scope', async () => {
+  it('accepts a name of exactly 100 characters', async () => {
     const { service } = setup();
-    const view = await service.request({ ...APP, name: 'é'.repeat(100), scopes: null });
+    const view = await service.request({ ...APP, name: 'é'.repeat(100) });
     expect(view.name).toHaveLength(100);
-    expect(view.scopes).toBeNull();
+  });
+
+  it.each<[string, ClientRequest['scopes']]>([['absent', undefined], ['null', null], ['an empty string', ''], ['an empty list', []]])(
+    'gives an app requested with scopes %s the site\'s default scopes, never every scope', async (_label, scopes) => {
+      const { clients, service } = setup();
+      const input: ClientRequest = { ...APP };
+      if (scopes !== undefined) input.scopes = scopes;
+      const view = await service.request(input);
+      expect(view.scopes).toEqual(DEFAULT_SCOPES);
+      expect((await clients.get(view.id))?.scopes).toEqual(DEFAULT_SCOPES);
+    });
+
+  it('refuses an app requested without scopes when the site has no default scopes, and stores nothing', async () => {
+    const { clients, service } = setup(null);
+    await expectRejected(service.request(APP), 'invalid_scope', 'scopes: choose at least one scope; this site has no default scopes.');
+    await expectRejected(service.request({ ...APP, scopes: null }), 'invalid_scope', 'scopes: choose at least one scope; this site has no default scopes.');
+    await expectNothingStored(clients);
+    expect((await service.request({ ...APP, scopes: 'read' })).scopes).toEqual(['read']);
   });
 
   it('approves with a 43-character base64url secret that the store keeps only as its hash', async () => {
@@ -153,11 +171,14 @@ describe('createClientService', () => {
     expect(events.at(-1)).toEqual(['client.secret_rotated', { clientId: id }]);
   });
 
-  it('updates only the given fields, validating them the same way as a request', async () => {
+  it('updates only the given fields of a pending app at once, validating them the same way as a request', async () => {
     const { service } = setup();
     const { id } = await service.request({ ...APP, scopes: 'read' });
-    const updated = await service.update(id, { redirectUris: ['https://porpl.example/cb', 'http://localhost:8080/cb'], scopes: null });
-    expect(updated).toMatchObject({ name: 'Porpl Reader', redirectUris: ['https://porpl.example/cb', 'http://localhost:8080/cb'], scopes: null });
+    const { client: updated, pendingReview } = await service.update(id, { redirectUris: ['https://porpl.example/cb', 'http://localhost:8080/cb'], scopes: null });
+    expect(pendingReview).toBe(false);
+    expect(updated).toMatchObject({
+      name: 'Porpl Reader', redirectUris: ['https://porpl.example/cb', 'http://localhost:8080/cb'], scopes: DEFAULT_SCOPES, pendingChange: null,
+    });
     await expectRejected(service.update(id, { redirectUris: 'https://porpl.example/cb#frag' }), 'invalid_redirect_uri',
       'redirectUris: "https://porpl.example/cb#frag" must not contain a fragment (#).');
     expect((await service.get(id))?.redirectUris).toEqual(['https://porpl.example/cb', 'http://localhost:8080/cb']);
@@ -192,8 +213,191 @@ describe('createClientService', () => {
       store: { clients, tokens: memoryTokenStore() }, currentUser: () => null, loginUrl: () => '/login', maxRedirectUris: 3,
       onEvent: () => { throw new Error('listener bug'); },
     });
-    const { id } = await service.request(APP);
+    const { id } = await service.request({ ...APP, scopes: 'read' });
     const { clientSecret } = await service.approve(id);
     expect(secretMatchesHash(clientSecret!, (await clients.get(id))!.secretHash!)).toBe(true);
+  });
+});
+
+describe('app names and descriptions refuse characters a reader cannot see', () => {
+  const HIDDEN: Array<[string, string]> = [
+    ['U+202E', '\u202E'], ['U+202A', '\u202A'], ['U+202D', '\u202D'], ['U+2066', '\u2066'], ['U+2069', '\u2069'], ['U+200E', '\u200E'],
+    ['U+200F', '\u200F'], ['U+061C', '\u061C'], ['U+200B', '\u200B'], ['U+200D', '\u200D'], ['U+FEFF', '\uFEFF'], ['U+00AD', '\u00AD'],
+    ['U+2028', '\u2028'], ['U+2029', '\u2029'], ['U+0000', '\u0000'], ['U+007F', '\u007F'], ['U+0085', '\u0085'], ['U+D800', '\uD800'],
+  ];
+
+  it.each(HIDDEN)('refuses %s inside a name, in a request and in an edit, and stores nothing', async (codePoint, char) => {
+    const { clients, service } = setup();
+    const message = `name: must not contain invisible, control or text-direction characters (found ${codePoint}).`;
+    await expectRejected(service.request({ ...APP, name: `Photo${char}gpj.exe` }), 'invalid_name', message);
+    await expectNothingStored(clients);
+    const { id } = await service.request(APP);
+    await service.approve(id);
+    await expectRejected(service.update(id, { name: `Photo${char}gpj.exe` }), 'invalid_name', message);
+    expect(await clients.get(id)).toMatchObject({ name: 'Porpl Reader', pendingChange: null });
+  });
+
+  it.each(HIDDEN.filter(([codePoint]) => codePoint !== 'U+0000' && codePoint !== 'U+007F' && codePoint !== 'U+0085'))(
+    'refuses %s inside a description', async (codePoint, char) => {
+      const { clients, service } = setup();
+      await expectRejected(service.request({ ...APP, description: `Reads${char}posts` }), 'invalid_description',
+        `description: must not contain invisible, control or text-direction characters (found ${codePoint}).`);
+      await expectNothingStored(clients);
+    });
+
+  it('keeps ordinary text: accents, other scripts, emoji, and line breaks and tabs in a description', async () => {
+    const { service } = setup();
+    const view = await service.request({ ...APP, name: 'Lecteur “Porpl” – قارئ 😀', description: 'Line one\r\nLine two\twith a tab' });
+    expect(view).toMatchObject({ name: 'Lecteur “Porpl” – قارئ 😀', description: 'Line one\r\nLine two\twith a tab' });
+  });
+});
+
+describe('reviewed changes of approved apps', () => {
+  async function approvedApp(input: Partial<ClientRequest> = {}) {
+    const ctx = setup();
+    const { id } = await ctx.service.request({ ...APP, scopes: 'read', ...input });
+    const { clientSecret } = await ctx.service.approve(id);
+    ctx.events.length = 0;
+    return { ...ctx, id, clientSecret };
+  }
+
+  it('keeps the approved name, redirect URIs, scopes and type while an edit of them waits, and says so', async () => {
+    const { clients, events, service, id } = await approvedApp();
+    const before = (await clients.get(id))!;
+    const { client, pendingReview } = await service.update(id, {
+      name: 'Porpl Writer', redirectUris: 'https://evil.example/cb', scopes: 'read,create', isPublic: true, description: 'Now writes too',
+    });
+    expect(pendingReview).toBe(true);
+    expect(client).toMatchObject({ name: 'Porpl Reader', redirectUris: ['https://porpl.example/cb'], scopes: ['read'], isPublic: false });
+    // The description is not reviewed: it applies at once.
+    expect(client.description).toBe('Now writes too');
+    expect(client.pendingChange).toEqual({
+      name: 'Porpl Writer', redirectUris: ['https://evil.example/cb'], scopes: ['read', 'create'], isPublic: true, requestedAt: expect.any(Date),
+    });
+    const stored = (await clients.get(id))!;
+    expect({ ...stored, pendingChange: null, description: before.description, updatedAt: before.updatedAt }).toEqual(before);
+    expect(events).toEqual([['client.change_requested', { clientId: id, fields: ['name', 'redirectUris', 'scopes', 'isPublic'] }]]);
+  });
+
+  it('lists apps with a change waiting, for the admin queue', async () => {
+    const { service, id } = await approvedApp();
+    const untouched = (await service.request({ ...APP, name: 'Untouched' })).id;
+    expect(await service.list({ pendingChange: true })).toEqual([]);
+    await service.update(id, { name: 'Porpl Writer' });
+    expect((await service.list({ pendingChange: true })).map((c) => c.id)).toEqual([id]);
+    expect((await service.list()).map((c) => c.id)).toEqual([id, untouched]);
+  });
+
+  it('merges a second edit into the waiting change and drops a field edited back to its approved value', async () => {
+    const { service, events, id } = await approvedApp();
+    await service.update(id, { name: 'Porpl Writer' });
+    const second = await service.update(id, { scopes: 'read vote' });
+    expect(second.client.pendingChange).toEqual({ name: 'Porpl Writer', scopes: ['read', 'vote'], requestedAt: expect.any(Date) });
+    const back = await service.update(id, { name: 'Porpl Reader' });
+    expect(back.client.pendingChange).toEqual({ scopes: ['read', 'vote'], requestedAt: expect.any(Date) });
+    const none = await service.update(id, { scopes: ['read'] });
+    expect(none).toMatchObject({ pendingReview: false, client: { pendingChange: null } });
+    // Saving the form again unchanged is not a new request.
+    await service.update(id, { name: 'Porpl Writer' });
+    const count = events.length;
+    expect((await service.update(id, { name: 'Porpl Writer', redirectUris: 'https://porpl.example/cb' })).pendingReview).toBe(true);
+    expect(events.length).toBe(count);
+  });
+
+  it('applies the change on approval, with no new secret when the type stays, and empties the queue', async () => {
+    const { clients, events, service, id, clientSecret } = await approvedApp();
+    await service.update(id, { name: 'Porpl Writer', redirectUris: ['https://porpl.example/cb', 'https://porpl.example/cb2'] });
+    const { client, clientSecret: newSecret } = await service.approveChange(id);
+    expect(newSecret).toBeNull();
+    expect(client).toMatchObject({ name: 'Porpl Writer', redirectUris: ['https://porpl.example/cb', 'https://porpl.example/cb2'], pendingChange: null });
+    expect(secretMatchesHash(clientSecret!, (await clients.get(id))!.secretHash!)).toBe(true);
+    expect(events.at(-1)).toEqual(['client.change_approved', { clientId: id, fields: ['name', 'redirectUris'], revokedGrants: 0 }]);
+    await expectRejected(service.approveChange(id), 'no_pending_change', `pendingChange: client ${id} has no change waiting for review.`);
+  });
+
+  it('drops the change on denial, keeping every approved value', async () => {
+    const { clients, events, service, id } = await approvedApp();
+    const before = (await clients.get(id))!;
+    await service.update(id, { redirectUris: 'https://evil.example/cb' });
+    expect(await service.denyChange(id)).toMatchObject({ redirectUris: ['https://porpl.example/cb'], pendingChange: null });
+    expect({ ...(await clients.get(id))!, updatedAt: before.updatedAt }).toEqual(before);
+    expect(events.at(-1)).toEqual(['client.change_denied', { clientId: id }]);
+    await expectRejected(service.denyChange(id), 'no_pending_change', `pendingChange: client ${id} has no change waiting for review.`);
+  });
+
+  it('gives a public app that becomes confidential its first secret on approval of the change, shown once', async () => {
+    const { clients, service, id, clientSecret } = await approvedApp({ isPublic: true });
+    expect(clientSecret).toBeNull();
+    await service.update(id, { isPublic: false });
+    expect((await clients.get(id))).toMatchObject({ isPublic: true, secretHash: null });
+    const approved = await service.approveChange(id);
+    expect(approved.client.isPublic).toBe(false);
+    expect(approved.clientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect((await clients.get(id))!.secretHash).toBe(hashSecret(approved.clientSecret!));
+  });
+
+  it('makes a confidential app public only on approval, dropping its secret, its switches and its grants', async () => {
+    const { clients, tokens, service, events, id } = await approvedApp({ resourceServer: true, allowImplicit: true });
+    const live = await issueClientToken(tokens, id, 'alice');
+    await service.update(id, { isPublic: true });
+    expect(await tokens.getAccessToken(live.grantId, live.hash)).not.toBeNull();
+    const { client, clientSecret } = await service.approveChange(id);
+    expect(clientSecret).toBeNull();
+    expect(client).toMatchObject({ isPublic: true, resourceServer: false, allowImplicit: false });
+    expect((await clients.get(id))!.secretHash).toBeNull();
+    // Its refresh tokens would otherwise be redeemable without any secret from now on.
+    expect(await tokens.getAccessToken(live.grantId, live.hash)).toBeNull();
+    expect(events.at(-1)).toEqual(['client.change_approved', { clientId: id, fields: ['isPublic'], revokedGrants: 1 }]);
+  });
+
+  it('reviews edits of a suspended app too, but applies edits of a denied one at once', async () => {
+    const { service, id } = await approvedApp();
+    await service.suspend(id);
+    expect((await service.update(id, { name: 'Back again' })).pendingReview).toBe(true);
+    const denied = (await service.request({ ...APP, name: 'Spam' })).id;
+    await service.deny(denied);
+    expect((await service.update(denied, { name: 'Not spam', isPublic: true })).client).toMatchObject({ name: 'Not spam', isPublic: true, pendingChange: null });
+  });
+
+  it('refuses a bad edit whole: nothing is queued and nothing applied', async () => {
+    const { clients, service, id } = await approvedApp();
+    const before = (await clients.get(id))!;
+    await expectRejected(service.update(id, { name: 'Fine', description: 'Fine', scopes: 'read admin' }), 'invalid_scope',
+      'scopes: unknown scope "admin"; valid scopes are: identity, read, create, vote.');
+    await expectRejected(service.update(id, { isPublic: 'yes' as unknown as boolean }), 'invalid_is_public', 'isPublic: must be true or false.');
+    expect(await clients.get(id)).toEqual(before);
+  });
+});
+
+describe('resource servers and the implicit switch', () => {
+  it('stores both switches from a request and changes them with setPermissions, with an event', async () => {
+    const { clients, events, service } = setup();
+    const { id } = await service.request({ ...APP, resourceServer: true });
+    expect(await clients.get(id)).toMatchObject({ resourceServer: true, allowImplicit: false });
+    const view = await service.setPermissions(id, { allowImplicit: true });
+    expect(view).toMatchObject({ resourceServer: true, allowImplicit: true });
+    expect(await service.setPermissions(id, { resourceServer: false })).toMatchObject({ resourceServer: false, allowImplicit: true });
+    expect(events.at(-1)).toEqual(['client.permissions_changed', { clientId: id, resourceServer: false, allowImplicit: true }]);
+  });
+
+  it('defaults both to off', async () => {
+    const { service } = setup();
+    expect(await service.request(APP)).toMatchObject({ resourceServer: false, allowImplicit: false });
+  });
+
+  it('refuses either switch for a public client, and values that are not booleans', async () => {
+    const { clients, service } = setup();
+    await expectRejected(service.request({ ...APP, isPublic: true, resourceServer: true }), 'public_client',
+      'resourceServer: only a confidential client can have it; this one is public.');
+    await expectRejected(service.request({ ...APP, isPublic: true, allowImplicit: true }), 'public_client',
+      'allowImplicit: only a confidential client can have it; this one is public.');
+    await expectNothingStored(clients);
+    const { id } = await service.request({ ...APP, isPublic: true });
+    await expectRejected(service.setPermissions(id, { allowImplicit: true }), 'public_client',
+      'allowImplicit: only a confidential client can have it; this one is public.');
+    await expectRejected(service.setPermissions(id, { resourceServer: 'yes' as unknown as boolean }), 'invalid_resource_server',
+      'resourceServer: must be true or false.');
+    expect(await clients.get(id)).toMatchObject({ resourceServer: false, allowImplicit: false });
+    await expect(service.setPermissions('nope', { resourceServer: true })).rejects.toBeInstanceOf(NotFoundError);
   });
 });

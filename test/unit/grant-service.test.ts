@@ -12,7 +12,8 @@ async function addClient(clients: ClientStore, name: string): Promise<string> {
   const now = new Date();
   await clients.create({
     id, name, description: '', redirectUris: ['https://app.example/cb'], ownerId: null, status: 'approved',
-    isPublic: false, secretHash: null, scopes: null, createdAt: now, updatedAt: now,
+    isPublic: false, secretHash: null, scopes: null, resourceServer: false, allowImplicit: false, pendingChange: null,
+    createdAt: now, updatedAt: now,
   });
   return id;
 }
