@@ -6,19 +6,22 @@ import type { AuthorizationRequestRecord } from '../storage/records';
 import { PageError } from './authorization-request';
 
 /**
- * `response_type=token` (guide 001), only where `compat.implicitGrant` is on: an access token
- * (no refresh token) straight into the redirect. Its own grant, so revocation works as for any other.
+ * `response_type=token` (guide 001), only where `compat.implicitGrant` is on and only for
+ * confidential clients whose record has `allowImplicit` (checked in authorization-request.ts): an
+ * access token (no refresh token) straight into the redirect. Its own grant, so revocation works
+ * as for any other.
  */
 export async function issueImplicitRedirect(options: ResolvedOptions, t: AuthorizationRequestRecord): Promise<string> {
   const grantId = randomId();
   const token = mintGrantSecret(grantId);
   const expiresAt = new Date(Date.now() + options.lifetimes.accessToken * 1000);
-  const saved = await saveClientTokens(options,
+  const refused = await saveClientTokens(options,
     { id: grantId, kind: 'authorization', userId: t.userId, clientId: t.clientId, scopes: t.scopes, name: null, createdAt: new Date(), expiresAt },
     { hash: token.hash, grantId, clientId: t.clientId, userId: t.userId, scopes: t.scopes, expiresAt },
     null, true);
-  // The only way a brand-new grant is refused: the app was suspended meanwhile (K3).
-  if (!saved) throw new PageError(400, 'Unknown app', 'This app is not enabled any more.');
+  if (refused === 'user-inactive') throw new PageError(403, 'Account not active', 'Your account cannot authorize apps.');
+  // The only other way a brand-new grant is refused: the app was suspended meanwhile (K3).
+  if (refused) throw new PageError(400, 'Unknown app', 'This app is not enabled any more.');
   const params = new URLSearchParams({
     access_token: token.value, token_type: 'Bearer', expires_in: String(options.lifetimes.accessToken),
     scope: formatScopes(t.scopes).scope, iss: options.issuer,

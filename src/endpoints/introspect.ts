@@ -13,7 +13,9 @@ import { readAuthenticatedClientRequest } from './client-request';
  *   exactly as at /revoke. A public client has nothing to prove itself with (its id is public), so
  *   it gets 401 `invalid_client`, as does a wrong secret (with a Basic challenge when Basic was tried).
  * - A client learns about its own tokens only; anything else is `{"active":false}` (§4 allows
- *   refusing), so a leaked token cannot be probed through some other registered app.
+ *   refusing), so a leaked token cannot be probed through some other registered app. A client the
+ *   site flagged as a resource server (`resourceServer`) learns about every live token, personal
+ *   access tokens included: it serves the API those tokens are presented to.
  * - `token_type_hint` only orders the look-ups (§2.1): a token of the other type is still found.
  */
 export function introspectEndpoint(options: ResolvedOptions): RequestHandler {
@@ -33,17 +35,20 @@ export function introspectEndpoint(options: ResolvedOptions): RequestHandler {
     try {
       const { client, params } = await readAuthenticatedClientRequest(req, options);
       if (client.isPublic) throw invalidClient('Introspection requires client authentication; a public client cannot use it.');
+      // A resource server sees every live token; an inactive answer to it is an answer, not a guess.
+      const callerIsResourceServer = client.resourceServer;
       const parsed = parseGrantSecret(params.token!);
       let body: Record<string, unknown> = { active: false };
       if (parsed) {
         const [first, second] = params.token_type_hint === 'refresh_token' ? [findRefresh, findAccess] : [findAccess, findRefresh];
         const found = (await first(parsed.grantId, parsed.hash)) ?? (await second(parsed.grantId, parsed.hash));
-        if (found && found.record.clientId === client.id) {
+        if (found && (callerIsResourceServer || found.record.clientId === client.id)) {
           const { record } = found;
           body = {
             active: true,
             scope: formatScopes(record.scopes).scope,
-            client_id: record.clientId,
+            // A personal access token belongs to no client: the member is left out (RFC 7662 makes it optional).
+            ...(record.clientId === null ? {} : { client_id: record.clientId }),
             sub: record.userId,
             exp: Math.floor(record.expiresAt.getTime() / 1000),
             token_type: found.tokenType,

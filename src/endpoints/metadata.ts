@@ -9,7 +9,9 @@ export const METADATA_PATH = '/.well-known/oauth-authorization-server';
  *
  * It lists what this provider serves, and no more: `code`, plus the implicit `token` response
  * type and `implicit` grant only where `compat.implicitGrant` is on (off by default, so the
- * default stays `["code"]`, SECURITY.md P1). The PIN (guide 004) is always served to confidential
+ * default stays `["code"]`, SECURITY.md P1). Metadata describes the server, not one client: with
+ * the option on, `token` is listed although only clients with `allowImplicit` may use it; the
+ * others get `unauthorized_client` (RFC 6749 §4.2.2.1), as for any method a client is not allowed. The PIN (guide 004) is always served to confidential
  * clients, so its grant, `pin`, is listed in `grant_types_supported` (RFC 8414 lists extension
  * grants there too); `response_type=pin` is not listed in `response_types_supported`, whose
  * default P1 pins to `["code"]`, and no client of guide 004 reads metadata (see the README).

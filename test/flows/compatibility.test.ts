@@ -10,6 +10,7 @@ describe('compatibility options (each off by default)', () => {
 
   it.each(['fragment', 'query'] as const)('redirects with an access token in the %s when implicitGrant is on', async (where) => {
     const f = await createFixture({ compat: { implicitGrant: where } });
+    await f.oauth.clients.setPermissions(f.conf.id, { allowImplicit: true });
     const res = await consent(f, authorizeQuery(f.conf, { response_type: 'token' }));
     expect(res.status).toBe(303);
     const location = new URL(res.headers.location!);

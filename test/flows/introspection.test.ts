@@ -5,7 +5,9 @@ import { basic, createFixture, ISSUER, refresh, tokensFor, type Fixture, type Te
  * POST /introspect (RFC 7662). Pinned choices (see src/endpoints/introspect.ts and the README):
  * - only an authenticated confidential client may call it (§2.1); a public client's bare
  *   client_id is 401 invalid_client, as is a wrong secret (with a Basic challenge if Basic was tried);
- * - a client learns about its own tokens only: another client's token is `{"active":false}` (§4);
+ * - a client learns about its own tokens only: another client's token is `{"active":false}` (§4),
+ *   unless the site flagged it as a resource server (`resourceServer`): then it learns about every
+ *   live token, personal access tokens included (answered without client_id);
  * - an active answer carries scope (space-separated), client_id, sub (the user id: the provider
  *   knows no usernames), exp, token_type (`Bearer`, or `refresh_token`) and iss; no iat and no
  *   username (the stores keep neither);
@@ -118,6 +120,54 @@ describe('POST /introspect (RFC 7662)', () => {
     // A personal access token belongs to no client: no client learns about it.
     const personal = await f.oauth.tokens.issuePersonal('id-alice', { name: 'cli', scopes: ['read'] });
     expectInactive(await introspect(f, personal.token));
+  });
+
+  describe('a client the site flagged as a resource server', () => {
+    const flag = (client: TestClient, resourceServer: boolean) => f.oauth.clients.setPermissions(client.id, { resourceServer });
+
+    it('learns about every live token of every client, with the issuing client in client_id', async () => {
+      const t = await tokensFor(f, f.conf, { scope: 'read write' });
+      const fromPublic = await tokensFor(f, f.pub);
+      expectInactive(await introspect(f, t.access_token, { as: f.other }));
+      await flag(f.other, true);
+      expect((await introspect(f, t.access_token, { as: f.other })).body).toEqual({
+        active: true, scope: 'read write', client_id: f.conf.id, sub: 'id-alice', exp: t.expires_at, token_type: 'Bearer', iss: ISSUER,
+      });
+      expect((await introspect(f, t.refresh_token!, { as: f.other, via: 'post' })).body)
+        .toMatchObject({ active: true, client_id: f.conf.id, token_type: 'refresh_token' });
+      expect((await introspect(f, fromPublic.access_token, { as: f.other })).body).toMatchObject({ active: true, client_id: f.pub.id });
+    });
+
+    it('learns about a personal access token too, answered without client_id', async () => {
+      await flag(f.other, true);
+      const personal = await f.oauth.tokens.issuePersonal('id-alice', { name: 'cli', scopes: ['read'] });
+      const res = await introspect(f, personal.token, { as: f.other });
+      expect(res.body).toEqual({ active: true, scope: 'read', sub: 'id-alice', exp: expect.any(Number), token_type: 'Bearer', iss: ISSUER });
+      expect(res.body).not.toHaveProperty('client_id');
+    });
+
+    it('still gets {"active":false} for a revoked, rotated or unknown token', async () => {
+      await flag(f.other, true);
+      const t = await tokensFor(f);
+      const rotated = await refresh(f, f.conf, t.refresh_token!);
+      expectInactive(await introspect(f, t.refresh_token!, { as: f.other }));
+      await request(f.app).post('/oauth/revoke').set('Authorization', basic(f.conf.id, f.conf.secret!)).type('form')
+        .send({ token: rotated.body.refresh_token }).expect(200);
+      expectInactive(await introspect(f, rotated.body.access_token, { as: f.other }));
+      expectInactive(await introspect(f, `${'a'.repeat(22)}.${'b'.repeat(43)}`, { as: f.other }));
+    });
+
+    it('goes back to its own tokens when the flag is taken away, and loses everything when suspended', async () => {
+      const t = await tokensFor(f);
+      await flag(f.other, true);
+      expect((await introspect(f, t.access_token, { as: f.other })).body.active).toBe(true);
+      await flag(f.other, false);
+      expectInactive(await introspect(f, t.access_token, { as: f.other }));
+      await flag(f.other, true);
+      await f.oauth.clients.suspend(f.other.id);
+      const res = await introspect(f, t.access_token, { as: f.other });
+      expect([res.status, res.body.error]).toEqual([401, 'invalid_client']);
+    });
   });
 
   describe('refuses callers that do not authenticate (RFC 7662 §2.1), as /revoke reads credentials', () => {

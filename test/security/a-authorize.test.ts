@@ -121,8 +121,9 @@ describe('A. the authorization endpoint: redirect URI, open redirect, state, mix
 
   it('A6 (IO-6) refuses an unknown scope with invalid_scope for a client registered without a scope list (scopes: null)', async () => {
     const f = await createFixture();
-    // The default registration: no per-client list, so only the site's own list stands between a request and a bogus scope.
-    const view = await f.oauth.clients.request({ name: 'Unlisted', redirectUris: ['https://unlisted.example/cb'], description: 'no scope list', ownerId: 'dev' });
+    // A record from before default scopes: no per-client list, so only the site's own list stands between a request and a bogus scope.
+    const view = await f.oauth.clients.request({ name: 'Unlisted', redirectUris: ['https://unlisted.example/cb'], description: 'no scope list', ownerId: 'dev', scopes: ['read'] });
+    await f.clients.update(view.id, { scopes: null });
     const { clientSecret } = await f.oauth.clients.approve(view.id);
     expect((await f.clients.get(view.id))!.scopes).toBeNull();
     const unlisted = { id: view.id, secret: clientSecret, redirectUri: 'https://unlisted.example/cb' };

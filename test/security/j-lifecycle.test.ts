@@ -47,6 +47,7 @@ describe('J. lifecycle', () => {
   it("J3 narrows a refresh to the client's remaining scopes and refuses new requests for the removed one", async () => {
     const t = await tokensFor(f, f.conf, { scope: 'read write' });
     await f.oauth.clients.update(f.conf.id, { scopes: ['read', 'identity'] });
+    await f.oauth.clients.approveChange(f.conf.id);
 
     // Pinned: narrowed, not refused, so the client keeps what it may still have.
     const refreshed = await refresh(f, f.conf, t.refresh_token!);

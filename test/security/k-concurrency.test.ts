@@ -135,6 +135,7 @@ describe('K3 for the implicit-style redirect (compat.implicitGrant)', () => {
       return tokens.saveTokens(...args);
     } };
     const f = await createFixture({ compat: { implicitGrant: 'fragment' } }, { clients, tokens: racing });
+    await f.oauth.clients.setPermissions(f.conf.id, { allowImplicit: true });
     suspendFirst = () => f.oauth.clients.suspend(f.conf.id);
     const res = await consent(f, authorizeQuery(f.conf, { response_type: 'token' }));
     expect(res.status).toBe(400);

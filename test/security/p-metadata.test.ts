@@ -42,7 +42,8 @@ describe('P. metadata', () => {
       expect(m.response_types_supported).toEqual(['code', 'token']);
       expect(m.grant_types_supported).toEqual([...strict.grant_types_supported, 'implicit']);
       expect(m.response_modes_supported).toEqual(mode === 'fragment' ? ['query', 'fragment'] : ['query']);
-      // What it lists works: response_type=token reaches the consent page.
+      // What it lists works: response_type=token reaches the consent page (for a client allowed to use it).
+      await f.oauth.clients.setPermissions(f.conf.id, { allowImplicit: true });
       const page = await request(f.app).get(`/oauth/authorize?${authorizeQuery(f.conf, { response_type: 'token' })}`).set('Cookie', asUser());
       expect(page.status).toBe(200);
     }
