@@ -1,10 +1,15 @@
 import type { ResolvedOptions } from './options';
 import type { AccessTokenRecord, GrantRecord, RefreshTokenRecord } from './storage/records';
 
+/** Why new tokens must not be handed out: the grant was revoked (or the client suspended), or the site says the user is not active. */
+export type IssueRefusal = 'revoked' | 'user-inactive';
+
 /**
  * Stores new tokens of a client's grant (code, PIN, device, refresh and implicit flows alike).
- * False means they must not be handed out: the grant was revoked meanwhile, or the client was
- * suspended while a new grant was being saved.
+ * Returns null when they were saved, else why they must not be handed out.
+ *
+ * A user the site's `isUserActive` refuses (deleted or banned since consenting) gets nothing, and
+ * the grant is revoked, so its refresh token stops too. A hook that throws propagates (a 503).
  *
  * K3: a suspension changes the client's status first, then revokes the grants it lists; one
  * that listed before this save missed a new grant, so the status is read again after it. A
@@ -12,16 +17,21 @@ import type { AccessTokenRecord, GrantRecord, RefreshTokenRecord } from './stora
  * so the suspension revokes it, before this save (which then fails) or after it.
  */
 export async function saveClientTokens(options: ResolvedOptions, grant: GrantRecord & { clientId: string },
-  access: AccessTokenRecord, refresh: RefreshTokenRecord | null, newGrant: boolean): Promise<boolean> {
+  access: AccessTokenRecord, refresh: RefreshTokenRecord | null, newGrant: boolean): Promise<IssueRefusal | null> {
   const { tokens, clients } = options.store;
-  if (!(await tokens.saveTokens(grant, access, refresh))) return false;
+  if (options.userActivity && !(await options.userActivity.check(grant.userId))) {
+    await tokens.revokeGrant(grant.id);
+    options.emit('grant.revoked', { grantId: grant.id, clientId: grant.clientId, userId: grant.userId, reason: 'user_inactive' });
+    return 'user-inactive';
+  }
+  if (!(await tokens.saveTokens(grant, access, refresh))) return 'revoked';
   if (newGrant) {
     const client = await clients.get(grant.clientId);
     if (!client || client.status !== 'approved') {
       await tokens.revokeGrant(grant.id);
-      return false;
+      return 'revoked';
     }
   }
   options.emit('token.issued', { grantId: grant.id, clientId: grant.clientId, userId: grant.userId, scopes: access.scopes });
-  return true;
+  return null;
 }

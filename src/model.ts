@@ -186,14 +186,15 @@ export function createTokenModel(options: ResolvedOptions, ctx: TokenRequestCont
         // createdAt only counts for a new grant: saveTokens keeps an existing grant's own.
         name: null, createdAt: new Date(), expiresAt,
       };
-      const saved = await saveClientTokens(
+      const refused = await saveClientTokens(
         options,
         grant,
         { hash: access.hash, grantId: user.grantId, clientId: client.id, userId: user.id, scopes: token.scope, expiresAt: token.accessTokenExpiresAt },
         refresh ? { hash: refresh.parsed.hash, grantId: user.grantId, clientId: client.id, userId: user.id, scopes: user.grantScopes, expiresAt: refresh.expiresAt } : null,
         ctx.params.grant_type !== 'refresh_token',
       );
-      if (!saved) throw new OAuth2Server.InvalidGrantError('Invalid grant: the authorization was revoked');
+      if (refused === 'user-inactive') throw new OAuth2Server.InvalidGrantError('Invalid grant: the user\'s account is not active');
+      if (refused) throw new OAuth2Server.InvalidGrantError('Invalid grant: the authorization was revoked');
       return {
         accessToken: token.accessToken,
         accessTokenExpiresAt: token.accessTokenExpiresAt,

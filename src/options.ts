@@ -5,6 +5,7 @@ import { ConfigurationError } from './errors';
 import type { ClientStore } from './storage/client-store';
 import type { TokenStore } from './storage/token-store';
 import { AccessTokenCache, publishingTokenStore, type TokenCacheOptions } from './token-cache';
+import { UserActivity, type IsUserActive } from './user-activity';
 
 /** The site's logged-in user, as `currentUser` returns it. */
 export interface SiteUser {
@@ -113,6 +114,13 @@ export interface OAuthProviderOptions {
    * name, code and the failing step are passed: never a request value, token or secret.
    */
   logger?: { error: (message: string, details: Record<string, unknown>) => void };
+  /**
+   * Whether a user's apps may still act for them (false for a deleted or banned user); may be async.
+   * Asked at every token issuance (refused with `invalid_grant`, and the grant revoked) and by
+   * `requireScope` (401 `invalid_token`), which keeps each answer for 5 s in process (at most 10,000
+   * users). Only `true` admits. If it throws, the request gets 503.
+   */
+  isUserActive?: IsUserActive;
   /** Audit events (`token.issued`, `code.reused`, ...). Payloads never hold a secret. */
   onEvent?: (event: string, payload: Record<string, unknown>) => void;
   /**
@@ -183,6 +191,7 @@ const schema = z.strictObject({
   logger: z.custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { error?: unknown }).error === 'function',
     'expected an object with an error(message, details) method').optional(),
   onEvent: fn.optional(),
+  isUserActive: fn.optional(),
   tokenCache: z.strictObject({
     maxEntries: z.number().int().min(1).optional(),
     ttlSeconds: z.number().positive().max(3600).optional(),
@@ -220,6 +229,8 @@ export interface ResolvedOptions {
   emit: (event: string, payload: Record<string, unknown>) => void;
   /** Logs a store failure without anything from the request: driver messages can quote SQL values. */
   reportFailure: (err: unknown) => void;
+  /** With `isUserActive`: the hook, and the few seconds of answers requireScope reuses. */
+  userActivity: UserActivity | null;
   /** With `tokenCache`: the cache requireScope reads (and `store.tokens` evicts from it on every revocation). */
   tokenCache: AccessTokenCache | null;
 }
@@ -248,6 +259,7 @@ export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
     defaultScopes: o.defaultScopes ? Object.freeze([...o.defaultScopes]) : null,
     store: { clients: o.store.clients, tokens: o.store.tokens },
     tokenCache,
+    userActivity: o.isUserActive ? new UserActivity(o.isUserActive) : null,
     currentUser: o.currentUser,
     loginUrl: o.loginUrl,
     lifetimes: Object.freeze({

@@ -26,13 +26,14 @@ const BARE_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /**
  * The resource-server side: one header parse, one SHA-256, one store read (none when the token
- * cache holds the token), one scope check.
+ * cache holds the token), the site's `isUserActive` (cached for a few seconds), one scope check.
  * It answers RFC 6750 §3 errors itself; a store failure is a 503, never a 401 that would make
  * clients throw valid tokens away (M3).
  */
 export function createRequireScope(options: ResolvedOptions) {
   const { tokens } = options.store;
   const cache = options.tokenCache;
+  const activity = options.userActivity;
   const bareTokens = options.compat.bareTokenAuthorization;
   const realm = `Bearer realm="${options.realm}"`;
 
@@ -45,6 +46,14 @@ export function createRequireScope(options: ResolvedOptions) {
     // RFC 6750 §3.1: a request without credentials gets no error code, in the body as in the header
     // (`unauthorized` is not a registered OAuth error; the fuzz in test/security/fuzz.test.ts checks).
     res.status(status).json(error ? { error, error_description: description } : { error_description: description });
+  };
+
+  const unavailable = (res: Response, err: unknown) => {
+    options.reportFailure(err);
+    const answer = temporarilyUnavailable();
+    res.setHeader('Retry-After', answer.headers['Retry-After']!);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(503).json(answer.toJSON());
   };
 
   return function requireScope(...required: string[]): RequestHandler {
@@ -96,17 +105,27 @@ export function createRequireScope(options: ResolvedOptions) {
             }
           }
         } catch (err) {
-          options.reportFailure(err);
-          const unavailable = temporarilyUnavailable();
-          res.setHeader('Retry-After', unavailable.headers['Retry-After']!);
-          res.setHeader('Cache-Control', 'no-store');
-          res.status(503).json(unavailable.toJSON());
+          unavailable(res, err);
           return;
         }
       }
       if (!record) {
         challenge(res, 401, 'invalid_token', 'The access token is invalid, expired or revoked.');
         return;
+      }
+      if (activity) {
+        // A user deleted or banned since consenting: the token is refused like a revoked one.
+        let active: boolean;
+        try {
+          active = await activity.recent(record.userId);
+        } catch (err) {
+          unavailable(res, err);
+          return;
+        }
+        if (!active) {
+          challenge(res, 401, 'invalid_token', 'The access token is invalid, expired or revoked.');
+          return;
+        }
       }
       if (!hasScopes(record.scopes)) {
         challenge(res, 403, 'insufficient_scope', 'The access token does not carry the scope this request needs.', needed);

@@ -65,6 +65,12 @@ export function decisionEndpoint(options: ResolvedOptions): RequestHandler {
         return;
       }
       if (t.responseType === 'token') {
+        if (!client.allowImplicit || client.isPublic) {
+          redirectToClient(res, options, t.redirectUri, {
+            error: 'unauthorized_client', error_description: 'This app may no longer use `response_type=token`.', state: t.state,
+          }, 303);
+          return;
+        }
         res.setHeader('Cache-Control', 'no-store');
         res.redirect(303, await issueImplicitRedirect(options, t));
         return;

@@ -27,13 +27,21 @@ export function pinGrantType(options: ResolvedOptions) {
       if (!(await tokens.consumeCode(key.grantId, key.hash))) throw invalid();
       const { userId, scopes, permanent } = found.record;
       const user = { id: userId, grantId: randomId(), grantScopes: scopes, permanent };
-      const token = await this.model.saveToken({
-        accessToken: await this.generateAccessToken(client, user, scopes),
-        accessTokenExpiresAt: this.getAccessTokenExpiresAt(),
-        refreshToken: await this.generateRefreshToken(client, user, scopes),
-        refreshTokenExpiresAt: this.getRefreshTokenExpiresAt(),
-        scope: scopes,
-      }, client, user);
+      let token: OAuth2Server.Token;
+      try {
+        token = await this.model.saveToken({
+          accessToken: await this.generateAccessToken(client, user, scopes),
+          accessTokenExpiresAt: this.getAccessTokenExpiresAt(),
+          refreshToken: await this.generateRefreshToken(client, user, scopes),
+          refreshTokenExpiresAt: this.getRefreshTokenExpiresAt(),
+          scope: scopes,
+        }, client, user);
+      } catch (err) {
+        // The PIN is used up: its grant goes too (say the user's account was closed meanwhile),
+        // so that the user's list of apps does not show an authorization that issued nothing.
+        await tokens.revokeGrant(key.grantId);
+        throw err;
+      }
       // The PIN's own grant (its lookup key) stood for this authorization until now; the tokens
       // have their grant. Retiring it also tells whether it was revoked meanwhile (the user's or
       // the client's kill switch, J2/K3): then the new grant must not survive either.

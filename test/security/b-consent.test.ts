@@ -216,10 +216,22 @@ describe('B. the consent page: CSRF, clickjacking, headers', () => {
 
     it('issues no implicit token either when a scope was taken from the app', async () => {
       const f = await countedFixture({ compat: { implicitGrant: 'fragment' } });
+      await f.oauth.clients.setPermissions(f.conf.id, { allowImplicit: true });
       const form = await openConsent(f, authorizeQuery(f.conf, { response_type: 'token', scope: 'read write' }));
       await f.clients.update(f.conf.id, { scopes: ['read'] });
       const params = clientRedirect(await postDecision(f, form, { decision: 'approve' }), CONF_REDIRECT);
       expect(params.get('error')).toBe('invalid_scope');
+      expect(count(f.calls, 'saveTokens')).toBe(0);
+    });
+
+    it('issues no implicit token when the app lost the implicit permission while the page was open', async () => {
+      const f = await countedFixture({ compat: { implicitGrant: 'fragment' } });
+      await f.oauth.clients.setPermissions(f.conf.id, { allowImplicit: true });
+      const form = await openConsent(f, authorizeQuery(f.conf, { response_type: 'token' }));
+      await f.oauth.clients.setPermissions(f.conf.id, { allowImplicit: false });
+      const res = await postDecision(f, form, { decision: 'approve' });
+      expect(res.headers.location).not.toContain('access_token');
+      expect(clientRedirect(res, CONF_REDIRECT).get('error')).toBe('unauthorized_client');
       expect(count(f.calls, 'saveTokens')).toBe(0);
     });
   });
