@@ -84,10 +84,3 @@ export async function verifyClient(clients: ClientStore, credentials: PresentedC
   if (client.isPublic) return credentials.secret === null ? client : null;
   return credentials.secret !== null && secretOk ? client : null;
 }
-
-/** verifyClient, or the RFC 6749 §5.2 error: 401 `invalid_client`, with a Basic challenge when Basic was tried. */
-export async function authenticateClient(clients: ClientStore, credentials: PresentedCredentials, realm: string): Promise<ClientRecord> {
-  const client = await verifyClient(clients, credentials);
-  if (!client) throw invalidClient('Client authentication failed.', credentials.method === 'basic' ? realm : undefined);
-  return client;
-}

@@ -4,6 +4,7 @@ export type { OAuthProviderOptions, CompatibilityOptions, SiteUser } from './opt
 export type { ConsentContext, PageContext, PageKind, RenderPage } from './consent/context';
 export type { OAuthContext } from './require-scope';
 export type { TokenCacheOptions, RevocationChannel, RevocationEvent, RevocationListener } from './token-cache';
+export { announceRevocations } from './token-cache';
 export { OAuthError, ConfigurationError, ValidationError, NotFoundError } from './errors';
 export type { ClientStore, ClientFilter, ClientChanges } from './storage/client-store';
 export type { TokenStore, GrantFilter, DeviceAuthorizationLookup, DeviceAuthorizationChanges } from './storage/token-store';

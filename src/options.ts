@@ -102,18 +102,21 @@ export interface OAuthProviderOptions {
   /** Each off unless turned on (DESIGN §3). */
   compat?: CompatibilityOptions;
   /**
-   * Brute-force protection on the token, consent and introspection endpoints: after `failures`
-   * failed attempts within `windowSeconds` from one IP, or from one IP for one client (or for one
-   * user on the consent form), further requests get 429 until the window ends. Give `redis` so every instance shares
-   * the count. `false` turns it off (e.g. behind a gateway that already limits).
-   * @default { failures: 20, windowSeconds: 60 } in memory
+   * Limits that count guesses, keyed on what is guessed (see "Rate limits" in the README): failed
+   * client authentication per address + client; an authenticated client's own errors per client;
+   * PINs per address + client; user codes and consent forms per user; requests that name no client
+   * per address among themselves. Each key gets `failures` per `windowSeconds`, then 429 with
+   * `Retry-After`. Pages and device authorizations, which store a record, are capped per user and
+   * per address + client, and site-wide at `maxPending` per record lifetime. Give `redis` so every
+   * instance shares the counts. `false` turns it off (e.g. behind a gateway that already limits).
+   * @default { failures: 20, windowSeconds: 60, maxPending: 10000 } in memory
    */
-  rateLimit?: false | { failures?: number; windowSeconds?: number; redis?: RateLimitRedisClient; keyPrefix?: string };
+  rateLimit?: false | { failures?: number; windowSeconds?: number; maxPending?: number; redis?: RateLimitRedisClient; keyPrefix?: string };
   /**
    * Where to report store failures (the requests they broke answered 503). Only the error's
    * name, code and the failing step are passed: never a request value, token or secret.
    */
-  logger?: { error: (message: string, details: Record<string, unknown>) => void };
+  logger?: { error: (message: string, details: Record<string, unknown>) => void; warn?: (message: string) => void };
   /**
    * Whether a user's apps may still act for them (false for a deleted or banned user); may be async.
    * Asked at every token issuance (refused with `invalid_grant`, and the grant revoked) and by
@@ -185,6 +188,7 @@ const schema = z.strictObject({
   rateLimit: z.union([z.literal(false), z.strictObject({
     failures: z.number().int().min(1).optional(),
     windowSeconds: z.number().int().min(1).optional(),
+    maxPending: z.number().int().min(1).optional(),
     redis: z.custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { eval?: unknown }).eval === 'function', 'expected an ioredis client').optional(),
     keyPrefix: z.string().optional(),
   })]).optional(),
@@ -225,7 +229,9 @@ export interface ResolvedOptions {
   renderPage: RenderPage | null;
   clientOwnerName: OAuthProviderOptions['clientOwnerName'] | null;
   compat: Required<CompatibilityOptions>;
-  rateLimit: false | { failures: number; windowSeconds: number; redis: RateLimitRedisClient | null; keyPrefix: string };
+  rateLimit: false | { failures: number; windowSeconds: number; maxPending: number; redis: RateLimitRedisClient | null; keyPrefix: string };
+  /** A warning about the deployment for the site owner (logger.warn, else the console). */
+  warn: (message: string) => void;
   emit: (event: string, payload: Record<string, unknown>) => void;
   /** Logs a store failure without anything from the request: driver messages can quote SQL values. */
   reportFailure: (err: unknown) => void;
@@ -290,6 +296,7 @@ export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
     rateLimit: o.rateLimit === false ? false : {
       failures: o.rateLimit?.failures ?? 20,
       windowSeconds: o.rateLimit?.windowSeconds ?? 60,
+      maxPending: o.rateLimit?.maxPending ?? 10_000,
       redis: o.rateLimit?.redis ?? null,
       keyPrefix: o.rateLimit?.keyPrefix ?? 'oauth:rl:',
     },
@@ -302,6 +309,12 @@ export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
           ...(typeof e?.code === 'string' || typeof e?.code === 'number' ? { code: e.code } : {}),
         });
       } catch { /* a failing logger must not turn a 503 into a crash */ }
+    },
+    warn: (message) => {
+      try {
+        if (o.logger?.warn) o.logger.warn(message);
+        else console.warn(message);
+      } catch { /* a failing logger must not fail the request */ }
     },
     // An audit listener that throws must not turn a successful request into a failed one.
     emit: (event, payload) => {

@@ -11,24 +11,28 @@ import { devicePageEndpoints } from './endpoints/device-page';
 import { introspectEndpoint } from './endpoints/introspect';
 import { revokeEndpoint } from './endpoints/revoke';
 import { tokenEndpoint } from './endpoints/token';
-import { createRateLimiters } from './rate-limit';
+import { formGuard } from './limits/form-guard';
+import { createLimits } from './limits/limits';
+import { proxyWarning } from './limits/proxy-warning';
 
 /** The router a site mounts (usually at /oauth): each route parses its own body. */
 export function createRouter(options: ResolvedOptions): express.Router {
   const router = express.Router();
   const html = htmlSecurityHeaders(options.renderPage);
-  const limit = createRateLimiters(options);
+  const limits = createLimits(options);
+  const guardForm = formGuard(options, limits);
 
-  router.get('/authorize', html, limit.consentPage, authorizeEndpoint(options));
-  router.post('/authorize', html, parseForm, limit.decision, decisionEndpoint(options));
-  router.post(['/token', '/grant'], parseForm, parseJson, limit.token, tokenEndpoint(options));
-  router.post(['/revoke', '/token/revoke'], parseForm, limit.token, revokeEndpoint(options));
-  router.post('/introspect', parseForm, limit.introspection, introspectEndpoint(options));
+  router.use(proxyWarning(options.warn));
+  router.get('/authorize', html, authorizeEndpoint(options, limits));
+  router.post('/authorize', html, parseForm, guardForm, decisionEndpoint(options));
+  router.post(['/token', '/grant'], parseForm, parseJson, tokenEndpoint(options, limits));
+  router.post(['/revoke', '/token/revoke'], parseForm, revokeEndpoint(options, limits));
+  router.post('/introspect', parseForm, introspectEndpoint(options, limits));
   // RFC 8628: the device asks, the user types its code at /device and answers there.
-  const device = devicePageEndpoints(options);
-  router.post('/device_authorization', parseForm, parseJson, limit.token, deviceAuthorizationEndpoint(options));
+  const device = devicePageEndpoints(options, limits);
+  router.post('/device_authorization', parseForm, parseJson, deviceAuthorizationEndpoint(options, limits));
   router.get('/device', html, device.show);
-  router.post('/device', html, parseForm, limit.decision, device.submit);
+  router.post('/device', html, parseForm, guardForm, device.submit);
 
   router.all(['/token', '/grant', '/revoke', '/token/revoke', '/introspect'], methodNotAllowed('POST'));
   router.all('/authorize', methodNotAllowed('GET, POST'));

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { temporarilyUnavailable, toOAuthError } from '../errors';
+import { OAuthError, temporarilyUnavailable, toOAuthError } from '../errors';
 import { clientRedirectUrl } from '../http/responses';
 import { errorPage, sendHtml } from '../http/html';
 import type { ResolvedOptions } from '../options';
@@ -15,6 +15,10 @@ export function redirectToClient(res: Response, options: ResolvedOptions, redire
 export function answerAuthorizeError(res: Response, options: ResolvedOptions, err: unknown, status = 302): void {
   if (err instanceof PageError) {
     sendHtml(res, err.status, errorPage(err.title, err.message));
+  } else if (err instanceof OAuthError && err.status === 429) {
+    // The person at this browser opened or sent too many forms: they are told, the app is not.
+    res.setHeader('Retry-After', err.headers['Retry-After']!);
+    sendHtml(res, 429, errorPage('Too many attempts', `Too many pages were opened or sent from your account. ${err.message}`));
   } else if (err instanceof RedirectError) {
     const oauth = toOAuthError(err.oauth);
     redirectToClient(res, options, err.redirectUri, { error: oauth.error, error_description: oauth.message, state: err.state }, status);

@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { hashSecret, randomId, randomSecret } from '../crypto';
 import { allowFormActionTo, sendHtml } from '../http/html';
 import type { ConsentContext } from '../consent/context';
+import type { Limits } from '../limits/limits';
 import type { ResolvedOptions } from '../options';
 import { clientOwnerName } from '../consent/owner';
 import { consentPage, consentSubject } from '../consent/build-context';
@@ -11,9 +12,10 @@ import { answerAuthorizeError } from './authorize-responses';
 /**
  * GET /authorize: validates the request and shows the consent page. It never issues a code:
  * the library would approve anything not saying `allowed=false` (IO-9), so approval only
- * happens in the decision POST, against the transaction stored here.
+ * happens in the decision POST, against the transaction stored here. Each page stores a
+ * transaction, so pages are counted per user (never per address: a whole office may share one).
  */
-export function authorizeEndpoint(options: ResolvedOptions): RequestHandler {
+export function authorizeEndpoint(options: ResolvedOptions, limits: Limits): RequestHandler {
   return async function authorize(req: Request, res: Response) {
     try {
       const raw = rawQuery(req);
@@ -27,6 +29,7 @@ export function authorizeEndpoint(options: ResolvedOptions): RequestHandler {
       }
       const request = validateRest(raw, target, options);
       const userId = String(user.id);
+      await limits.pageShown(userId);
       const csrfToken = randomSecret();
       const transactionId = randomId();
       await options.store.tokens.saveAuthorizationRequest({

@@ -1,13 +1,14 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { authenticateClient, readClientCredentials } from '../client-auth';
 import { hashSecret, mintGrantSecret, randomId } from '../crypto';
 import { temporarilyUnavailable, toOAuthError } from '../errors';
 import { DEVICE_POLL_INTERVAL } from '../grant-types/device-code';
 import { noStore, sendOAuthError } from '../http/responses';
+import type { Limits } from '../limits/limits';
 import type { ResolvedOptions } from '../options';
 import { readBodyParams } from '../params';
 import { requestedScopeParam, resolveRequestedScopes } from '../scope';
 import { generateShortCode, normalizeShortCode } from '../short-code';
+import { authenticateNamedClient, readNamedClient } from './client-request';
 
 // As at the token endpoint: client credentials and the request never travel in the URI.
 const BODY_ONLY = ['client_id', 'client_secret', 'scope', 'scopes'];
@@ -24,17 +25,23 @@ export function verificationUri(options: ResolvedOptions): string {
  * authenticates exactly as at the token endpoint (a public client sends only `client_id`); the
  * scopes are checked as at the authorization endpoint. The answer carries the device code (to
  * poll the token endpoint with) and the user code (to type at `verification_uri`); the store
- * keeps only their hashes.
+ * keeps only their hashes. A public client's id is all it takes to store one, so what is stored
+ * is capped per address and client and site-wide.
  */
-export function deviceAuthorizationEndpoint(options: ResolvedOptions): RequestHandler {
+export function deviceAuthorizationEndpoint(options: ResolvedOptions, limits: Limits): RequestHandler {
   const { tokens } = options.store;
 
   return async function deviceAuthorization(req: Request, res: Response) {
     try {
-      const params = readBodyParams(req, BODY_ONLY);
-      const credentials = readClientCredentials(req.get('authorization'), params, options.realm);
-      const client = await authenticateClient(options.store.clients, credentials, options.realm);
-      const scopes = resolveRequestedScopes(requestedScopeParam(params), options, client.scopes);
+      const client = await authenticateNamedClient(req, limits, options, await readNamedClient(req, limits, options, { json: true }));
+      let scopes: string[];
+      try {
+        scopes = resolveRequestedScopes(requestedScopeParam(readBodyParams(req, BODY_ONLY)), options, client.scopes);
+      } catch (err) {
+        await limits.clientError(req, client);
+        throw err;
+      }
+      await limits.deviceAuthorization(req, client);
 
       let userCode: string | null = null;
       for (let attempt = 0; attempt < USER_CODE_ATTEMPTS && userCode === null; attempt += 1) {

@@ -5,6 +5,7 @@ import { consentPage, consentSubject } from '../consent/build-context';
 import { constantTimeEqual, hashSecret, randomId, randomSecret } from '../crypto';
 import { sendHtml } from '../http/html';
 import type { ConsentContext } from '../consent/context';
+import type { Limits } from '../limits/limits';
 import type { ResolvedOptions, SiteUser } from '../options';
 import { normalizeShortCode } from '../short-code';
 import type { AuthorizationRequestRecord, ClientRecord, DeviceAuthorizationRecord } from '../storage/records';
@@ -29,10 +30,12 @@ import { userCodeHash, verificationUri } from './device-authorization';
 const TRANSACTION_CLIENT_PREFIX = 'device:';
 const MAX_FIELD = 64;
 
-export function devicePageEndpoints(options: ResolvedOptions): { show: RequestHandler; submit: RequestHandler } {
+export function devicePageEndpoints(options: ResolvedOptions, limits: Limits): { show: RequestHandler; submit: RequestHandler } {
   const { tokens, clients } = options.store;
 
   async function saveTransaction(userId: string, device: DeviceAuthorizationRecord | null): Promise<Array<[string, string]>> {
+    // Every page stores a transaction: counted per user, like consent pages.
+    await limits.pageShown(userId);
     const id = randomId();
     const csrf = randomSecret();
     const transaction: AuthorizationRequestRecord = {

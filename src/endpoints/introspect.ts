@@ -2,9 +2,10 @@ import type { Request, RequestHandler, Response } from 'express';
 import { parseGrantSecret } from '../crypto';
 import { invalidClient, toOAuthError } from '../errors';
 import { noStore, sendOAuthError } from '../http/responses';
+import type { Limits } from '../limits/limits';
 import type { ResolvedOptions } from '../options';
 import { formatScopes } from '../scope';
-import { readAuthenticatedClientRequest } from './client-request';
+import { authenticateNamedClient, readNamedClient, readTokenForm } from './client-request';
 
 /**
  * POST /introspect (RFC 7662), for resource servers, which are registered confidential clients.
@@ -18,7 +19,7 @@ import { readAuthenticatedClientRequest } from './client-request';
  *   access tokens included: it serves the API those tokens are presented to.
  * - `token_type_hint` only orders the look-ups (§2.1): a token of the other type is still found.
  */
-export function introspectEndpoint(options: ResolvedOptions): RequestHandler {
+export function introspectEndpoint(options: ResolvedOptions, limits: Limits): RequestHandler {
   const { tokens } = options.store;
 
   async function findAccess(grantId: string, hash: string) {
@@ -33,7 +34,8 @@ export function introspectEndpoint(options: ResolvedOptions): RequestHandler {
 
   return async function introspect(req: Request, res: Response) {
     try {
-      const { client, params } = await readAuthenticatedClientRequest(req, options);
+      const client = await authenticateNamedClient(req, limits, options, await readNamedClient(req, limits, options));
+      const params = readTokenForm(req);
       if (client.isPublic) throw invalidClient('Introspection requires client authentication; a public client cannot use it.');
       // A resource server sees every live token; an inactive answer to it is an answer, not a guess.
       const callerIsResourceServer = client.resourceServer;
@@ -57,7 +59,7 @@ export function introspectEndpoint(options: ResolvedOptions): RequestHandler {
         }
       }
       // Probing unknown tokens through introspection counts against the rate limit like a failure.
-      if (body.active === false) res.locals.countsAsFailure = true;
+      if (body.active === false) await limits.clientError(req, client);
       noStore(res);
       res.status(200).json(body);
     } catch (err) {

@@ -2,20 +2,24 @@ import type { Request, RequestHandler, Response } from 'express';
 import { parseGrantSecret } from '../crypto';
 import { invalidRequest, toOAuthError } from '../errors';
 import { noStore, sendOAuthError } from '../http/responses';
+import type { Limits } from '../limits/limits';
 import type { ResolvedOptions } from '../options';
-import { readAuthenticatedClientRequest } from './client-request';
+import { authenticateNamedClient, readNamedClient, readTokenForm } from './client-request';
 
 /**
  * POST /revoke (RFC 7009). Unknown tokens still answer 200 (§2.2); another client's token is
  * refused and left alone (decision 11); a refresh token takes its whole grant with it (§2.1).
- * `token_type_hint` only orders the look-ups, so a wrong hint changes nothing (I3).
+ * `token_type_hint` only orders the look-ups, so a wrong hint changes nothing (I3). A client that
+ * proves itself is never refused by a limiter: revoking is what a client does when something
+ * went wrong, including when someone else has been failing to authenticate in its name.
  */
-export function revokeEndpoint(options: ResolvedOptions): RequestHandler {
+export function revokeEndpoint(options: ResolvedOptions, limits: Limits): RequestHandler {
   const { tokens } = options.store;
   return async function revoke(req: Request, res: Response) {
     try {
-      const { client, params } = await readAuthenticatedClientRequest(req, options);
-      const parsed = parseGrantSecret(params.token!);
+      const credentials = await readNamedClient(req, limits, options);
+      const client = await authenticateNamedClient(req, limits, options, credentials, { refuseWhileLimited: false });
+      const parsed = parseGrantSecret(readTokenForm(req).token);
       if (parsed) {
         const access = await tokens.getAccessToken(parsed.grantId, parsed.hash);
         const refresh = access ? null : await tokens.findRefreshToken(parsed.grantId, parsed.hash);
@@ -30,7 +34,8 @@ export function revokeEndpoint(options: ResolvedOptions): RequestHandler {
         }
       }
       noStore(res);
-      res.status(200).end();
+      // RFC 7009 §2.2 leaves the body open; client libraries parse it as JSON.
+      res.status(200).json({});
     } catch (err) {
       sendOAuthError(res, toOAuthError(err, options.reportFailure));
     }

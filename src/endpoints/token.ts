@@ -1,13 +1,15 @@
 import OAuth2Server from '@node-oauth/oauth2-server';
 import type { Request, RequestHandler, Response } from 'express';
-import { authenticateClient, readClientCredentials } from '../client-auth';
-import { invalidRequest, toOAuthError, unsupportedGrantType } from '../errors';
+import { invalidRequest, OAuthError, toOAuthError, unsupportedGrantType } from '../errors';
 import { noStore, sendOAuthError } from '../http/responses';
 import { pinGrantType } from '../grant-types/pin';
 import { DEVICE_CODE_GRANT_TYPE, deviceCodeGrantType } from '../grant-types/device-code';
-import { createTokenModel, prefetchGrantSecret } from '../model';
+import type { Limits } from '../limits/limits';
+import { createTokenModel, prefetchGrantSecret, type PrefetchedLookup } from '../model';
 import type { ResolvedOptions } from '../options';
 import { readBodyParams } from '../params';
+import type { ClientRecord } from '../storage/records';
+import { authenticateNamedClient, readNamedClient } from './client-request';
 import { formatScopes, parseScopeList, requestedScopeParam } from '../scope';
 
 const GRANT_TYPE_ALIASES: Record<string, string> = {
@@ -27,42 +29,73 @@ const BODY_ONLY = ['grant_type', 'grand_type', 'code', 'redirect_uri', 'client_i
  * normalise the request (aliases, `scopes`, JSON bodies), refuse duplicated or misplaced
  * parameters, authenticate the client ourselves, then let the library run the grant.
  */
-export function tokenEndpoint(options: ResolvedOptions): RequestHandler {
+export function tokenEndpoint(options: ResolvedOptions, limits: Limits): RequestHandler {
   // Built once: the library would otherwise get new classes on every request (slower, and never optimised).
   const extendedGrantTypes = { pin: pinGrantType(options), [DEVICE_CODE_GRANT_TYPE]: deviceCodeGrantType(options) };
   return async function token(req: Request, res: Response) {
+    let grantType: string | undefined;
     try {
-      const params = normalise(req, options);
-      const credentials = readClientCredentials(req.get('authorization'), params, options.realm, options.compat.ignoreAuthorizationWithBodySecret);
+      const credentials = await readNamedClient(req, limits, options, { json: true, ignoreHeaderBesideBodySecret: options.compat.ignoreAuthorizationWithBodySecret });
+      // The rest is the client's business: once it has proved who it is, its mistakes count against it alone.
+      let params: Record<string, string> | null = null;
+      let malformed: unknown = null;
+      try {
+        params = normalise(readBodyParams(req, BODY_ONLY), options);
+        grantType = params.grant_type;
+      } catch (err) {
+        malformed = err;
+      }
       // The code or refresh token is read while the client is authenticated: two stores, one wait.
       // Reading changes nothing; everything that acts on the record waits for the client.
-      const lookup = prefetchGrantSecret(options, params);
-      const client = await authenticateClient(options.store.clients, credentials, options.realm);
-      const model = createTokenModel(options, { params, client, lookup });
-      const body: Record<string, string> = { ...params, client_id: client.id };
-      delete body.client_secret;
-      // type-is, which the library asks, sees a body only where a length is declared.
-      const request = new OAuth2Server.Request({
-        method: 'POST', query: {}, body,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(new URLSearchParams(body).toString().length) },
-      });
-      const rotate = client.isPublic || !options.compat.refreshWithoutRotation;
-      const data = await new OAuth2Server({ model } as never).token(request, new OAuth2Server.Response(), {
-        accessTokenLifetime: options.lifetimes.accessToken,
-        refreshTokenLifetime: options.lifetimes.refreshToken,
-        alwaysIssueNewRefreshToken: rotate,
-        extendedGrantTypes,
-        // Client authentication is already done above, with the right error for each method.
-        requireClientAuthentication: { authorization_code: false, refresh_token: false, pin: false, [DEVICE_CODE_GRANT_TYPE]: false },
-      } as never);
-      sendTokens(res, data as unknown as IssuedTokens);
+      const lookup = params ? prefetchGrantSecret(options, params) : undefined;
+      const client = await authenticateNamedClient(req, limits, options, credentials);
+      try {
+        if (!params) throw malformed;
+        // A PIN is short: its guess is spent before it is read, and refunded when it was right.
+        const refundPin = grantType === 'pin' ? await limits.pinGuess(req, client) : null;
+        sendTokens(res, await runGrant(options, extendedGrantTypes, client, params, lookup));
+        await refundPin?.();
+      } catch (err) {
+        const error = toOAuthError(err, options.reportFailure);
+        // A device polling while its user decides is following the protocol (RFC 8628 §3.5); a
+        // wrong PIN was counted above; a store failure is nobody's mistake.
+        if (!NOT_A_MISTAKE.has(error.error) && grantType !== 'pin' && error.status < 500) await limits.clientError(req, client);
+        throw error;
+      }
     } catch (err) {
       const error = toOAuthError(err, options.reportFailure);
-      // A device polling while its user decides is following the protocol, not failing (RFC 8628 §3.5).
-      if (error.error === 'authorization_pending') res.locals.countsAsFailure = false;
-      sendOAuthError(res, error);
+      // Polling too often is `slow_down` in the device flow's own words (RFC 8628 §3.5).
+      sendOAuthError(res, error.status === 429 && grantType === DEVICE_CODE_GRANT_TYPE ? asSlowDown(error) : error);
     }
   };
+}
+
+const NOT_A_MISTAKE = new Set(['authorization_pending', 'slow_down']);
+
+function asSlowDown(error: OAuthError): OAuthError {
+  return new OAuthError(429, 'slow_down', error.message, { ...error.headers });
+}
+
+async function runGrant(options: ResolvedOptions, extendedGrantTypes: Record<string, unknown>, client: ClientRecord,
+  params: Record<string, string>, lookup: PrefetchedLookup | undefined): Promise<IssuedTokens> {
+  const model = createTokenModel(options, { params, client, lookup });
+  const body: Record<string, string> = { ...params, client_id: client.id };
+  delete body.client_secret;
+  // type-is, which the library asks, sees a body only where a length is declared.
+  const request = new OAuth2Server.Request({
+    method: 'POST', query: {}, body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(new URLSearchParams(body).toString().length) },
+  });
+  const rotate = client.isPublic || !options.compat.refreshWithoutRotation;
+  const data = await new OAuth2Server({ model } as never).token(request, new OAuth2Server.Response(), {
+    accessTokenLifetime: options.lifetimes.accessToken,
+    refreshTokenLifetime: options.lifetimes.refreshToken,
+    alwaysIssueNewRefreshToken: rotate,
+    extendedGrantTypes,
+    // Client authentication is already done, with the right error for each method.
+    requireClientAuthentication: { authorization_code: false, refresh_token: false, pin: false, [DEVICE_CODE_GRANT_TYPE]: false },
+  } as never);
+  return data as unknown as IssuedTokens;
 }
 
 interface IssuedTokens {
@@ -85,8 +118,9 @@ function sendTokens(res: Response, data: IssuedTokens): void {
   });
 }
 
-function normalise(req: Request, options: ResolvedOptions): Record<string, string> {
-  const params = readBodyParams(req, BODY_ONLY);
+/** The grant's own parameters, after the client is known: aliases resolved, `scopes` merged into `scope`. */
+function normalise(body: Record<string, string>, options: ResolvedOptions): Record<string, string> {
+  const params = { ...body };
   const grandType = options.compat.grandType ? params.grand_type : undefined;
   if (grandType !== undefined) {
     if (params.grant_type !== undefined) throw invalidRequest('Send either `grant_type` or `grand_type`, not both.');

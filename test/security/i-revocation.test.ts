@@ -15,11 +15,12 @@ describe('I. revocation', () => {
   };
   const asConf = () => basic(f.conf.id, f.conf.secret!);
 
-  it('I1 revokes an access token with 200 and an empty body', async () => {
+  it('I1 revokes an access token with 200 and an empty JSON object (client libraries parse the body)', async () => {
     const t = await tokensFor(f);
     const res = await revoke(asConf(), { token: t.access_token });
     expect(res.status).toBe(200);
-    expect(res.text).toBe('');
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toEqual({});
     expect(res.headers['cache-control']).toBe('no-store');
     await expectDead(f, t.access_token);
   });
