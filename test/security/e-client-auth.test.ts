@@ -146,6 +146,43 @@ describe('E. client authentication', () => {
       expect({ file, offending }).toEqual({ file, offending: [] });
     }
   });
+  describe('E9 HTTP Basic and a client_id in the body must name the same client', () => {
+    it('E9 refuses Basic as one client with another client_id in the body with 400 invalid_request, and the code stays redeemable', async () => {
+      const code = await getCode(f, f.conf);
+      const res = await tokenRequest(f).set('Authorization', basic(f.conf.id, f.conf.secret!)).send({ ...codeBody(f, code), client_id: f.other.id });
+      expectOAuthError(res, 400, 'invalid_request');
+      expect(res.body.error_description).toBe('`client_id` does not match the authenticated client.');
+      await expectCodeNotConsumed(f, code);
+    });
+
+    it('E9 accepts Basic with its own client_id repeated in the body', async () => {
+      const code = await getCode(f, f.conf);
+      const res = await tokenRequest(f).set('Authorization', basic(f.conf.id, f.conf.secret!)).send({ ...codeBody(f, code), client_id: f.conf.id });
+      expect(res.status).toBe(200);
+      await expectUsable(f, res.body.access_token);
+    });
+  });
+
+  describe('E10 HTTP Basic credentials are read only when the whole header is well-formed', () => {
+    const rawBasic = (encoded: string) => `Basic ${encoded}`;
+    const encode = (decoded: string) => Buffer.from(decoded, 'utf8').toString('base64');
+
+    it.each([
+      // Node's base64 decoder skips characters outside the alphabet: the right credentials with junk
+      // around them would authenticate if only part of the header were checked.
+      ['junk before the base64', (id: string, secret: string) => rawBasic(`*${encode(`${id}:${secret}`)}`)],
+      ['junk after the base64', (id: string, secret: string) => rawBasic(`${encode(`${id}:${secret}`)}*`)],
+      ['an empty client id', (_id: string, secret: string) => rawBasic(encode(`:${secret}`))],
+    ])('E10 refuses %s with 401 invalid_client and a Basic challenge, and leaves the code redeemable', async (_name, header) => {
+      const code = await getCode(f, f.conf);
+      const res = await tokenRequest(f).set('Authorization', header(f.conf.id, f.conf.secret!)).send(codeBody(f, code));
+      expectOAuthError(res, 401, 'invalid_client');
+      expect(res.body.error_description).toBe('Malformed HTTP Basic credentials.');
+      expect(res.headers['www-authenticate']).toBe('Basic realm="forum.example"');
+      await expectCodeNotConsumed(f, code);
+    });
+  });
+
   describe('IO-17 HTTP Basic credentials are form-urlencoded before base64 (RFC 6749 §2.3.1)', () => {
     /** Every character as %XX, the way a client that form-encodes everything would send it. */
     const percentAll = (value: string) => [...Buffer.from(value, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
