@@ -1,8 +1,38 @@
 import request from 'supertest';
+import { memoryTokenStore } from '../../adapters/memory';
+import type { TokenStore } from '../../src/storage/token-store';
 import { authorizeQuery, callApi, consent, createFixture, exchange, refresh, tokensFor, type Fixture } from '../support/provider-fixture';
 import { expectDead, expectOAuthError, expectUsable } from './backchannel-helpers';
 
 /** SECURITY.md §4 F: refresh tokens (RFC 6749 §6, RFC 9700 §4.14). */
+
+/**
+ * A memory token store whose next two refresh-token reads both finish before either request
+ * goes on: the interleaving of two simultaneous refreshes in which both read the token unused,
+ * forced instead of hoped for (no timers).
+ */
+function storeWithRacingReads(): { tokens: TokenStore; raceNextTwoReads: () => void } {
+  const inner = memoryTokenStore();
+  let racing = false;
+  let waiting: Array<() => void> = [];
+  const tokens: TokenStore = {
+    ...inner,
+    findRefreshToken: async (grantId, hash) => {
+      const found = await inner.findRefreshToken(grantId, hash);
+      if (!racing) return found;
+      await new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        if (waiting.length === 2) {
+          racing = false;
+          for (const release of waiting) release();
+          waiting = [];
+        }
+      });
+      return found;
+    },
+  };
+  return { tokens, raceNextTwoReads: () => { racing = true; } };
+}
 
 describe('F. refresh tokens', () => {
   let f: Fixture;
@@ -32,6 +62,36 @@ describe('F. refresh tokens', () => {
     await expectDead(f, second.access_token);
     await expectDead(f, first.access_token);
     expect(f.events.map((e) => e.event)).toContain('refresh.reused');
+  });
+
+  it('F2 revokes the family when a rotated refresh token comes back asking for a wider scope (reuse is checked before scope)', async () => {
+    const first = await tokensFor(f, f.conf, { scope: 'read' });
+    const second = (await refresh(f, f.conf, first.refresh_token!)).body;
+    expect(second.refresh_token).toEqual(expect.any(String));
+
+    expectOAuthError(await refresh(f, f.conf, first.refresh_token!, { scope: 'read write' }), 400, 'invalid_grant');
+    await expectDead(f, second.access_token);
+    expectOAuthError(await refresh(f, f.conf, second.refresh_token), 400, 'invalid_grant');
+    expect(f.events.map((e) => e.event)).toContain('refresh.reused');
+  });
+
+  it('F2 revokes the family when two refreshes race with one token and both read it unused (decision 4: the loser)', async () => {
+    const { tokens, raceNextTwoReads } = storeWithRacingReads();
+    f = await createFixture({}, { tokens });
+    const first = await tokensFor(f);
+    raceNextTwoReads();
+    const answers = await Promise.all([refresh(f, f.conf, first.refresh_token!), refresh(f, f.conf, first.refresh_token!)]);
+
+    // Only one rotation can win; the other presented a token rotated under it, which is reuse.
+    const refused = answers.filter((res) => res.status !== 200);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const res of refused) expectOAuthError(res, 400, 'invalid_grant');
+    expect(f.events.map((e) => e.event)).toContain('refresh.reused');
+    await expectDead(f, first.access_token);
+    for (const res of answers.filter((r) => r.status === 200)) {
+      await expectDead(f, res.body.access_token);
+      expectOAuthError(await refresh(f, f.conf, res.body.refresh_token), 400, 'invalid_grant');
+    }
   });
 
   it.each([['read write'], ['admin']])('F3 refuses a refresh that asks for more scope (%s) without burning the refresh token', async (scope) => {
