@@ -58,8 +58,9 @@ export function introspectEndpoint(options: ResolvedOptions, limits: Limits): Re
           };
         }
       }
-      // Probing unknown tokens through introspection counts against the rate limit like a failure.
-      if (body.active === false) await limits.clientError(req, client);
+      // Another client probing for tokens that are not its own is guessing; a resource server checking
+      // what it was sent (revoked, expired, garbage) is doing its job.
+      if (body.active === false && !callerIsResourceServer) await limits.clientError(req, client);
       noStore(res);
       res.status(200).json(body);
     } catch (err) {
