@@ -1,6 +1,6 @@
 import request from 'supertest';
 import {
-  authorizeQuery, basic, CONF_REDIRECT, createFixture, exchange, getCode, pkcePair, PUB_REDIRECT, type Fixture, type TestClient,
+  authorizeQuery, basic, callApi, CONF_REDIRECT, createFixture, exchange, getCode, pkcePair, PUB_REDIRECT, type Fixture, type TestClient,
 } from '../support/provider-fixture';
 import { authorizeAs, count, countedFixture, eventCount, expectJsonError, expectRedirectError } from './front-channel';
 
@@ -106,6 +106,17 @@ describe('D. PKCE', () => {
     // Pinned: invalid_grant (the library's answer; OAuth 2.1 would prefer invalid_request).
     expectJsonError(res, 400, 'invalid_grant');
     expect(eventCount(f, 'token.issued')).toBe(0);
+  });
+
+  it('D10 refuses a used PKCE code replayed without a verifier with invalid_grant, and leaves the first tokens alone', async () => {
+    const f = await createFixture();
+    const { code, verifier } = await codeWithPkce(f, f.conf);
+    const first = await exchange(f, f.conf, code, { code_verifier: verifier });
+    expect(first.status).toBe(200);
+    // Only a replay that proves the verifier revokes what the first redemption issued (decision 5).
+    expectJsonError(await exchange(f, f.conf, code), 400, 'invalid_grant');
+    expect(eventCount(f, 'code.reused')).toBe(0);
+    expect((await callApi(f, first.body.access_token)).status).toBe(200);
   });
 
   it('D9 does not let the verifier replace a confidential client\'s secret, and leaves the code intact', async () => {

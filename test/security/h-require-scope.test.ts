@@ -40,6 +40,7 @@ describe('H. protected resources: requireScope (RFC 6750)', () => {
       ['two tokens', () => 'Bearer a b'],
       ['a token followed by ,junk', (token: string) => `Bearer ${token},junk`],
       ['another scheme', () => 'Basic xxx'],
+      ['a scheme that only ends in Bearer', (token: string) => `XBearer ${token}`],
     ])('H2 refuses %s', async (_label, header) => {
       const f = await createFixture();
       const { access_token: token } = await tokensFor(f);
