@@ -67,19 +67,33 @@ async function mint(tokens: TokenStore, clientId: string, grantId = randomId(), 
   return { token: value, grantId, hash };
 }
 
-/** Resolves with the first event heard on `channel` that matches, or rejects after 5 s (never hangs the suite). */
+/** Waits for an event still open when its test ends; afterEach closes them, so no timer outlives its test. */
+const openWaits = new Set<() => void>();
+afterEach(() => {
+  for (const close of [...openWaits]) close();
+});
+
+/**
+ * Resolves with the first event heard on `channel` that matches, or rejects after 5 s (never hangs
+ * the suite). A test that fails before awaiting it leaves nothing behind: afterEach closes the wait.
+ */
 function heard(channel: RevocationChannel, match: (event: RevocationEvent) => boolean): Promise<RevocationEvent> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { stop(); reject(new Error('no revocation event within 5 s')); }, 5000);
     const stop = channel.subscribe({
       event(event) {
         if (!match(event)) return;
-        clearTimeout(timer);
-        stop();
+        close();
         resolve(event);
       },
       reset() { /* not this test's concern */ },
     });
+    const timer = setTimeout(() => { close(); reject(new Error('no revocation event within 5 s')); }, 5000);
+    function close() {
+      clearTimeout(timer);
+      stop();
+      openWaits.delete(close);
+    }
+    openWaits.add(close);
   });
 }
 

@@ -293,7 +293,8 @@ describe('N. malformed input', () => {
     const ALLOWED_STATUS = new Set([200, 302, 400, 401, 403, 405, 413, 429, 503]);
     const RUNS = 500;
     let port: number;
-    let close: () => Promise<void>;
+    // Unset when beforeAll failed: afterAll must not hide that failure behind a TypeError of its own.
+    let close: (() => Promise<void>) | undefined;
     let registered: string[];
     // Its own fixture: the outer beforeEach replaces `f` before every test.
     let fz: Fixture;
@@ -306,7 +307,7 @@ describe('N. malformed input', () => {
       close = server.close;
       registered = [fz.conf.redirectUri, fz.pub.redirectUri, fz.other.redirectUri];
     });
-    afterAll(async () => { await close(); });
+    afterAll(async () => { await close?.(); });
 
     const value = () => fc.oneof(
       fc.string(), fc.string({ unit: 'binary', maxLength: 64 }), fc.constant(''),
