@@ -34,10 +34,14 @@ export async function createForumApp(config: ForumConfig): Promise<ForumApp> {
     const seeded = await db.seedDemo();
     const oauth = createForumOAuth({
       publicUrl: config.publicUrl, stores: storage.stores, ownerName: async (id) => (await db.users.findById(id))?.username ?? null,
+      redis: storage.redis, ...(config.redisKeyPrefix ? { redisKeyPrefix: config.redisKeyPrefix } : {}),
     });
     const app = express();
-    // Behind a TLS proxy the session cookie must still be Secure; trust only a proxy on this host.
-    if (config.publicUrl.startsWith('https:')) app.set('trust proxy', 'loopback');
+    // Rate limits count per client address, which only the proxies in front may tell (TRUST_PROXY
+    // hops). Behind a TLS proxy the session cookie must still be Secure: then at least a proxy on
+    // this host is trusted.
+    if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
+    else if (config.publicUrl.startsWith('https:')) app.set('trust proxy', 'loopback');
 
     app.use(securityHeaders(config.publicUrl));
     app.use(oauth.metadata);

@@ -12,6 +12,8 @@ export interface ForumConfig {
   redisKeyPrefix?: string | undefined;
   /** Signs the session cookie. Without it a random one is made, so a restart logs everyone out. */
   sessionSecret?: string | undefined;
+  /** Express's `trust proxy`: how many proxies stand in front (or `loopback`). @default off; `loopback` for an https PUBLIC_URL */
+  trustProxy?: number | string | undefined;
 }
 
 export interface ServerConfig extends ForumConfig {
@@ -21,7 +23,7 @@ export interface ServerConfig extends ForumConfig {
 
 export const DEFAULT_DATABASE_FILE = path.join(__dirname, 'data', 'forum.sqlite');
 
-/** HOST, PORT, PUBLIC_URL, DATABASE_URL, REDIS_URL, SESSION_SECRET (all optional). */
+/** HOST, PORT, PUBLIC_URL, DATABASE_URL, REDIS_URL, SESSION_SECRET, TRUST_PROXY (all optional). */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const host = env.HOST || '127.0.0.1';
   const port = parsePort(env.PORT);
@@ -32,7 +34,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     databaseUrl: env.DATABASE_URL || `sqlite:${DEFAULT_DATABASE_FILE}`,
     redisUrl: env.REDIS_URL || undefined,
     sessionSecret: env.SESSION_SECRET || undefined,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
+}
+
+/** A hop count, or `loopback`; never `true`, which would let any client choose its address. */
+function parseTrustProxy(value: string | undefined): number | string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  if (value === 'loopback') return value;
+  throw new Error(`TRUST_PROXY must be the number of proxies in front of the forum (e.g. 1) or "loopback", got "${value}"`);
 }
 
 function parsePort(value: string | undefined): number {

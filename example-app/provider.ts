@@ -24,6 +24,9 @@ export const SCOPE_DESCRIPTIONS: Record<string, string> = Object.fromEntries(
   Object.entries(FORUM_SCOPES).map(([name, def]) => [name, typeof def === 'string' ? def : def.description]),
 );
 
+/** What an app requested without scopes gets, and what source 001's `/authorize/?client_id=X` asks for. */
+export const DEFAULT_SCOPES = ['identity', 'read'];
+
 export type ForumOAuth = OAuthProvider;
 
 /** The provider, configured the way a site owner would: the forum's session is its login. */
@@ -32,12 +35,15 @@ export function createForumOAuth(options: {
   stores: { clients: ClientStore; tokens: TokenStore };
   /** The username of an app's owner, for the consent page. */
   ownerName?: (userId: string) => Promise<string | null>;
+  /** With Redis, the rate limits live there too, so every instance of the forum shares the counts. */
+  redis?: object | null;
+  redisKeyPrefix?: string;
 }): ForumOAuth {
   return createOAuthProvider({
     issuer: options.publicUrl,
     scopes: FORUM_SCOPES,
     // Source 001 sends users to /authorize with only a client_id.
-    defaultScopes: ['identity', 'read'],
+    defaultScopes: DEFAULT_SCOPES,
     store: options.stores,
     // req.forumUser is read from the database per request (session.ts), so a deleted user is logged out.
     currentUser: (req) => (req.forumUser ? { id: req.forumUser.id, name: req.forumUser.username } : null),
@@ -50,6 +56,7 @@ export function createForumOAuth(options: {
       return providerPage(page, viewer, viewer ? csrfToken(page.req) : '');
     },
     ...(options.ownerName ? { clientOwnerName: options.ownerName } : {}),
+    ...(options.redis ? { rateLimit: { redis: options.redis, keyPrefix: `${options.redisKeyPrefix ?? 'forum:'}rl:` } } : {}),
     // Source 002 (sqowey): "You can specify up to 3 Redirect domains."
     maxRedirectUris: 3,
     // Sources 000 ("indefinite access") and 004 ("The refresh_token lasts forever"): with
