@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import {
   asUser, authorizeQuery, basic, callApi, createFixture, ISSUER, readConsentForm, type Fixture,
 } from '../support/provider-fixture';
+import { useFakeClock } from '../support/fake-clock';
 import { answer, askDevice, authenticated, DEVICE_GRANT, deviceFor, poll, typeCode, type DeviceAnswer } from '../support/device-flow';
 
 /**
@@ -10,17 +11,7 @@ import { answer, askDevice, authenticated, DEVICE_GRANT, deviceFor, poll, typeCo
  * code on the site and answers, the device gets tokens. Time is a fake clock (Date.now moved
  * forward), never a sleep.
  */
-let offset = 0;
-const advance = (seconds: number) => { offset += seconds * 1000; };
-
-beforeEach(() => {
-  offset = 0;
-  const realNow = Date.now.bind(Date);
-  jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-});
+const { advance } = useFakeClock();
 
 describe('the device authorization grant (RFC 8628)', () => {
   it('takes a confidential client from device authorization through polling and consent to working tokens', async () => {

@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { mintGrantSecret, randomId } from '../../src/crypto';
 import {
   asUser, authorizeQuery, basic, createFixture, exchange, getCode, ISSUER, readConsentForm, refresh, type Fixture, type TestClient,
 } from '../support/provider-fixture';
-import { deviceFor, poll, answer, DEVICE_GRANT } from '../support/device-flow';
+import { answer, DEVICE_GRANT, deviceFor, poll } from '../support/device-flow';
+import { useFakeClock } from '../support/fake-clock';
 
 /**
  * A site behind one proxy: every request of the day arrives from the same address. On it, an
@@ -17,15 +18,7 @@ import { deviceFor, poll, answer, DEVICE_GRANT } from '../support/device-flow';
 const ONE_ADDRESS = '203.0.113.99';
 const HOURS = 6;
 
-let offset = 0;
-beforeEach(() => {
-  offset = 0;
-  const realNow = Date.now.bind(Date);
-  jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-});
+const { advance } = useFakeClock();
 
 const post = (f: Fixture, path: string) => request(f.app).post(path).set('X-Forwarded-For', ONE_ADDRESS);
 const randomToken = () => mintGrantSecret(randomId()).value;
@@ -102,13 +95,13 @@ describe('one address, a whole day', () => {
       // alice logs in to a TV with the device flow, at the same address.
       const device = await deviceFor(f, f.conf);
       note(users, await answer(f, device.user_code, 'approve'));
-      offset += 6000;
+      advance(6);
       note(users, await poll(f, f.conf, device.device_code).set('X-Forwarded-For', ONE_ADDRESS));
     }
 
     for (let hour = 0; hour < HOURS; hour += 1) {
       await Promise.all([honestClientHour(), misbehavingClientHour(), junkHour(), curiousUserHour(), bruteForcerHour(), usersHour()]);
-      offset += 3600 * 1000;
+      advance(3600);
     }
 
     const limited = (who: Seen) => who.statuses.filter((s) => s === 429).length;
