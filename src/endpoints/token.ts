@@ -53,7 +53,11 @@ export function tokenEndpoint(options: ResolvedOptions, limits: Limits): Request
         if (!params) throw malformed;
         // A PIN is short: its guess is spent before it is read, and refunded when it was right.
         const refundPin = grantType === 'pin' ? await limits.pinGuess(req, client) : null;
-        sendTokens(res, await runGrant(options, extendedGrantTypes, client, params, lookup));
+        const issued = await runGrant(options, extendedGrantTypes, client, params, lookup);
+        // A client that refreshes without rotation keeps its token: it is echoed, because client
+        // libraries (simple-oauth2) keep only what the last response carried (RFC 6749 §5.1 allows both).
+        if (grantType === 'refresh_token' && !issued.refreshToken) issued.refreshToken = params.refresh_token;
+        sendTokens(res, issued);
         await refundPin?.();
       } catch (err) {
         const error = toOAuthError(err, options.reportFailure);
