@@ -56,7 +56,7 @@ export function tokenEndpoint(options: ResolvedOptions, limits: Limits): Request
         const issued = await runGrant(options, extendedGrantTypes, client, params, lookup);
         // A client that refreshes without rotation keeps its token: it is echoed, because client
         // libraries (simple-oauth2) keep only what the last response carried (RFC 6749 §5.1 allows both).
-        if (grantType === 'refresh_token' && !issued.refreshToken) issued.refreshToken = params.refresh_token;
+        if (grantType === 'refresh_token' && !issued.refreshToken && params.refresh_token) issued.refreshToken = params.refresh_token;
         sendTokens(res, issued);
         await refundPin?.();
       } catch (err) {
