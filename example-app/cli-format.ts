@@ -10,15 +10,30 @@ export function clientJson(c: ClientView) {
     owner_id: c.ownerId,
     redirect_uris: c.redirectUris,
     scopes: c.scopes,
+    resource_server: c.resourceServer,
+    implicit: c.allowImplicit,
+    // An edit of an approved app waiting for review; the fields above stay in force until then.
+    pending_change: c.pendingChange === null ? null : {
+      ...(c.pendingChange.name !== undefined ? { name: c.pendingChange.name } : {}),
+      ...(c.pendingChange.redirectUris !== undefined ? { redirect_uris: c.pendingChange.redirectUris } : {}),
+      ...(c.pendingChange.scopes !== undefined ? { scopes: c.pendingChange.scopes } : {}),
+      ...(c.pendingChange.isPublic !== undefined ? { public: c.pendingChange.isPublic } : {}),
+      requested_at: c.pendingChange.requestedAt.toISOString(),
+    },
     description: c.description,
     created_at: c.createdAt.toISOString(),
   };
 }
 
-/** A plain-text table for people. */
+/** The client type, plus the admin's switches. */
+function typeLabel(c: ClientView): string {
+  return [c.isPublic ? 'public' : 'confidential', ...(c.resourceServer ? ['resource-server'] : []), ...(c.allowImplicit ? ['implicit'] : [])].join('+');
+}
+
+/** A plain-text table for people; `approved+change` marks an edit waiting for `clients approve`. */
 export function clientTable(clients: ClientView[]): string {
   const rows = [['CLIENT ID', 'STATUS', 'TYPE', 'NAME', 'REDIRECT URIS'],
-    ...clients.map((c) => [c.id, c.status, c.isPublic ? 'public' : 'confidential', c.name, c.redirectUris.join(',')])];
+    ...clients.map((c) => [c.id, c.pendingChange ? `${c.status}+change` : c.status, typeLabel(c), c.name, c.redirectUris.join(',')])];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
 }

@@ -8,10 +8,15 @@ import { clientJson, clientTable } from './cli-format';
 const USAGE = `Usage: npm run --silent cli -- <command> [options]
 
   clients create --name N --redirect-uri U [--redirect-uri U2] [--scopes a,b]
-                 [--description D] [--owner USERNAME] [--public] [--approve] [--json]
+                 [--description D] [--owner USERNAME] [--public] [--approve]
+                 [--resource-server] [--implicit] [--json]
+                 without --scopes the app gets the site's default scopes (identity, read)
+                 --resource-server: may introspect every live token
+                 --implicit: may use response_type=token (guide 001's clients)
   clients list [--status pending|approved|denied|suspended] [--owner USERNAME] [--json]
-  clients approve ID [--json]     prints the new client secret (once)
-  clients deny ID [--json]
+  clients approve ID [--json]     a pending app (prints its new client secret, once), or the
+                                  change waiting for review on an approved one
+  clients deny ID [--json]        a pending app, or the change waiting on an approved one
   clients suspend ID [--json]     also revokes every token of the app
   migrate [--json]
   purge [--json]                  deletes expired codes, tokens and grants from SQL (the server does it hourly)
@@ -30,6 +35,8 @@ const OPTIONS = {
   status: { type: 'string' },
   public: { type: 'boolean' },
   approve: { type: 'boolean' },
+  'resource-server': { type: 'boolean' },
+  implicit: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -56,6 +63,8 @@ const commands: Record<string, (ctx: Context, args: string[], storage: ForumStor
       name: values.name,
       redirectUris: values['redirect-uri'],
       isPublic: values.public ?? false,
+      resourceServer: values['resource-server'] ?? false,
+      allowImplicit: values.implicit ?? false,
       ...(values.description !== undefined ? { description: values.description } : {}),
       ...(owner !== undefined ? { ownerId: owner } : {}),
       ...(values.scopes !== undefined ? { scopes: values.scopes } : {}),
@@ -84,16 +93,22 @@ const commands: Record<string, (ctx: Context, args: string[], storage: ForumStor
   },
 
   async 'clients approve'({ oauth, db }, [id]) {
-    const { client, clientSecret } = await oauth.clients.approve(requireId(id));
+    const changed = await hasPendingChange(oauth, requireId(id));
+    const { client, clientSecret } = changed ? await oauth.clients.approveChange(id!) : await oauth.clients.approve(id!);
     if (clientSecret !== null) await db.secretReveals.markRevealed(client.id);
+    const secretText = clientSecret ? `\nclient secret (shown once): ${clientSecret}` : changed ? '' : ' Public client: no secret.';
     return {
-      json: clientSecret === null ? { client_id: client.id } : { client_id: client.id, client_secret: clientSecret },
-      text: `Approved ${client.id} (${client.name}).${clientSecret ? `\nclient secret (shown once): ${clientSecret}` : ' Public client: no secret.'}`,
+      json: { client_id: client.id, ...(changed ? { change: 'approved' } : {}), ...(clientSecret === null ? {} : { client_secret: clientSecret }) },
+      text: `${changed ? `Approved the change of ${client.id}; it is now` : `Approved ${client.id}`} (${client.name}).${secretText}`,
     };
   },
 
   async 'clients deny'({ oauth }, [id]) {
-    const client = await oauth.clients.deny(requireId(id));
+    if (await hasPendingChange(oauth, requireId(id))) {
+      const client = await oauth.clients.denyChange(id!);
+      return { json: { client_id: client.id, status: client.status, change: 'denied' }, text: `Denied the change of ${client.id}; it stays ${client.name}.` };
+    }
+    const client = await oauth.clients.deny(id!);
     return { json: { client_id: client.id, status: client.status }, text: `Denied ${client.id} (${client.name}).` };
   },
 
@@ -112,6 +127,11 @@ const commands: Record<string, (ctx: Context, args: string[], storage: ForumStor
     return { json: { purged }, text: `Deleted ${purged} expired row${purged === 1 ? '' : 's'}.` };
   },
 };
+
+/** approve and deny act on an app's waiting change when it has one; a pending app has none. */
+async function hasPendingChange(oauth: ForumOAuth, id: string): Promise<boolean> {
+  return ((await oauth.clients.get(id))?.pendingChange ?? null) !== null;
+}
 
 function requireId(id: string | undefined): string {
   if (!id) throw new UsageError('this command needs a client ID');

@@ -5,7 +5,7 @@ import type { ForumOAuth } from '../provider';
 import { requireLogin, setFlash } from '../session';
 import { adminAppsPage } from '../views/admin-apps';
 import { errorPage } from '../views/error';
-import { formBody, isNotFoundError, isValidationError, pageContext, sendPage, userOf } from '../web';
+import { field, formBody, isNotFoundError, isValidationError, pageContext, sendPage, userOf } from '../web';
 
 function requireAdmin(req: Request, res: Response, next: NextFunction): void {
   if (req.forumUser?.isAdmin) return next();
@@ -16,9 +16,14 @@ const ACTIONS = {
   approve: 'approved',
   deny: 'denied',
   suspend: 'suspended (its tokens were revoked)',
+  'approve-change': 'changed as its owner asked',
+  'deny-change': 'left as it was: the change was denied',
 } as const;
 
-/** The admin queue: approve or deny requested apps and personal access tokens, suspend approved apps. */
+/**
+ * The admin queue: approve or deny requested apps, changes to approved apps and personal access
+ * tokens; suspend approved apps; make an app a resource server or let it use the implicit redirect.
+ */
 export function adminRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): Router {
   const router = Router();
   router.use('/admin', requireLogin, requireAdmin);
@@ -58,6 +63,20 @@ export function adminRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): 
     res.redirect(303, '/admin/apps');
   });
 
+  router.post('/admin/apps/:id/permissions', formBody, verifyCsrf, async (req, res) => {
+    try {
+      const app = await oauth.clients.setPermissions(String(req.params.id), {
+        resourceServer: field(req, 'resource_server') === '1', allowImplicit: field(req, 'implicit') === '1',
+      });
+      const what = [app.resourceServer ? 'a resource server' : 'not a resource server', app.allowImplicit ? 'allowed the implicit redirect' : 'not allowed the implicit redirect'];
+      setFlash(req, { kind: 'ok', text: `“${app.name}” is now ${what.join(' and ')}.` });
+    } catch (err) {
+      if (!isValidationError(err) && !isNotFoundError(err)) throw err;
+      setFlash(req, { kind: 'error', text: err.message });
+    }
+    res.redirect(303, '/admin/apps');
+  });
+
   router.post('/admin/apps/:id/:action', formBody, verifyCsrf, async (req, res) => {
     const action = String(req.params.action);
     if (!Object.hasOwn(ACTIONS, action)) {
@@ -67,11 +86,13 @@ export function adminRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): 
     const verb = action as keyof typeof ACTIONS;
     const id = String(req.params.id);
     try {
-      // approve() returns the new secret; the admin must not see it, so it is dropped here and
-      // the owner makes their own on the apps tab (see routes/apps.ts).
+      // approve() and approveChange() (public to confidential) return a new secret; the admin must
+      // not see it, so it is dropped here and the owner makes their own on the apps tab (routes/apps.ts).
       const app = verb === 'approve' ? (await oauth.clients.approve(id)).client
         : verb === 'deny' ? await oauth.clients.deny(id)
-          : await oauth.clients.suspend(id);
+          : verb === 'approve-change' ? (await oauth.clients.approveChange(id)).client
+            : verb === 'deny-change' ? await oauth.clients.denyChange(id)
+              : await oauth.clients.suspend(id);
       setFlash(req, { kind: 'ok', text: `“${app.name}” was ${ACTIONS[verb]}.` });
     } catch (err) {
       if (!isValidationError(err) && !isNotFoundError(err)) throw err;

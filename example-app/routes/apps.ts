@@ -1,11 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import { verifyCsrf } from '../csrf';
 import type { ForumDb } from '../forum-db';
-import type { ForumOAuth } from '../provider';
+import { DEFAULT_SCOPES, SCOPE_DESCRIPTIONS, type ForumOAuth } from '../provider';
 import { requireLogin, setFlash } from '../session';
 import { appsPage, type AppsView } from '../views/apps';
 import { errorPage } from '../views/error';
-import { field, formBody, isValidationError, pageContext, sendPage, userOf } from '../web';
+import { field, fieldList, formBody, isValidationError, pageContext, sendPage, userOf } from '../web';
 
 /**
  * The apps tab (source 000, step 1). How the secret is "shown once": the store keeps only its
@@ -17,7 +17,7 @@ export function appsRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): R
   const router = Router();
   router.use('/settings/apps', requireLogin);
 
-  async function render(req: Request, res: Response, extra: Partial<Pick<AppsView, 'revealed' | 'form'>> = {}, status = 200) {
+  async function render(req: Request, res: Response, extra: Partial<Pick<AppsView, 'revealed' | 'form' | 'flash'>> = {}, status = 200) {
     const user = userOf(req);
     const apps = (await oauth.clients.list({ ownerId: user.id })).reverse();
     const revealed = await db.secretReveals.revealedAmong(apps.map((a) => a.id));
@@ -25,6 +25,8 @@ export function appsRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): R
       ...pageContext(req),
       viewer: { username: user.username, isAdmin: user.isAdmin },
       apps: apps.map((app) => ({ ...app, secretRevealed: revealed.has(app.id) })),
+      scopeDescriptions: SCOPE_DESCRIPTIONS,
+      defaultScopes: DEFAULT_SCOPES,
       ...extra,
     });
     sendPage(res, page, status);
@@ -48,6 +50,8 @@ export function appsRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): R
       redirectUris: field(req, 'redirect_uris'),
       description: field(req, 'description'),
       isPublic: field(req, 'public') === '1',
+      // None ticked: the package gives the site's default scopes.
+      scopes: fieldList(req, 'scopes'),
     };
     try {
       const app = await oauth.clients.request({ ...form, ownerId: userOf(req).id });
@@ -63,15 +67,18 @@ export function appsRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): R
     const app = await ownApp(req);
     if (!app) return notFound(req, res);
     try {
-      await oauth.clients.update(app.id, {
+      const { pendingReview } = await oauth.clients.update(app.id, {
         name: field(req, 'name'), redirectUris: field(req, 'redirect_uris'), description: field(req, 'description'),
+        scopes: fieldList(req, 'scopes'), isPublic: field(req, 'public') === '1',
       });
-      setFlash(req, { kind: 'ok', text: 'Saved.' });
+      setFlash(req, { kind: 'ok', text: pendingReview
+        ? 'Saved. The new name, redirect URIs, scopes or type await an administrator’s review; until then the app keeps its approved values.'
+        : 'Saved.' });
+      res.redirect(303, '/settings/apps');
     } catch (err) {
       if (!isValidationError(err)) throw err;
-      setFlash(req, { kind: 'error', text: `Not saved: ${err.message}` });
+      await render(req, res, { flash: { kind: 'error', text: `Not saved: ${err.message}` } }, 400);
     }
-    res.redirect(303, '/settings/apps');
   });
 
   router.post('/settings/apps/:id/secret', formBody, verifyCsrf, async (req, res) => {

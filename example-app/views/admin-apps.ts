@@ -1,6 +1,6 @@
 import { formatDate, html, type SafeHtml } from './html';
 import { csrfField, layout, type Flash, type Viewer } from './layout';
-import { statusBadge, type AppSummary } from './apps';
+import { pendingChangeList, scopeList, statusBadge, type AppSummary } from './apps';
 import type { TokenRequest } from '../forum-db';
 import { lifetimeLabel } from './tokens';
 
@@ -27,9 +27,11 @@ function tokenRequestRow(r: TokenRequest, csrfToken: string): SafeHtml {
 </div>`;
 }
 
-function action(app: AppSummary, verb: 'approve' | 'deny' | 'suspend', csrfToken: string): SafeHtml {
-  const labels = { approve: 'Approve', deny: 'Deny', suspend: 'Suspend' };
-  const style = verb === 'approve' ? '' : 'danger';
+type Verb = 'approve' | 'deny' | 'suspend' | 'approve-change' | 'deny-change';
+
+function action(app: AppSummary, verb: Verb, csrfToken: string): SafeHtml {
+  const labels = { approve: 'Approve', deny: 'Deny', suspend: 'Suspend', 'approve-change': 'Approve change', 'deny-change': 'Deny change' };
+  const style = verb === 'approve' || verb === 'approve-change' ? '' : 'danger';
   return html`<form class="inline" method="post" action="/admin/apps/${app.id}/${verb}">${csrfField(csrfToken)}<button type="submit" class="${style}">${labels[verb]}</button></form>`;
 }
 
@@ -41,6 +43,9 @@ function row(app: AppSummary & { ownerName: string | null }, actions: SafeHtml):
     <dt>Owner</dt><dd>${app.ownerName ?? html`<span class="muted">the site</span>`}</dd>
     <dt>Type</dt><dd>${app.isPublic ? 'public' : 'confidential'}</dd>
     <dt>Redirect URIs</dt><dd>${app.redirectUris.join(', ')}</dd>
+    <dt>Scopes</dt><dd>${scopeList(app.scopes)}</dd>
+    <dt>Resource server</dt><dd>${app.resourceServer ? 'yes: may introspect every live token' : 'no'}</dd>
+    <dt>Implicit redirect</dt><dd>${app.allowImplicit ? 'allowed (response_type=token)' : 'no'}</dd>
     <dt>Description</dt><dd>${app.description || html`<span class="muted">none</span>`}</dd>
     <dt>Requested</dt><dd>${formatDate(app.createdAt)}</dd>
   </dl>
@@ -48,8 +53,31 @@ function row(app: AppSummary & { ownerName: string | null }, actions: SafeHtml):
 </div>`;
 }
 
+/** The owner's requested values beside the ones in force, with approve and deny. */
+function changeRow(app: AppSummary & { ownerName: string | null }, csrfToken: string): SafeHtml {
+  return html`<div class="card" id="change-${app.id}">
+  <h2>${app.name} ${statusBadge(app.status)}</h2>
+  <dl class="meta">
+    <dt>Client ID</dt><dd><code>${app.id}</code></dd>
+    <dt>Owner</dt><dd>${app.ownerName ?? html`<span class="muted">the site</span>`}</dd>
+    <dt>Asked</dt><dd>${formatDate(app.pendingChange!.requestedAt)}</dd>
+  </dl>
+  ${pendingChangeList(app, app.pendingChange!)}
+  <div class="actions">${action(app, 'approve-change', csrfToken)} ${action(app, 'deny-change', csrfToken)}</div>
+</div>`;
+}
+
+/** The admin's switches; a public app cannot hold either. */
+function permissionsForm(app: AppSummary, csrfToken: string): SafeHtml {
+  if (app.isPublic) return html`<span class="muted small">A public app cannot be a resource server or use the implicit redirect.</span>`;
+  return html`<form class="inline" method="post" action="/admin/apps/${app.id}/permissions">${csrfField(csrfToken)}
+  <span class="checks"><label><input type="checkbox" name="resource_server" value="1"${app.resourceServer ? html` checked` : ''}> Resource server</label><label><input type="checkbox" name="implicit" value="1"${app.allowImplicit ? html` checked` : ''}> Implicit redirect</label></span>
+  <button type="submit" class="secondary">Save switches</button></form>`;
+}
+
 export function adminAppsPage(view: AdminAppsView): string {
   const pending = view.apps.filter((a) => a.status === 'pending');
+  const changes = view.apps.filter((a) => a.pendingChange !== null);
   const approved = view.apps.filter((a) => a.status === 'approved');
   const closed = view.apps.filter((a) => a.status === 'denied' || a.status === 'suspended');
   const t = view.csrfToken;
@@ -58,8 +86,11 @@ export function adminAppsPage(view: AdminAppsView): string {
 <h2>Waiting for review (${pending.length})</h2>
 ${pending.length ? pending.map((a) => row(a, html`${action(a, 'approve', t)} ${action(a, 'deny', t)}`)) : html`<p class="muted">Nothing to review.</p>`}
 <p class="muted small">Approving does not show you the app's secret: its owner gets it once, on their apps tab.</p>
+<h2 id="changes">Changes waiting for review (${changes.length})</h2>
+${changes.length ? changes.map((a) => changeRow(a, t)) : html`<p class="muted">Nothing to review.</p>`}
+<p class="muted small">Until you approve a change, the app keeps its approved values everywhere. A change to confidential makes a new secret, which its owner gets on their apps tab.</p>
 <h2>Approved (${approved.length})</h2>
-${approved.length ? approved.map((a) => row(a, html`${action(a, 'suspend', t)} <span class="muted small">Suspending revokes every token the app holds.</span>`)) : html`<p class="muted">None.</p>`}
+${approved.length ? approved.map((a) => row(a, html`${permissionsForm(a, t)} ${action(a, 'suspend', t)} <span class="muted small">Suspending revokes every token the app holds.</span>`)) : html`<p class="muted">None.</p>`}
 <h2>Denied or suspended (${closed.length})</h2>
 ${closed.length ? closed.map((a) => row(a, a.status === 'denied' ? action(a, 'approve', t) : html``)) : html`<p class="muted">None.</p>`}
 <h2 id="token-requests">Personal access token requests (${view.tokenRequests.length})</h2>

@@ -16,7 +16,9 @@ describe('guide 000 (Ruqqus) against the example forum', () => {
   let refreshToken: string;
 
   it('step 1: the app is requested in the apps tab (comma-separated redirect URIs) and approved by an admin', async () => {
-    app = await registerApp({ name: 'Porpl Reader', redirectUris: `${REDIRECT_URI}, http://localhost:8080/cb`, description: 'Reads the front page' });
+    app = await registerApp({
+      name: 'Porpl Reader', redirectUris: `${REDIRECT_URI}, http://localhost:8080/cb`, description: 'Reads the front page', scopes: ['identity', 'read', 'vote'],
+    });
     expect(app.clientSecret.length).toBeGreaterThanOrEqual(43);
   });
 

@@ -15,8 +15,18 @@ describe('guide 001 (rDrama) against the example forum', () => {
   let clientId: string;
   let implicitToken: string;
 
-  it('registers an app in the apps tab (one redirect URI, since the authorize URL names none) and an admin approves it', async () => {
-    ({ clientId } = await registerApp({ name: 'Drama Bot', redirectUris: REDIRECT_URI }));
+  it('registers an app in the apps tab (one redirect URI, since the authorize URL names none); an admin approves it and allows it the implicit redirect', async () => {
+    ({ clientId } = await registerApp({ name: 'Drama Bot', redirectUris: REDIRECT_URI, implicit: true }));
+    expect(await ctx.forum.oauth.clients.get(clientId)).toMatchObject({ allowImplicit: true, scopes: ['identity', 'read'] });
+  });
+
+  it('refuses the same URL for an app the admin did not allow the implicit redirect', async () => {
+    const { clientId: plain } = await registerApp({ name: 'Plain Bot', redirectUris: REDIRECT_URI }, 'bob');
+    const bob = await logIn('bob');
+    const forwarded = await bob.get(`/authorize/?client_id=${plain}`).expect(302);
+    const refused = await bob.get(forwarded.headers.location!).expect(302);
+    expect(redirectParams(refused.headers.location, REDIRECT_URI).get('error')).toBe('unauthorized_client');
+    expect(redirectParams(refused.headers.location, REDIRECT_URI).get('access_token')).toBeNull();
   });
 
   it('GET /authorize/?client_id=X leads through login and consent to a redirect with the access token in the query', async () => {

@@ -27,24 +27,32 @@ export function dialectForum() {
   /** Anyone without a session: the third-party app's server, or a browser before login. */
   const client = () => request(ctx.forum.app);
 
-  const submit = (agent: Agent, html: string, action: string, extra: Record<string, string> = {}) =>
+  const submit = (agent: Agent, html: string, action: string, extra: Record<string, string | string[]> = {}) =>
     submitForm(agent, PUBLIC_URL, html, action, extra);
   const logIn = (username: string, next = '/') => logInAs(ctx.forum.app, PUBLIC_URL, username, next);
 
   /**
    * Guide 000's "Step 1" (and 001, 002, 003's developer portal): `developer` requests the app in
-   * the apps tab, an admin approves it in the admin queue, the developer reveals the secret once.
+   * the apps tab (ticking `scopes`; none: the forum's default scopes), an admin approves it in the
+   * admin queue (and, with `implicit`, lets it use the implicit redirect), the developer reveals the secret once.
    */
-  async function registerApp(input: { name: string; redirectUris: string; description?: string }, developer = 'alice') {
+  async function registerApp(input: { name: string; redirectUris: string; description?: string; scopes?: string[]; implicit?: boolean },
+    developer = 'alice') {
     const dev = await logIn(developer);
     const tab = await dev.get('/settings/apps').expect(200);
-    await submit(dev, tab.text, '/settings/apps', { name: input.name, redirect_uris: input.redirectUris, description: input.description ?? '' }).expect(303);
+    await submit(dev, tab.text, '/settings/apps', {
+      name: input.name, redirect_uris: input.redirectUris, description: input.description ?? '', scopes: input.scopes ?? [],
+    }).expect(303);
     const apps = await ctx.forum.oauth.clients.list();
     const clientId = apps.find((a) => a.name === input.name)!.id;
 
     const admin = await logIn('admin');
     const queue = await admin.get('/admin/apps').expect(200);
     await submit(admin, queue.text, `/admin/apps/${clientId}/approve`).expect(303);
+    if (input.implicit) {
+      const approvedQueue = await admin.get('/admin/apps').expect(200);
+      await submit(admin, approvedQueue.text, `/admin/apps/${clientId}/permissions`, { implicit: '1' }).expect(303);
+    }
 
     const approved = await dev.get('/settings/apps').expect(200);
     const shown = await submit(dev, approved.text, `/settings/apps/${clientId}/secret`).expect(200);

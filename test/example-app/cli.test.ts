@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory from 'knex';
-import { knexTokenStore } from '../../adapters/knex';
+import { knexClientStore, knexTokenStore } from '../../adapters/knex';
 import { knexConfig } from '../../example-app/storage';
+import { memoryTokenStore } from '../../adapters/memory';
+import { createForumOAuth } from '../../example-app/provider';
 import { makeAuthorizationRequest } from '../../src/testing/fixtures';
 
 // The CLI as scripts use it: a child process, one JSON object on stdout, errors on stderr.
@@ -76,6 +78,59 @@ describe('the CLI (npm run --silent cli -- ...)', () => {
   it('approves a pending client and prints its new secret', async () => {
     const out = await cliJson('clients', 'approve', pendingId);
     expect(out).toEqual({ client_id: pendingId, client_secret: expect.any(String) });
+  });
+
+  it('creates a resource server allowed the implicit redirect, with the default scopes when --scopes is absent', async () => {
+    const id = String((await cliJson('clients', 'create', '--name', 'API gateway', '--redirect-uri', REDIRECT, '--resource-server', '--implicit', '--approve')).client_id);
+    const listed = (await cliJson('clients', 'list')).clients as Array<Record<string, unknown>>;
+    expect(listed.find((c) => c.client_id === id)).toMatchObject({
+      resource_server: true, implicit: true, scopes: ['identity', 'read'], pending_change: null, public: false,
+    });
+    expect(listed.find((c) => c.name === 'Script app')).toMatchObject({ resource_server: false, implicit: false });
+    const table = await cli('clients', 'list');
+    expect(table.stdout).toMatch(new RegExp(`${id}\\s+approved\\s+confidential\\+resource-server\\+implicit\\s+API gateway`));
+  });
+
+  it('refuses --resource-server and --implicit for a public client, and stores nothing', async () => {
+    const before = ((await cliJson('clients', 'list')).clients as unknown[]).length;
+    for (const flag of ['--resource-server', '--implicit']) {
+      const run = await cli('clients', 'create', '--name', 'Phone gateway', '--redirect-uri', REDIRECT, '--public', flag, '--json');
+      expect(run).toEqual({ code: 1, stdout: '', stderr: expect.stringContaining('only a confidential client can have it') });
+    }
+    expect(((await cliJson('clients', 'list')).clients as unknown[]).length).toBe(before);
+  });
+
+  it.each([['U+202E', '\u202E'], ['U+200F', '\u200F']])(
+    'refuses a name with %s and stores nothing', async (codePoint, char) => {
+      const run = await cli('clients', 'create', '--name', `Photo${char}gpj.exe`, '--redirect-uri', REDIRECT, '--json');
+      expect(run).toEqual({ code: 1, stdout: '', stderr: expect.stringContaining(`(found ${codePoint})`) });
+      const names = ((await cliJson('clients', 'list')).clients as Array<{ name: string }>).map((c) => c.name);
+      expect(names.some((name) => name.startsWith('Photo'))).toBe(false);
+    });
+
+  it('lists the change waiting on an approved client, and approve / deny act on that change', async () => {
+    // The owner's edit, as the apps tab makes it, straight on the CLI's database.
+    const knex = knexFactory(knexConfig(`sqlite:${databaseFile}`));
+    const oauth = createForumOAuth({ publicUrl: 'http://localhost:3000', stores: { clients: knexClientStore(knex), tokens: memoryTokenStore() } });
+    try {
+      const id = String((await cliJson('clients', 'create', '--name', 'Reviewed', '--redirect-uri', REDIRECT, '--public', '--approve')).client_id);
+      expect((await oauth.clients.update(id, { name: 'Reviewed v2', isPublic: false })).pendingReview).toBe(true);
+      const listed = ((await cliJson('clients', 'list', '--status', 'approved')).clients as Array<Record<string, unknown>>).find((c) => c.client_id === id);
+      expect(listed).toMatchObject({ name: 'Reviewed', public: true, pending_change: { name: 'Reviewed v2', public: false, requested_at: expect.any(String) } });
+      expect((await cli('clients', 'list')).stdout).toMatch(new RegExp(`${id}\\s+approved\\+change\\s+public\\s+Reviewed`));
+
+      // Public to confidential: the approval of the change makes the first secret, printed once.
+      expect(await cliJson('clients', 'approve', id)).toEqual({ client_id: id, change: 'approved', client_secret: expect.any(String) });
+      expect(await oauth.clients.get(id)).toMatchObject({ name: 'Reviewed v2', isPublic: false, pendingChange: null });
+
+      await oauth.clients.update(id, { name: 'Reviewed v3' });
+      expect(await cliJson('clients', 'deny', id)).toEqual({ client_id: id, status: 'approved', change: 'denied' });
+      expect(await oauth.clients.get(id)).toMatchObject({ name: 'Reviewed v2', pendingChange: null });
+      // Nothing left to review: approving an approved app is the usual status error.
+      expect((await cli('clients', 'approve', id, '--json')).stderr).toContain('it can be approved only when pending or denied');
+    } finally {
+      await knex.destroy();
+    }
   });
 
   it('denies a pending client', async () => {

@@ -38,10 +38,12 @@ export function formTo(html: string, action: string | ((f: Form) => boolean)): F
   return match[0]!;
 }
 
-/** Submits the page's form that posts to `action`, with its hidden fields (the CSRF token) and `extra`. */
-export function submitForm(agent: Agent, origin: string, html: string, action: string, extra: Record<string, string> = {}) {
+/** Submits the page's form that posts to `action`, with its hidden fields (the CSRF token) and `extra` (a list: ticked checkboxes). */
+export function submitForm(agent: Agent, origin: string, html: string, action: string, extra: Record<string, string | string[]> = {}) {
   const form = formTo(html, action);
-  return agent.post(action).type('form').set('Origin', origin).send({ ...form.fields, ...extra });
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries({ ...form.fields, ...extra })) for (const item of [value].flat()) body.append(name, item);
+  return agent.post(action).type('form').set('Origin', origin).send(body.toString());
 }
 
 /** Logs a demo user in through the real login form (password `<name>-password`); returns the agent with its session. */

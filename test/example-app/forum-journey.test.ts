@@ -26,7 +26,7 @@ function forumOn(backend: Backend) {
     await ctx.drop?.();
   });
 
-  const submit = (agent: Agent, html: string, action: string, extra: Record<string, string> = {}) =>
+  const submit = (agent: Agent, html: string, action: string, extra: Record<string, string | string[]> = {}) =>
     submitForm(agent, PUBLIC_URL, html, action, extra);
   const logIn = (username: string, next = '/') => logInAs(ctx.forum.app, PUBLIC_URL, username, next);
 
@@ -70,6 +70,7 @@ for (const backend of BACKENDS) {
       const tab = await alice.get('/settings/apps').expect(200);
       const res = await submit(alice, tab.text, '/settings/apps', {
         name: 'Alice Reader', redirect_uris: `${REDIRECT_URI}, http://localhost:8080/cb`, description: 'Reads my <front> page',
+        scopes: ['identity', 'read', 'create', 'vote'],
       });
       expect(res.status).toBe(303);
       const after = await alice.get('/settings/apps').expect(200);
@@ -279,5 +280,113 @@ describe('the forum pages', () => {
     await submit(alice, page.text, '/logout').expect(303);
     const after = await alice.get('/settings/apps').expect(303);
     expect(after.headers.location).toBe('/login?next=%2Fsettings%2Fapps');
+  });
+});
+
+describe('app review in the forum: default scopes, invisible characters, reviewed changes, the admin switches', () => {
+  const { ctx, submit, logIn, api: app } = forumOn(BACKENDS[0]!);
+  const CB2 = 'https://reader.example/cb2';
+  let alice: Agent;
+  let admin: Agent;
+  let clientId: string;
+
+  const stored = () => ctx.forum.oauth.clients.get(clientId);
+  const named = async (name: string) => (await ctx.forum.oauth.clients.list()).find((a) => a.name === name);
+
+  it('offers every forum scope in the request form and gives an app with none ticked the default scopes', async () => {
+    alice = await logIn('alice');
+    const tab = await alice.get('/settings/apps').expect(200);
+    for (const scope of ['identity', 'read', 'create', 'update', 'delete', 'vote', 'guildmaster']) {
+      expect(tab.text).toContain(`<input type="checkbox" name="scopes" value="${scope}">`);
+    }
+    await submit(alice, tab.text, '/settings/apps', { name: 'Review Me', redirect_uris: REDIRECT_URI }).expect(303);
+    clientId = (await named('Review Me'))!.id;
+    expect((await stored())?.scopes).toEqual(['identity', 'read']);
+    await submit(alice, tab.text, '/settings/apps', { name: 'Ticked', redirect_uris: REDIRECT_URI, scopes: ['read', 'vote'] }).expect(303);
+    expect((await named('Ticked'))?.scopes).toEqual(['read', 'vote']);
+  });
+
+  it.each([['U+202E', '\u202E'], ['U+2066', '\u2066'], ['U+200B', '\u200B'], ['U+061C', '\u061C'], ['U+2028', '\u2028'], ['U+0007', '\u0007']])(
+    'refuses an app name with %s in the request form with 400, and stores nothing', async (codePoint, char) => {
+      const before = (await ctx.forum.oauth.clients.list()).length;
+      const tab = await alice.get('/settings/apps');
+      const res = await submit(alice, tab.text, '/settings/apps', { name: `Photo${char}gpj.exe`, redirect_uris: REDIRECT_URI });
+      expect(res.status).toBe(400);
+      expect(res.text).toContain(`found ${codePoint}`);
+      expect((await ctx.forum.oauth.clients.list()).length).toBe(before);
+    });
+
+  it('keeps the approved values of an edited app until review: the apps tab says so, the consent page and /authorize use the old ones', async () => {
+    admin = await logIn('admin');
+    await submit(admin, (await admin.get('/admin/apps')).text, `/admin/apps/${clientId}/approve`).expect(303);
+    const tab = await alice.get('/settings/apps');
+    const res = await submit(alice, tab.text, `/settings/apps/${clientId}`, {
+      name: 'Review Me Now', redirect_uris: `${REDIRECT_URI}, ${CB2}`, scopes: ['identity', 'read', 'create'], description: 'Changed at once',
+    });
+    expect(res.status).toBe(303);
+    const after = await alice.get('/settings/apps');
+    expect(after.text).toContain('await an administrator’s review');
+    expect(after.text).toContain(`id="review-${clientId}"`);
+    expect(after.text).toContain('Awaiting review');
+    expect(after.text).toContain('Review Me → <strong>Review Me Now</strong>');
+    expect(await stored()).toMatchObject({ name: 'Review Me', redirectUris: [REDIRECT_URI], scopes: ['identity', 'read'], description: 'Changed at once' });
+
+    const bob = await logIn('bob');
+    const query = (extra: Record<string, string>) => new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT_URI, scope: 'identity read', state: 's', ...extra });
+    const consent = await bob.get(`/oauth/authorize?${query({})}`).expect(200);
+    expect(consent.text).toContain('Review Me');
+    expect(consent.text).not.toContain('Review Me Now');
+    const create = await bob.get(`/oauth/authorize?${query({ scope: 'create' })}`).expect(302);
+    expect(new URL(create.headers.location!).searchParams.get('error')).toBe('invalid_scope');
+    const cb2 = await bob.get(`/oauth/authorize?${query({ redirect_uri: CB2 })}`);
+    expect(cb2.status).toBe(400);
+    expect(cb2.headers.location).toBeUndefined();
+  });
+
+  it('refuses a bad edit of the approved app with 400 and changes nothing, the waiting change included', async () => {
+    const before = await stored();
+    const tab = await alice.get('/settings/apps');
+    const res = await submit(alice, tab.text, `/settings/apps/${clientId}`, { name: 'Evil\u202Eexe.jpg', redirect_uris: REDIRECT_URI });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Not saved: name: must not contain invisible, control or text-direction characters (found U+202E).');
+    expect(await stored()).toEqual(before);
+  });
+
+  it('shows the admin the change as old → new beside the pending apps; approving applies it', async () => {
+    const queue = await admin.get('/admin/apps').expect(200);
+    expect(queue.text).toContain('Changes waiting for review (1)');
+    expect(queue.text).toContain(`id="change-${clientId}"`);
+    expect(queue.text).toContain(`${REDIRECT_URI} → <strong>${REDIRECT_URI}, ${CB2}</strong>`);
+    expect(queue.text).toContain('identity, read → <strong>identity, read, create</strong>');
+    await submit(admin, queue.text, `/admin/apps/${clientId}/approve-change`).expect(303);
+    expect(await stored()).toMatchObject({ name: 'Review Me Now', redirectUris: [REDIRECT_URI, CB2], scopes: ['identity', 'read', 'create'], pendingChange: null });
+    expect((await admin.get('/admin/apps')).text).toContain('Changes waiting for review (0)');
+  });
+
+  it('keeps the approved values when the admin denies a change', async () => {
+    const tab = await alice.get('/settings/apps');
+    await submit(alice, tab.text, `/settings/apps/${clientId}`, {
+      name: 'Something Else', redirect_uris: `${REDIRECT_URI}, ${CB2}`, scopes: ['identity', 'read', 'create'],
+    }).expect(303);
+    expect((await stored())?.pendingChange).toEqual({ name: 'Something Else', requestedAt: expect.any(Date) });
+    await submit(admin, (await admin.get('/admin/apps')).text, `/admin/apps/${clientId}/deny-change`).expect(303);
+    expect(await stored()).toMatchObject({ name: 'Review Me Now', pendingChange: null });
+  });
+
+  it('makes the app a resource server with the admin toggle: it then introspects tokens that are not its own', async () => {
+    const revealed = await submit(alice, (await alice.get('/settings/apps')).text, `/settings/apps/${clientId}/secret`).expect(200);
+    const secret = /<code id="client-secret">([^<]+)<\/code>/.exec(revealed.text)![1]!;
+    const bobId = (await ctx.forum.db.users.findByUsername('bob'))!.id;
+    const personal = await ctx.forum.oauth.tokens.issuePersonal(bobId, { name: 'script', scopes: ['read'] });
+    const introspect = () => app().post('/oauth/introspect').auth(clientId, secret).type('form').send({ token: personal.token }).expect(200);
+    expect((await introspect()).body).toEqual({ active: false });
+
+    const queue = await admin.get('/admin/apps');
+    await submit(admin, queue.text, `/admin/apps/${clientId}/permissions`, { resource_server: '1' }).expect(303);
+    expect(await stored()).toMatchObject({ resourceServer: true, allowImplicit: false });
+    expect((await introspect()).body).toMatchObject({ active: true, scope: 'read', sub: bobId });
+
+    await submit(admin, (await admin.get('/admin/apps')).text, `/admin/apps/${clientId}/permissions`, {}).expect(303);
+    expect((await introspect()).body).toEqual({ active: false });
   });
 });
