@@ -1,5 +1,5 @@
-import type express from 'express';
-import type { RequestHandler } from 'express';
+// Named type imports only: a default import in our .d.ts would break hosts built without esModuleInterop (TS1259).
+import type { RequestHandler, Router } from 'express';
 import { metadataEndpoint } from './endpoints/metadata';
 import { resolveOptions, type OAuthProviderOptions } from './options';
 import { createRequireScope } from './require-scope';
@@ -10,7 +10,7 @@ import { createTokenService, type TokenService } from './services/personal-token
 
 export interface OAuthProvider {
   /** Mount at `routerPath` (default `/oauth`): authorize, token (+ grant), revoke (+ token/revoke), introspect. */
-  router: express.Router;
+  router: Router;
   /** App-level middleware serving `GET /.well-known/oauth-authorization-server` (RFC 8414). */
   metadata: RequestHandler;
   /** Route guard: `requireScope('read')`; sets `req.oauth`. */

@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { OAuthError, toOAuthError } from './errors';
 import { parseForm, parseJson } from './http/body-parsers';
 import { errorPage, htmlSecurityHeaders, sendHtml } from './http/html';
@@ -16,7 +16,7 @@ import { createLimits } from './limits/limits';
 import { proxyWarning } from './limits/proxy-warning';
 
 /** The router a site mounts (usually at /oauth): each route parses its own body. */
-export function createRouter(options: ResolvedOptions): express.Router {
+export function createRouter(options: ResolvedOptions): Router {
   const router = express.Router();
   const html = htmlSecurityHeaders(options.renderPage);
   const limits = createLimits(options);
