@@ -1,0 +1,19 @@
+/**
+ * The jest run StrykerJS uses (`npm run mutate`): the tests that exercise the mutated files,
+ * without the browser, Redis Cluster, outage (they stop and start a redis-server), example-app
+ * CLI and fuzz suites, which are slow and add nothing these tests miss.
+ * @type {import('jest').Config}
+ */
+const base = require('./jest.config.js');
+
+module.exports = {
+  ...base,
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '/test/browser/',
+    '/test/example-app/',
+    '/test/adapters/(?!memory\\.test\\.ts)',
+    '/test/reliability/(outages|multi-instance)\\.test\\.ts',
+    '/test/security/fuzz\\.test\\.ts',
+  ],
+};
