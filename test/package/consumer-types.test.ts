@@ -84,6 +84,13 @@ function compile(name: string, source: string, compilerOptions: Record<string, u
   }
 }
 
+describe('the published build', () => {
+  it('ships source maps that carry their sources (the .ts files are not in the package)', () => {
+    const map = JSON.parse(fs.readFileSync(path.join(work, 'node_modules', 'express-oauth-provider', 'dist', 'src', 'provider.js.map'), 'utf8'));
+    expect(map.sourcesContent?.[0]).toContain('export function createOAuthProvider');
+  });
+});
+
 describe('the published types in a host app', () => {
   it('compile with module NodeNext (ESM)', () => {
     expect(compile('nodenext', HOST_ESM, { module: 'NodeNext', moduleResolution: 'NodeNext' }, 'module')).toBe('');
