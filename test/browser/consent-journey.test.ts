@@ -121,6 +121,7 @@ runBrowserTests('the consent journey in a real browser (example forum)', () => {
     await page.getByLabel('Application name').pressSequentially('Loopback Reader');
     await page.getByLabel('Redirect URIs').pressSequentially(redirectUri);
     await page.getByLabel('Description').pressSequentially('Shows your front page in a quieter layout.');
+    for (const scope of ['identity', 'read', 'vote']) await page.getByRole('checkbox', { name: scope, exact: true }).check();
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Request API keys' }).click()]);
     expect(await page.getByRole('status').first().innerText()).toContain('was requested');
     clientId = (await page.locator('code.client-id').first().textContent())!;
