@@ -151,31 +151,57 @@ export function publishingTokenStore(
   channel: RevocationChannel | null,
   reportFailure: (err: unknown) => void,
 ): TokenStore {
+  // A store from announceRevocations publishes on this channel already: once is enough.
+  const publisher = announcers.get(tokens) === channel ? null : channel;
   const announce = async (event: RevocationEvent) => {
     if (event.type === 'grant') cache.evictGrant(event.grantId);
     else cache.evictToken(event.grantId, event.hash);
-    if (!channel) return;
+    if (!publisher) return;
     try {
-      await channel.publish(event);
+      await publisher.publish(event);
     } catch (err) {
       // The store revocation stands; other instances see it after at most the cache TTL.
       reportFailure(err);
     }
   };
+  return withRevocationHook(tokens, announce);
+}
+
+/** Stores made by announceRevocations, and the channel each publishes on. */
+const announcers = new WeakMap<TokenStore, RevocationChannel>();
+
+/**
+ * The token store with every revocation published on `channel`, whoever calls it: the provider,
+ * or the site's own code (an admin page, a CLI, another process) that revokes on the store
+ * directly. Use this one object everywhere, and give the provider's `tokenCache.revocations` the
+ * same channel, so that every instance's cache drops a revoked token when the message arrives.
+ * A failed publish does not fail the revocation, which is done: caches then drop the token
+ * within their `ttlSeconds`.
+ */
+export function announceRevocations(tokens: TokenStore, channel: RevocationChannel): TokenStore {
+  const store = withRevocationHook(tokens, async (event) => {
+    await channel.publish(event).catch(() => undefined);
+  });
+  announcers.set(store, channel);
+  return store;
+}
+
+/** The store's methods, with `after` run once each revocation is done in the store (or has failed there). */
+function withRevocationHook(tokens: TokenStore, after: (event: RevocationEvent) => Promise<void>): TokenStore {
   return {
     ...bindAll(tokens),
     async revokeAccessToken(grantId, hash) {
       try {
         return await tokens.revokeAccessToken(grantId, hash);
       } finally {
-        await announce({ type: 'access', grantId, hash });
+        await after({ type: 'access', grantId, hash });
       }
     },
     async revokeGrant(grantId) {
       try {
         return await tokens.revokeGrant(grantId);
       } finally {
-        await announce({ type: 'grant', grantId });
+        await after({ type: 'grant', grantId });
       }
     },
   };

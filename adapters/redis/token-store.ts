@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { DeviceAuthorizationRecord, DeviceAuthorizationStatus, GrantRecord } from '../../src/storage/records';
 import type { DeviceAuthorizationChanges, GrantFilter, TokenStore } from '../../src/storage/token-store';
+import { announceRevocations, type RevocationChannel } from '../../src/token-cache';
 import { createKeys } from './keys';
 import { defineScripts } from './scripts';
 
@@ -11,6 +12,13 @@ export interface RedisTokenStoreOptions {
    * @default 'oa:'
    */
   prefix?: string;
+  /**
+   * Publish every revocation made on this store on this channel (e.g. `redisRevocationChannel`),
+   * whoever makes it: the provider, or your own admin code calling `revokeGrant` directly. Give
+   * the providers' `tokenCache.revocations` the same channel, so that each instance's token cache
+   * drops a token revoked anywhere.
+   */
+  revocations?: RevocationChannel;
 }
 
 /**
@@ -182,7 +190,7 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
     return grants.filter((g): g is GrantRecord => g !== null && ms(g.expiresAt) > now);
   }
 
-  return {
+  const store: TokenStore = {
     async saveAuthorizationRequest(request) {
       const tuple: RequestTuple = [
         ms(request.expiresAt), request.userId, request.clientId, request.redirectUri, request.redirectUriSent ? 1 : 0,
@@ -368,4 +376,5 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
       return (await run('oauthStoreUpdateDevice', [keys.device(grantId, hash)], [Date.now(), expectedStatus, ...deviceFields(changes)])) === 1;
     },
   };
+  return options.revocations ? announceRevocations(store, options.revocations) : store;
 }
