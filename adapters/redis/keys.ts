@@ -5,14 +5,17 @@
  * and a Lua script may touch all of them atomically:
  *
  *   <p>{<grantId>}:g          the grant record                      (string)
- *   <p>{<grantId>}:m          its member index: `c:<hash>`, `r:<hash>` (the live refresh token), `d:<hash>`
- *                             scored by expiry (zset). Access tokens and used refresh tokens are not in it:
- *                             each is read together with the grant key, so deleting that key (revokeGrant)
- *                             kills them at once; their TTL removes them.
+ *   <p>{<grantId>}:m          its member index, scored by expiry (zset): every code `c:<hash>`, access token
+ *                             `a:<hash>`, refresh token `r:<hash>` (live) or `u:<hash>` (used, a tombstone
+ *                             kept for reuse detection) and device `d:<hash>` of the grant, so that
+ *                             revokeGrant deletes them all at once, leaving only the marker below.
  *   <p>{<grantId>}:x          its revocation marker                  (string "1")
+ *   <p>{<grantId>}:l          its access tokens whose value is longer than `[expiresAt]` (narrowed scopes):
+ *                             field `<hash>` → value (hash). The usual short form is only its `a:` entry in
+ *                             the member index, scored by its expiry. No access token has a key of its own.
  *   <p>{<grantId>}:c:<hash>   an authorization code                  (string)
- *   <p>{<grantId>}:a:<hash>   an access token                        (string)
- *   <p>{<grantId>}:r:<hash>   a refresh token                        (string)
+ *   <p>{<grantId>}:a:<hash>   an access token as versions before 0.2 kept it (string; read until it expires)
+ *   <p>{<grantId>}:r:<hash>   a live refresh token                   (string; once used, only its `u:` entry)
  *   <p>{<grantId>}:d:<hash>   a device authorization (RFC 8628)      (hash; in the member index, so revokeGrant deletes it)
  *
  * Keys outside any grant's slot:
@@ -22,8 +25,8 @@
  *   <p>u:<userId>             grant ids of a user, scored by grant expiry rounded up to a day   (zset)
  *   <p>k:<clientId>           grant ids of a client, scored by grant expiry rounded up to a day (zset)
  *
- * Keys are short on purpose: an access token's key is ~73 bytes and is paid for by every live
- * token (the target is ≤ 200 bytes of `MEMORY USAGE` per token, and its key is all a token adds).
+ * Keys and members are short on purpose: they are paid for by every live token (the target is
+ * ≤ 200 bytes of `MEMORY USAGE` per token; an access token is one index entry of ~64 bytes).
  * `<hash>` is the 43-character base64url SHA-256 the provider computed; no plain secret ever
  * reaches a key or a value.
  *
@@ -35,13 +38,14 @@
 /** The default prefix: short, because every key pays for it. */
 export const DEFAULT_PREFIX = 'oa:';
 
-export type MemberKind = 'c' | 'a' | 'r' | 'd';
+export type MemberKind = 'c' | 'a' | 'r' | 'u' | 'd';
 
 export interface Keys {
   /** `<p>{<grantId>}:` — what every key of the grant starts with. */
   grantBase(grantId: string): string;
   grant(grantId: string): string;
   members(grantId: string): string;
+  longAccess(grantId: string): string;
   revoked(grantId: string): string;
   /** The member name in the grant's index; the member's key is `grantBase(grantId) + member`. */
   member(kind: MemberKind, hash: string): string;
@@ -65,6 +69,7 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     grantBase,
     grant: (grantId) => `${grantBase(grantId)}g`,
     members: (grantId) => `${grantBase(grantId)}m`,
+    longAccess: (grantId) => `${grantBase(grantId)}l`,
     revoked: (grantId) => `${grantBase(grantId)}x`,
     member,
     code: (grantId, hash) => grantBase(grantId) + member('c', hash),

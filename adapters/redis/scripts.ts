@@ -31,6 +31,13 @@ end
 local function base(membersKey)
   return string.sub(membersKey, 1, -2)
 end
+-- Long-form access tokens of a grant (a hash): drop the expired ones before adding another.
+local function pruneLong(key, now)
+  local all = redis.call('HGETALL', key)
+  for i = 1, #all, 2 do
+    if expiry(all[i + 1]) <= now then redis.call('HDEL', key, all[i]) end
+  end
+end
 local function addMember(membersKey, key, exp, ttl)
   redis.call('ZADD', membersKey, exp, string.sub(key, #base(membersKey) + 1))
   extend(membersKey, ttl)
@@ -86,29 +93,71 @@ return result`,
   },
 
   /**
-   * KEYS code-or-refresh, members · ARGV now, leaveIndex → 1 for the one caller that marked a live
-   * record used, else 0. A used code stays in the member index, so that revoking its grant deletes
-   * it. A used refresh token (leaveIndex 1) leaves it: a grant refreshed every hour piles up hundreds
-   * of tombstones, an index entry would double what each costs, and a refresh token is read with its
-   * grant key, so it is dead once revokeGrant deletes that key.
+   * KEYS code-or-refresh, members · ARGV now, isRefresh → 1 for the one caller that marked a live
+   * record used, else 0. A used code keeps its key, marked, and its index entry. A used refresh
+   * token in the short form `[expiresAt]` (every one the provider saves) becomes only an index entry
+   * `u:<hash>` scored by its expiry, with no key of its own: a grant refreshed every hour piles up
+   * hundreds of these tombstones, and an index entry is a third of what a key costs. Either way
+   * revokeGrant finds and deletes it with the rest of the grant.
    */
   oauthStoreConsume: {
     numberOfKeys: 2,
     lua: `
 local v = redis.call('GET', KEYS[1])
 if not v or string.sub(v, 1, 1) ~= '[' then return 0 end
-if expiry(v) <= tonumber(ARGV[1]) then return 0 end
-redis.call('SET', KEYS[1], 'u' .. v, 'KEEPTTL')
-if ARGV[2] == '1' then redis.call('ZREM', KEYS[2], string.sub(KEYS[1], #base(KEYS[2]) + 1)) end
+local exp = expiry(v)
+if exp <= tonumber(ARGV[1]) then return 0 end
+if ARGV[2] == '1' and not string.find(v, ',', 1, true) then
+  local member = string.sub(KEYS[1], #base(KEYS[2]) + 1)
+  redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[2], member)
+  redis.call('ZADD', KEYS[2], exp, 'u' .. string.sub(member, 2))
+else
+  redis.call('SET', KEYS[1], 'u' .. v, 'KEEPTTL')
+end
 return 1`,
   },
 
   /**
-   * KEYS grant, members, revoked, access, refresh (= access when there is none)
+   * KEYS grant, members, long access tokens, legacy access key · ARGV member (\`a:<hash>\`), hash
+   * → { grant value, access value } or nil. A short-form token \`[expiresAt]\` is its index entry (the
+   * score is the expiry); a longer one is a field of the grant's long-form hash. The legacy key is
+   * where versions before 0.2 kept every access token, so those still work until they expire.
+   */
+  oauthStoreReadAccess: {
+    numberOfKeys: 4,
+    lua: `
+local g = redis.call('GET', KEYS[1])
+if not g then return false end
+local score = redis.call('ZSCORE', KEYS[2], ARGV[1])
+if score then return { g, '[' .. score .. ']' } end
+local v = redis.call('HGET', KEYS[3], ARGV[2]) or redis.call('GET', KEYS[4])
+if v then return { g, v } end
+return false`,
+  },
+
+  /**
+   * KEYS refresh, grant, members · ARGV tombstone member (\`u:<hash>\`) → { grant value, refresh
+   * value } or nil. A used short-form token is only its tombstone entry: it reads as \`u[expiresAt]\`.
+   */
+  oauthStoreReadRefresh: {
+    numberOfKeys: 3,
+    lua: `
+local g = redis.call('GET', KEYS[2])
+if not g then return false end
+local v = redis.call('GET', KEYS[1])
+if v then return { g, v } end
+local score = redis.call('ZSCORE', KEYS[3], ARGV[1])
+if score then return { g, 'u[' .. score .. ']' } end
+return false`,
+  },
+
+  /**
+   * KEYS grant, members, revoked, long access tokens, refresh (= long access tokens when there is none)
    * ARGV now, grantValue, grantExpiresAt, grantTtl, accessValue, accessExpiresAt, accessTtl,
    *      refreshValue ('' for none), refreshExpiresAt, refreshTtl,
    *      accessIdentity (`"userId",clientId,scopes`), accessOwner (`"userId",clientId,`), accessScopes, indexStep,
-   *      refreshIdentity (`"userId",clientId,scopes`)
+   *      refreshIdentity (`"userId",clientId,scopes`), accessHash
    * → 0 revoked (nothing written), 1 saved, 2 saved and the grant was created or its expiry moved into
    *   a later index step (the caller then rewrites the user and client indexes).
    *
@@ -132,13 +181,21 @@ if string.sub(stored, 1, #ARGV[11] + 1) == ARGV[11] .. ',' then
 elseif string.sub(stored, 1, #ARGV[12]) == ARGV[12] then
   access = '[' .. ARGV[6] .. ',' .. ARGV[13] .. ']'
 end
--- The access token is not in the member index: it is read together with the grant key, so it
--- dies with the grant (revokeGrant deletes that key), and its own TTL (≤ its expiry) cleans it up.
-redis.call('SET', KEYS[4], access, 'PX', ARGV[7])
+-- No access token has a key of its own, so that revokeGrant deletes them all at once: the usual
+-- short form is an entry of the member index (scored by its expiry), a longer value a field of
+-- the grant's long-form hash.
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+if string.find(access, ',', 1, true) then
+  pruneLong(KEYS[4], now)
+  redis.call('HSET', KEYS[4], ARGV[16], access)
+  extend(KEYS[4], tonumber(ARGV[7]))
+else
+  redis.call('ZADD', KEYS[2], ARGV[6], 'a:' .. ARGV[16])
+  extend(KEYS[2], tonumber(ARGV[7]))
+end
 if ARGV[8] ~= '' then
   local refresh = ARGV[8]
   if string.sub(stored, 1, #ARGV[15] + 1) == ARGV[15] .. ',' then refresh = '[' .. ARGV[9] .. ']' end
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
   redis.call('SET', KEYS[5], refresh, 'PX', ARGV[10])
   addMember(KEYS[2], KEYS[5], ARGV[9], tonumber(ARGV[10]))
 end
@@ -152,7 +209,7 @@ return result`,
    * that is still in flight from creating the grant afterwards.
    */
   oauthStoreRevokeGrant: {
-    numberOfKeys: 3,
+    numberOfKeys: 4,
     lua: `
 local now = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
@@ -167,24 +224,27 @@ local prefix = base(KEYS[2])
 for _, member in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
   redis.call('DEL', prefix .. member)
 end
-redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
 redis.call('SET', KEYS[3], '1', 'PX', ttl)
 return { g or '', live }`,
   },
 
   /**
-   * KEYS grant, members, access · ARGV now → 1 if the token was live (it is deleted either way), else 0.
-   * Live means unexpired and its grant still there (a token of a revoked grant is dead already).
-   * The ZREM only tidies entries written by versions that indexed access tokens.
+   * KEYS grant, members, long access tokens, legacy access key · ARGV now, member, hash → 1 if the
+   * token was live (it is deleted either way), else 0. Live means unexpired and its grant still
+   * there (a token of a revoked grant is dead already).
    */
   oauthStoreRevokeAccess: {
-    numberOfKeys: 3,
+    numberOfKeys: 4,
     lua: `
-local v = redis.call('GET', KEYS[3])
-if not v then return 0 end
-redis.call('DEL', KEYS[3])
-redis.call('ZREM', KEYS[2], string.sub(KEYS[3], #base(KEYS[2]) + 1))
-if expiry(v) > tonumber(ARGV[1]) and redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
+local score = redis.call('ZSCORE', KEYS[2], ARGV[2])
+local v = redis.call('HGET', KEYS[3], ARGV[3]) or redis.call('GET', KEYS[4])
+local exp = score and tonumber(score) or (v and expiry(v))
+if not exp then return 0 end
+redis.call('ZREM', KEYS[2], ARGV[2])
+redis.call('HDEL', KEYS[3], ARGV[3])
+redis.call('DEL', KEYS[4])
+if exp > tonumber(ARGV[1]) and redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
 return 0`,
   },
 

@@ -263,15 +263,15 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
       const keyLife = Math.max(grantExpiresAt, ms(access.expiresAt), refresh ? ms(refresh.expiresAt) : 0);
       const accessTuple: AccessTuple = [ms(access.expiresAt), access.scopes, access.clientId, access.userId];
       const refreshTuple: RefreshTuple | null = refresh && [ms(refresh.expiresAt), refresh.clientId, refresh.userId, refresh.scopes];
-      const accessKey = keys.access(grant.id, access.hash);
+      const long = keys.longAccess(grant.id);
       const result = await run('oauthStoreSaveTokens',
-        [keys.grant(grant.id), keys.members(grant.id), keys.revoked(grant.id), accessKey, refresh ? keys.refresh(grant.id, refresh.hash) : accessKey],
+        [keys.grant(grant.id), keys.members(grant.id), keys.revoked(grant.id), long, refresh ? keys.refresh(grant.id, refresh.hash) : long],
         [
           now, encodeGrant(grant), grantExpiresAt, ttl(keyLife, now),
           JSON.stringify(accessTuple), accessTuple[0], ttl(accessTuple[0], now),
           refreshTuple ? JSON.stringify(refreshTuple) : '', refreshTuple?.[0] ?? 0, refreshTuple ? ttl(refreshTuple[0], now) : 0,
           inner([access.userId, access.clientId, access.scopes]), `${inner([access.userId, access.clientId])},`, JSON.stringify(access.scopes),
-          INDEX_STEP_MS, refresh ? inner([refresh.userId, refresh.clientId, refresh.scopes]) : '',
+          INDEX_STEP_MS, refresh ? inner([refresh.userId, refresh.clientId, refresh.scopes]) : '', access.hash,
         ]);
       if (result === 0) return false;
       if (result === 2) await indexGrant(grant, now);
@@ -279,10 +279,13 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
     },
 
     async getAccessToken(grantId, hash) {
-      // The hot path of requireScope: one round trip (one slot, so MGET is allowed in a Cluster too).
-      const [grantValue, accessValue] = await client.mget(keys.grant(grantId), keys.access(grantId, hash));
-      // No grant means revoked (revokeGrant deletes the grant key; the token key only ages out).
-      if (!accessValue || !grantValue) return null;
+      // The hot path of requireScope: one round trip, one script over one slot. No grant means
+      // revoked (revokeGrant deletes the grant key with every token of it).
+      const found = await run('oauthStoreReadAccess',
+        [keys.grant(grantId), keys.members(grantId), keys.longAccess(grantId), keys.access(grantId, hash)],
+        [keys.member('a', hash), hash]) as [string, string] | null;
+      if (!found) return null;
+      const [grantValue, accessValue] = found;
       // The usual short form `[expiresAt]` is read without JSON.parse; only the grant is parsed.
       const short = accessValue.charCodeAt(0) === 0x5b && accessValue.indexOf(',') === -1;
       const tuple = short ? null : JSON.parse(accessValue) as Exclude<AccessTuple, [number]>;
@@ -296,9 +299,12 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
     async findRefreshToken(grantId, hash) {
       // Read with its grant, as an access token is: without the grant key (revoked) the token is
       // dead, and the short form `[expiresAt]` takes its user, client and scopes from the grant.
-      const [value, grantValue] = await client.mget(keys.refresh(grantId, hash), keys.grant(grantId));
-      const found = unwrap<RefreshTuple | [number]>(value ?? null, Date.now());
-      if (!found || !grantValue) return null;
+      const read = await run('oauthStoreReadRefresh', [keys.refresh(grantId, hash), keys.grant(grantId), keys.members(grantId)],
+        [keys.member('u', hash)]) as [string, string] | null;
+      if (!read) return null;
+      const [grantValue, value] = read;
+      const found = unwrap<RefreshTuple | [number]>(value, Date.now());
+      if (!found) return null;
       const [, grantUserId, grantClientId, grantScopes] = JSON.parse(grantValue) as GrantTuple;
       const [expiresAt, clientId = grantClientId!, userId = grantUserId, scopes = grantScopes] = found.tuple;
       return { record: { hash, grantId, clientId, userId, scopes, expiresAt: new Date(expiresAt) }, used: found.used };
@@ -309,13 +315,16 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
     },
 
     async revokeAccessToken(grantId, hash) {
-      return (await run('oauthStoreRevokeAccess', [keys.grant(grantId), keys.members(grantId), keys.access(grantId, hash)], [Date.now()])) === 1;
+      return (await run('oauthStoreRevokeAccess',
+        [keys.grant(grantId), keys.members(grantId), keys.longAccess(grantId), keys.access(grantId, hash)],
+        [Date.now(), keys.member('a', hash), hash])) === 1;
     },
 
     async revokeGrant(grantId) {
       const now = Date.now();
       const [value, live] = await run('oauthStoreRevokeGrant',
-        [keys.grant(grantId), keys.members(grantId), keys.revoked(grantId)], [now, MIN_REVOCATION_MEMORY_MS]) as [string, number];
+        [keys.grant(grantId), keys.members(grantId), keys.revoked(grantId), keys.longAccess(grantId)],
+        [now, MIN_REVOCATION_MEMORY_MS]) as [string, number];
       const grant = value ? decodeGrant(grantId, value) : null;
       if (grant) {
         // The indexes are other slots; a failure here leaves dead entries that listGrants drops.

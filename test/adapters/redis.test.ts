@@ -6,7 +6,7 @@ import { mintGrantSecret, randomId } from '../../src/crypto';
 import type { GrantRecord } from '../../src/storage/records';
 import type { TokenStore } from '../../src/storage/token-store';
 import {
-  fromNow, makeAccessToken, makeAuthorizationRequest, makeCode, makeGrant, makePersonalGrant, makeRefreshToken,
+  fromNow, makeAccessToken, makeAuthorizationRequest, makeCode, makeDeviceAuthorization, makeGrant, makePersonalGrant, makeRefreshToken,
   runTokenStoreContract,
 } from '../../src/testing';
 import { describeIf, has, hasBinary, REDIS_URL, uniquePrefix } from '../support/services';
@@ -116,20 +116,44 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
         if (rest.startsWith('u:') || rest.startsWith('k:')) return 8 * DAY;
         if (rest.endsWith(':x')) return 2 * HOUR; // the revoked grant's remaining life (≥ 10 min)
         if (rest.includes(':c:')) return 5 * MINUTE;
-        if (rest.includes(':a:')) return rest.startsWith(`{${personal.id}}`) ? DAY : HOUR;
-        return 7 * DAY; // refresh tokens, grants and member indexes: their longest member
+        if (rest.endsWith(':l')) return HOUR; // long-form access tokens (narrowed scopes)
+        return rest.startsWith(`{${personal.id}}`) ? DAY : 7 * DAY; // refresh tokens, grants and member indexes: their longest member
       };
       const keys = await keysUnder(redis, p);
-      expect(keys.length).toBeGreaterThanOrEqual(14);
+      expect(keys.length).toBeGreaterThanOrEqual(12);
       for (const key of keys) {
         const pttl = await redis.pttl(key);
         expect({ key, ok: pttl > 0 && pttl <= lifeOf(key) + 1000 }).toEqual({ key, ok: true });
       }
-      expect(keys.some((k) => k.endsWith(`{${revoked.id}}:x`))).toBe(true);
-      // Of the revoked grant only its marker is left, and its access token (dead without the grant
-      // key) until that token's own TTL runs out (checked above: at most its hour).
-      expect(keys.filter((k) => k.startsWith(`${p}{${revoked.id}}`)).map((k) => k.slice(`${p}{${revoked.id}}:`.length, `${p}{${revoked.id}}:`.length + 1)).sort())
-        .toEqual(['a', 'x']);
+      // Of the revoked grant only its marker is left.
+      expect(keys.filter((k) => k.startsWith(`${p}{${revoked.id}}`))).toEqual([`${p}{${revoked.id}}:x`]);
+    });
+
+    it('revokeGrant deletes every key of the grant at once: SCAN then finds only its revocation marker', async () => {
+      const p = `${prefix}gone:`;
+      const store = redisTokenStore(redis, { prefix: p });
+      const grant = makeGrant({ expiresAt: fromNow(7 * DAY) });
+      const used = makeCode(grant);
+      await store.saveCode(used);
+      expect(await store.consumeCode(grant.id, used.hash)).toBe(true);
+      await store.saveCode(makeCode(grant));
+      let refresh = makeRefreshToken(grant, { expiresAt: fromNow(7 * DAY) });
+      expect(await store.saveTokens(grant, makeAccessToken(grant), refresh)).toBe(true);
+      for (let i = 0; i < 3; i += 1) {
+        expect(await store.consumeRefreshToken(grant.id, refresh.hash)).toBe(true); // leaves a tombstone
+        refresh = makeRefreshToken(grant, { expiresAt: fromNow(7 * DAY) });
+        expect(await store.saveTokens(grant, makeAccessToken(grant, { scopes: ['read'] }), refresh)).toBe(true);
+      }
+      const device = makeDeviceAuthorization({ grantId: grant.id, clientId: grant.clientId! });
+      await store.saveDeviceAuthorization(device);
+      const kinds = (await keysUnder(redis, `${p}{`)).map((k) => k.slice(`${p}{${grant.id}}:`.length).split(':')[0]).sort();
+      expect(kinds).toEqual(['c', 'c', 'd', 'g', 'l', 'm', 'r']);
+
+      expect(await store.revokeGrant(grant.id)).toBe(true);
+      expect(await keysUnder(redis, `${p}{`)).toEqual([`${p}{${grant.id}}:x`]);
+      // The marker still refuses what a racing exchange would save after the revocation.
+      expect(await store.saveTokens(grant, makeAccessToken(grant), null)).toBe(false);
+      expect(await keysUnder(redis, `${p}{`)).toEqual([`${p}{${grant.id}}:x`]);
     });
 
     it('L1: stores no plain code or token, in any key or value, only their hashes', async () => {
@@ -160,7 +184,7 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
       for (const hash of hashes) expect(stored).toContain(hash);
     });
 
-    it('measures MEMORY USAGE of one live access token: at most 200 B for everything it adds', async () => {
+    it('measures MEMORY USAGE of one live access token: at most 200 B for everything it adds, in no key of its own', async () => {
       const p = `${prefix}mem:`;
       const store = redisTokenStore(redis, { prefix: p });
       const grant = makeGrant({ scopes: ['identity', 'read', 'create', 'update', 'vote'] });
@@ -185,9 +209,10 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
       const narrowedBytes = added(afterOne, afterTwo);
       process.stdout.write(`\nMEMORY USAGE added by one live access token: ${tokenBytes} B (${narrowedBytes} B with narrowed scopes);`
         + ` keys changed: ${changedKeys(before, afterOne).join(', ')}\n`);
-      // Only the token's own key: no index grows (the grant's member index does not list access tokens).
-      expect(changedKeys(before, afterOne)).toEqual([`{${grant.id}}:a:${asGranted.hash}`]);
-      expect(changedKeys(afterOne, afterTwo)).toEqual([`{${grant.id}}:a:${narrowed.hash}`]);
+      // The usual token is one entry of its grant's member index; a narrowed one a field of the grant's
+      // long-form hash. Neither has a key of its own, so revokeGrant deletes them at once.
+      expect(changedKeys(before, afterOne)).toEqual([`{${grant.id}}:m`]);
+      expect(changedKeys(afterOne, afterTwo)).toEqual([`{${grant.id}}:l`]);
       // The target is 200 B; the bound leaves room for other Redis builds' allocators.
       expect(tokenBytes).toBeLessThanOrEqual(200);
       expect(narrowedBytes).toBeLessThanOrEqual(200);
@@ -195,7 +220,7 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
       expect(await store.getAccessToken(grant.id, narrowed.hash)).toEqual(narrowed);
     });
 
-    it('keeps a rotated refresh token as a tombstone of its own key only, of at most 200 B (it was 309 B with its index entry)', async () => {
+    it('keeps a rotated refresh token as a tombstone entry of its grant\'s member index only, of at most 200 B (168 B as a key of its own)', async () => {
       const p = `${prefix}rot:`;
       const store = redisTokenStore(redis, { prefix: p });
       const grant = makeGrant({ scopes: ['identity', 'read', 'create', 'update', 'vote'] });
@@ -211,15 +236,18 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
         expect(await store.consumeRefreshToken(grant.id, refresh.hash)).toBe(true);
         refresh = makeRefreshToken(grant);
         const token = makeAccessToken(grant);
-        access.push(`${p}{${grant.id}}:a:${token.hash}`);
+        access.push(token.hash);
         expect(await store.saveTokens(grant, token, refresh)).toBe(true);
       }
       // Access tokens expire within the hour; count only what outlives them.
-      const accessBytes = (await Promise.all(access.map(usage))).reduce((a, b) => a + b, 0);
-      const perRotation = (await total() - accessBytes - before) / ROTATIONS;
+      for (const hash of access) expect(await store.revokeAccessToken(grant.id, hash)).toBe(true);
+      const perRotation = (await total() - before) / ROTATIONS;
       process.stdout.write(`\nMEMORY USAGE kept per refresh-token rotation (its tombstone): ${perRotation.toFixed(0)} B\n`);
       expect(perRotation).toBeLessThanOrEqual(200);
-      expect(await redis.zcard(`${p}{${grant.id}}:m`)).toBe(1); // the live refresh token only
+      // The first access token, the live refresh token and one tombstone per rotation; no other key.
+      expect(await redis.zcard(`${p}{${grant.id}}:m`)).toBe(2 + ROTATIONS);
+      expect((await keysUnder(redis, p)).map((k) => k.slice(p.length)).sort())
+        .toEqual([`{${grant.id}}:g`, `{${grant.id}}:m`, `{${grant.id}}:r:${refresh.hash}`, `u:${grant.userId}`, `k:${grant.clientId}`].sort());
       expect(await store.findRefreshToken(grant.id, refresh.hash)).toEqual({ record: refresh, used: false });
     });
 
@@ -241,8 +269,8 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
         expect(await store.listGrants({})).toEqual([grant]);
         expect(await store.revokeGrant(grant.id)).toBe(true);
         expect(await store.findRefreshToken(grant.id, refresh.hash)).toBeNull();
-        // The marker, and the access token until its own TTL (dead already: its grant key is gone).
-        expect((await keysUnder(redis, keyPrefix)).sort()).toEqual([`${keyPrefix}x:{${grant.id}}:a:${access.hash}`, `${keyPrefix}x:{${grant.id}}:x`]);
+        // Only the marker is left.
+        expect(await keysUnder(redis, keyPrefix)).toEqual([`${keyPrefix}x:{${grant.id}}:x`]);
         expect(await store.getAccessToken(grant.id, access.hash)).toBeNull();
       } finally {
         prefixed.disconnect();
