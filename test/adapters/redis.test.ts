@@ -251,6 +251,19 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
       expect(await store.findRefreshToken(grant.id, refresh.hash)).toEqual({ record: refresh, used: false });
     });
 
+    it('still reads and revokes an access token an earlier version kept under a key of its own', async () => {
+      const p = `${prefix}legacy:`;
+      const store = redisTokenStore(redis, { prefix: p });
+      const grant = makeGrant();
+      expect(await store.saveTokens(grant, makeAccessToken(grant), null)).toBe(true);
+      const old = makeAccessToken(grant);
+      await redis.set(`${p}{${grant.id}}:a:${old.hash}`, JSON.stringify([old.expiresAt.getTime()]), 'PX', HOUR);
+      expect(await store.getAccessToken(grant.id, old.hash)).toEqual(old);
+      expect(await store.revokeAccessToken(grant.id, old.hash)).toBe(true);
+      expect(await store.getAccessToken(grant.id, old.hash)).toBeNull();
+      expect(await redis.exists(`${p}{${grant.id}}:a:${old.hash}`)).toBe(0);
+    });
+
     it('works under a keyPrefix set on the app\'s own client: revocation still finds every key', async () => {
       const keyPrefix = `${prefix}kp:`;
       const prefixed = new Redis(REDIS_URL, { keyPrefix });
