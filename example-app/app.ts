@@ -14,7 +14,7 @@ import { noStore, securityHeaders } from './security';
 import { loadUser, sessionMiddleware } from './session';
 import { openStorage, type ForumStorage } from './storage';
 import { errorPage } from './views/error';
-import { pageContext, sendPage } from './web';
+import { pageContext, refuseNulInUrl, sendPage } from './web';
 
 export interface ForumApp {
   app: Express;
@@ -44,6 +44,7 @@ export async function createForumApp(config: ForumConfig): Promise<ForumApp> {
     else if (config.publicUrl.startsWith('https:')) app.set('trust proxy', 'loopback');
 
     app.use(securityHeaders(config.publicUrl));
+    app.use(refuseNulInUrl);
     app.use(oauth.metadata);
     // The source documents' own URLs (routes/dialects.ts). /api/oauth comes before the JSON API,
     // whose catch-all 404 would answer for it.

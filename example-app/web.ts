@@ -1,11 +1,40 @@
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
 import { csrfToken } from './csrf';
 import { takeFlash } from './session';
 import type { Flash, Viewer } from './views/layout';
 
+/**
+ * PostgreSQL refuses a NUL byte in text, so a value holding one would fail its query (a 500). No
+ * field of the forum has a use for it: a request carrying one is refused whole with a 400.
+ */
+const NUL_IN_URL = /%00/i;
+
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([name, v]) => name.includes('\0') || holdsNul(v));
+  return false;
+}
+
+const nulRefused = () => Object.assign(new Error('a NUL byte in the request'), { status: 400, expose: true });
+
+/** Refuses a path or query holding an encoded NUL (`%00`), before any route reads it. */
+export function refuseNulInUrl(req: Request, _res: Response, next: NextFunction): void {
+  next(NUL_IN_URL.test(req.originalUrl) ? nulRefused() : undefined);
+}
+
+/** After a body parser: refuses a body with a NUL in any name or value. */
+export const refuseNulInBody: RequestHandler = (req, _res, next) => {
+  next(holdsNul(req.body) ? nulRefused() : undefined);
+};
+
+const parseForm = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 });
+
 /** The forum's own forms: small urlencoded bodies, parsed only on the routes that take them. */
-export const formBody = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 });
+export const formBody: RequestHandler = (req, res, next) => {
+  parseForm(req, res, (err?: unknown) => (err ? next(err) : refuseNulInBody(req, res, next)));
+};
 
 /** A form field as one string; a repeated or missing field is ''. */
 export function field(req: Request, name: string): string {

@@ -2,11 +2,13 @@ import express, { Router, type ErrorRequestHandler, type Request, type Response 
 import { z } from 'zod';
 import type { ForumDb, Post } from '../forum-db';
 import type { ForumOAuth } from '../provider';
+import { refuseNulInBody } from '../web';
 
 // Parsed after requireScope, so an unauthenticated caller never gets its body read.
 const jsonOrForm = [
   express.json({ limit: '32kb' }),
   express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 20 }),
+  refuseNulInBody,
 ];
 
 const submitSchema = z.object({
