@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { ForumConfig } from './config';
 import { createForumDb, type ForumDb } from './forum-db';
+import { loginThrottle } from './login-throttle';
 import { createForumOAuth, type ForumOAuth } from './provider';
 import { adminRoutes } from './routes/admin';
 import { apiRoutes, guide001Routes } from './routes/api';
@@ -59,7 +60,7 @@ export async function createForumApp(config: ForumConfig): Promise<ForumApp> {
     app.use(loadUser(db));
     app.use('/oauth', oauth.router);
     app.use(noStore);
-    app.use(authRoutes({ db }));
+    app.use(authRoutes({ db, throttle: loginThrottle(storage.redis, `${config.redisKeyPrefix ?? 'forum:'}login:`) }));
     app.use(frontRoutes({ db, publicUrl: config.publicUrl }));
     app.use(appsRoutes({ db, oauth }));
     app.use(adminRoutes({ db, oauth }));

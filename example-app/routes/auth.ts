@@ -2,13 +2,15 @@ import { Router } from 'express';
 import { csrfToken, verifyCsrf } from '../csrf';
 import type { ForumDb } from '../forum-db';
 import { localPathOrRoot } from '../local-path';
+import type { LoginThrottle } from '../login-throttle';
 import { destroySession, regenerateSession } from '../session';
+import { errorPage } from '../views/error';
 import { loginPage } from '../views/login';
 import { field, formBody, sendPage, viewerOf } from '../web';
 
 export const SESSION_COOKIE = 'forum.sid';
 
-export function authRoutes({ db }: { db: ForumDb }): Router {
+export function authRoutes({ db, throttle }: { db: ForumDb; throttle: LoginThrottle }): Router {
   const router = Router();
 
   router.get('/login', (req, res) => {
@@ -19,12 +21,31 @@ export function authRoutes({ db }: { db: ForumDb }): Router {
     const username = field(req, 'username').trim();
     const password = field(req, 'password');
     const next = localPathOrRoot(field(req, 'next'));
+    const address = req.ip ?? '';
+    let waitSeconds: number | null;
+    try {
+      waitSeconds = await throttle.attempt(username, address);
+    } catch {
+      // The count store is down: no attempt goes uncounted, so none is checked.
+      sendPage(res, errorPage({ viewer: null, csrfToken: '', title: 'Try again shortly', message: 'Logging in is unavailable for a moment. Try again in a minute.' }), 503);
+      return;
+    }
+    if (waitSeconds !== null) {
+      res.setHeader('Retry-After', String(waitSeconds));
+      const minutes = Math.ceil(waitSeconds / 60);
+      sendPage(res, errorPage({
+        viewer: null, csrfToken: '', title: 'Too many failed logins',
+        message: `Too many failed logins for this account. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      }), 429);
+      return;
+    }
     const user = username && password ? await db.users.verifyLogin(username, password) : null;
     if (!user) {
       // One message for an unknown user and a wrong password: the form must not confirm usernames.
       sendPage(res, loginPage({ viewer: viewerOf(req), csrfToken: csrfToken(req), next, username, failed: true }), 401);
       return;
     }
+    await throttle.succeeded(username, address);
     await regenerateSession(req);
     req.session.userId = user.id;
     req.session.username = user.username;
