@@ -89,7 +89,9 @@ export interface TokenStore {
   /**
    * Required. Revokes the grant: every code, access token and refresh token of it stops working
    * at once, and a later `saveTokens` for this grant id returns false (remember the revocation
-   * until the grant's `expiresAt`, and at least 10 minutes). True if the grant existed.
+   * until the grant's `expiresAt`, and at least 10 minutes). True if the grant existed. Delete the
+   * grant's codes and tokens at once rather than leave them to expire: only what remembers the
+   * revocation needs to stay (the Redis adapter keeps one marker key, Knex the grant row marked revoked).
    * The grant's device authorization (if any) goes too: it is no longer found, by either lookup,
    * and cannot be updated.
    */
