@@ -11,7 +11,8 @@ import { field, fieldList, formBody, isValidationError, pageContext, sendPage, u
 function requestProblem(name: string, scopes: string[]): string | null {
   if (name === '') return 'name: is required.';
   if ([...name].length > 100) return 'name: must be at most 100 characters.';
-  if (/\p{Cc}/u.test(name)) return 'name: must not contain control characters or line breaks.';
+  // The package's rule for names (its personal tokens refuse the same at collection time).
+  if (/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u.test(name)) return 'name: must not contain control, invisible or direction-changing characters, or line breaks.';
   if (scopes.length === 0) return 'scopes: at least one scope is required.';
   const unknown = scopes.filter((s) => !Object.hasOwn(SCOPE_DESCRIPTIONS, s));
   if (unknown.length) return `scopes: unknown scope ${JSON.stringify(unknown[0]!.slice(0, 50))}.`;

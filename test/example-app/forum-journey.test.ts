@@ -201,6 +201,14 @@ for (const backend of BACKENDS) {
 describe('the forum pages', () => {
   const { ctx, submit, logIn, api: app } = forumOn(BACKENDS[0]!);
 
+  it('refuses a token request whose name hides characters (U+202E reverses what the admin reads): 400, nothing queued', async () => {
+    const bob = await logIn('bob');
+    const page = await bob.get('/settings/tokens').expect(200);
+    const refused = await submit(bob, page.text, '/settings/tokens', { name: 'backup\u202Egpj.exe', scopes: 'identity', expires: '30d' });
+    expect(refused.status).toBe(400);
+    expect(await ctx.forum.db.tokenRequests.list({ status: ['pending'] })).toEqual([]);
+  });
+
   it('issues a personal access token once, which works until it is revoked', async () => {
     // Requested by the user, granted by an admin, then collected once (guide 001; test/dialects/001 has the details).
     const bob = await logIn('bob');
