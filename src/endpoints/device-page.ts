@@ -149,10 +149,18 @@ export function devicePageEndpoints(options: ResolvedOptions, limits: Limits): {
       }
       const approve = decision === 'approve';
       if (approve) {
-        // The app may have been suspended while the page was open (J1).
+        // The app may have been suspended, or lost a scope, while the page was open (J1). The
+        // device is then told at its next poll (access_denied) instead of polling until it expires.
         const client = await clients.get(device.clientId);
-        if (!client || client.status !== 'approved') throw new PageError(400, 'Unknown app', 'This app is not enabled any more.');
-        if (withdrawnScopes(client, device.scopes).length > 0) throw new PageError(400, 'Scopes withdrawn', 'This app may no longer ask for all it asked for. Start again on your device.');
+        const refusal = !client || client.status !== 'approved'
+          ? new PageError(400, 'Unknown app', 'This app is not enabled any more.')
+          : withdrawnScopes(client, device.scopes).length > 0
+            ? new PageError(400, 'Scopes withdrawn', 'This app may no longer ask for all it asked for. Start again on your device.')
+            : null;
+        if (refusal) {
+          await tokens.updateDeviceAuthorization(device.grantId, device.hash, 'pending', { status: 'denied', userId });
+          throw refusal;
+        }
         // Listed from the approval on, so that the user's or the client's kill switch reaches the
         // device before it polls for its tokens (J2, K3); revoking the grant drops the device too.
         const listed = await tokens.saveGrant({
