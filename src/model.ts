@@ -101,8 +101,18 @@ export function createTokenModel(options: ResolvedOptions, ctx: TokenRequestCont
         if (!mayOmit) {
           // Burn the code: a code presented with another redirect URI may have been intercepted.
           await tokens.consumeCode(parsed.grantId, parsed.hash);
-          throw new OAuth2Server.InvalidGrantError('Invalid grant: `redirect_uri` does not match the authorization request');
+          throw new OAuth2Server.InvalidGrantError('Invalid grant: `redirect_uri` does not match the authorization request; the code is now used up, so start a new authorization request');
         }
+      }
+      // The library would burn the code too (so a verifier cannot be guessed online), but with a
+      // message that does not say so; a client developer needs to know to start again.
+      if (record.codeChallenge !== null && !verifierMatches(ctx.params.code_verifier, record.codeChallenge)) {
+        await tokens.consumeCode(parsed.grantId, parsed.hash);
+        const verifier = ctx.params.code_verifier;
+        if (verifier !== undefined && !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) {
+          throw new OAuth2Server.InvalidRequestError('Invalid parameter: `code_verifier` must be 43-128 characters of A-Z, a-z, 0-9, "-", ".", "_" and "~" (RFC 7636); the code is now used up, so start a new authorization request');
+        }
+        throw new OAuth2Server.InvalidGrantError('Invalid grant: `code_verifier` is missing or does not match the `code_challenge`; the code is now used up, so start a new authorization request');
       }
       const user: GrantUser = { id: record.userId, grantId: record.grantId, grantScopes: record.scopes, permanent: record.permanent };
       return {

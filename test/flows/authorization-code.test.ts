@@ -102,4 +102,23 @@ describe('the authorization code flow, mounted in a plain Express app', () => {
     expect(token.status).toBe(200);
     expect(token.body.scope).toBe('read');
   });
+  it('says that a failed PKCE check used the code up, so the developer knows to start again', async () => {
+    const f = await createFixture();
+    const { verifier, challenge } = pkcePair();
+    const code = await getCode(f, f.conf, { code_challenge: challenge, code_challenge_method: 'S256' });
+    const wrong = await exchange(f, f.conf, code, { code_verifier: pkcePair().verifier });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error).toBe('invalid_grant');
+    expect(wrong.body.error_description).toMatch(/code_verifier.*does not match.*used up.*start a new authorization request/);
+    // It is used up indeed: the right verifier now gets nothing.
+    expect((await exchange(f, f.conf, code, { code_verifier: verifier })).body.error).toBe('invalid_grant');
+  });
+
+  it('says the same of a code sent with another redirect_uri', async () => {
+    const f = await createFixture();
+    const code = await getCode(f, f.conf);
+    const wrong = await exchange(f, f.conf, code, { redirect_uri: 'https://client.example/elsewhere' });
+    expect(wrong.body.error_description).toMatch(/redirect_uri.*used up/);
+    expect((await exchange(f, f.conf, code)).body.error).toBe('invalid_grant');
+  });
 });
