@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { ForumConfig } from './config';
 import { createForumDb, type ForumDb } from './forum-db';
 import { loginThrottle } from './login-throttle';
+import { signupThrottle } from './signup-throttle';
 import { createForumOAuth, type ForumOAuth } from './provider';
 import { adminRoutes } from './routes/admin';
 import { apiRoutes, guide001Routes } from './routes/api';
@@ -60,7 +61,11 @@ export async function createForumApp(config: ForumConfig): Promise<ForumApp> {
     app.use(loadUser(db));
     app.use('/oauth', oauth.router);
     app.use(noStore);
-    app.use(authRoutes({ db, throttle: loginThrottle(storage.redis, `${config.redisKeyPrefix ?? 'forum:'}login:`) }));
+    app.use(authRoutes({
+      db,
+      throttle: loginThrottle(storage.redis, `${config.redisKeyPrefix ?? 'forum:'}login:`),
+      signupLimit: signupThrottle(storage.redis, `${config.redisKeyPrefix ?? 'forum:'}signup:`),
+    }));
     app.use(frontRoutes({ db, publicUrl: config.publicUrl }));
     app.use(appsRoutes({ db, oauth }));
     app.use(adminRoutes({ db, oauth }));

@@ -162,6 +162,16 @@ export function createForumDb(knex: Knex) {
       await knex('forum_users').insert({ ...user, password_hash: await hashPassword(input.password), created_at: Date.now() });
       return toUser(user);
     },
+    /** A new user, or null when the username is taken (also when two sign-ups race for it: the unique index decides). */
+    async createIfFree(input: { username: string; password: string }): Promise<User | null> {
+      if (await knex('forum_users').where({ username: input.username }).first('id')) return null;
+      try {
+        return await users.create(input);
+      } catch (err) {
+        if (await knex('forum_users').where({ username: input.username }).first('id')) return null;
+        throw err;
+      }
+    },
   };
 
   const posts = {

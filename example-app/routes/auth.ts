@@ -3,15 +3,58 @@ import { csrfToken, verifyCsrf } from '../csrf';
 import type { ForumDb } from '../forum-db';
 import { localPathOrRoot } from '../local-path';
 import type { LoginThrottle } from '../login-throttle';
+import type { SignupThrottle } from '../signup-throttle';
 import { destroySession, regenerateSession } from '../session';
 import { errorPage } from '../views/error';
 import { loginPage } from '../views/login';
+import { signupPage } from '../views/signup';
 import { field, formBody, sendPage, viewerOf } from '../web';
 
 export const SESSION_COOKIE = 'forum.sid';
 
-export function authRoutes({ db, throttle }: { db: ForumDb; throttle: LoginThrottle }): Router {
+const USERNAME = /^[a-z0-9_-]{3,30}$/;
+const PASSWORD_LENGTH = { min: 10, max: 200 };
+
+export function authRoutes({ db, throttle, signupLimit }: { db: ForumDb; throttle: LoginThrottle; signupLimit: SignupThrottle }): Router {
   const router = Router();
+
+  router.get('/signup', (req, res) => {
+    if (viewerOf(req)) {
+      res.redirect(303, localPathOrRoot(req.query.next));
+      return;
+    }
+    sendPage(res, signupPage({ csrfToken: csrfToken(req), next: localPathOrRoot(req.query.next) }));
+  });
+
+  router.post('/signup', formBody, verifyCsrf, async (req, res) => {
+    const username = field(req, 'username').trim();
+    const password = field(req, 'password');
+    const next = localPathOrRoot(field(req, 'next'));
+    const refuse = (error: string, status = 400) =>
+      sendPage(res, signupPage({ csrfToken: csrfToken(req), next, username, error }), status);
+    if (!USERNAME.test(username)) return refuse('Choose a username of 3 to 30 characters: lowercase letters, digits, "_" and "-".');
+    if (password.length < PASSWORD_LENGTH.min || password.length > PASSWORD_LENGTH.max) {
+      return refuse(`Choose a password of ${PASSWORD_LENGTH.min} to ${PASSWORD_LENGTH.max} characters.`);
+    }
+    let waitSeconds: number | null;
+    try {
+      waitSeconds = await signupLimit(req.ip ?? '');
+    } catch {
+      sendPage(res, errorPage({ viewer: null, csrfToken: '', title: 'Try again shortly', message: 'Signing up is unavailable for a moment. Try again in a minute.' }), 503);
+      return;
+    }
+    if (waitSeconds !== null) {
+      res.setHeader('Retry-After', String(waitSeconds));
+      const minutes = Math.ceil(waitSeconds / 60);
+      return refuse(`Too many accounts were made from your address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, 429);
+    }
+    const user = await db.users.createIfFree({ username, password });
+    if (!user) return refuse('That username is taken. Choose another.', 409);
+    await regenerateSession(req);
+    req.session.userId = user.id;
+    req.session.username = user.username;
+    res.redirect(303, next);
+  });
 
   router.get('/login', (req, res) => {
     sendPage(res, loginPage({ viewer: viewerOf(req), csrfToken: csrfToken(req), next: localPathOrRoot(req.query.next) }));

@@ -47,7 +47,7 @@ export function layout(options: PageOptions, body: SafeHtml): string {
     ? html`${TABS.filter(([, , show]) => show(viewer)).map(([href, label]) =>
       html`<a href="${href}"${options.path === href ? raw(' class="current" aria-current="page"') : ''}>${label}</a>`)}
       <form class="inline" method="post" action="/logout">${csrfField(options.csrfToken)}<button class="link" type="submit">Log out ${viewer.username}</button></form>`
-    : html`<a href="/">Front page</a><a href="/login">Log in</a>`;
+    : html`<a href="/">Front page</a><a href="/login">Log in</a><a href="/signup">Sign up</a>`;
   return html`<!doctype html>
 <html lang="en">
 <head>

@@ -31,6 +31,6 @@ export function loginPage(view: LoginView): string {
     <input type="password" id="password" name="password" autocomplete="current-password" required>
     <div class="actions"><button type="submit">Log in</button></div>
   </form>
-  <p class="muted small">Demo accounts: alice / alice-password, bob / bob-password, admin / admin-password.</p>
+  <p class="muted small">No account? <a href="/signup?next=${encodeURIComponent(view.next)}">Sign up</a>. Demo accounts: alice / alice-password, bob / bob-password, admin / admin-password.</p>
 </div>`);
 }
