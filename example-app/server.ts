@@ -18,8 +18,7 @@ async function main(): Promise<void> {
     const { port } = server.address() as AddressInfo;
     const accounts = DEMO_USERS.map((u) => `  ${u.username} / ${u.password}${u.isAdmin ? '  (admin)' : ''}`).join('\n');
     process.stdout.write([
-      `Forum listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
-      `Public URL (OAuth issuer): ${config.publicUrl}`,
+      `Forum at ${config.publicUrl} (the OAuth issuer; listening on ${config.host.includes(':') ? `[${config.host}]` : config.host}:${port})`,
       `Storage: ${forum.storage.description}`,
       `Demo accounts${forum.seeded ? ' (created now)' : ''}:`,
       accounts,

@@ -1,0 +1,143 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+
+/**
+ * The README's "Try it in one minute", run as written: its commands are read out of the README
+ * (not copied here), run in bash against `npm run example`, and the one step that needs a person
+ * (log in, press Allow) is done over HTTP the way a browser would. Only the port and the database
+ * file differ from the README, so that the test never meets a forum someone left running.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+/** Every shell line of the section, continuation lines joined. */
+function quickStartLines(): string[] {
+  const section = README.split(/^## /m).find((part) => part.startsWith('Try it in one minute'));
+  if (!section) throw new Error('README has no "Try it in one minute" section');
+  const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  return blocks.join('\n').replace(/\\\n\s*/g, '').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** What the browser does at step 3: log in as alice through the real form, then press Allow. Returns the redirect. */
+async function logInAndAllow(authorizeUrl: string): Promise<URL> {
+  let cookie = '';
+  const go = async (url: string, init: RequestInit = {}) => {
+    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers ?? {}), cookie } });
+    const set = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    if (set) cookie = set;
+    return res;
+  };
+  const hidden = (html: string) => Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)]
+    .map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
+  const toLogin = await go(authorizeUrl);
+  expect(toLogin.status).toBe(302);
+  const loginUrl = new URL(toLogin.headers.get('location')!, authorizeUrl);
+  const loginPage = await (await go(loginUrl.href)).text();
+  const origin = loginUrl.origin;
+  const post = (action: string, fields: Record<string, string>) => go(new URL(action, origin).href, {
+    method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+  });
+  const loggedIn = await post('/login', { ...hidden(loginPage), username: 'alice', password: 'alice-password' });
+  expect(loggedIn.status).toBe(303);
+  const consent = await (await go(new URL(loggedIn.headers.get('location')!, origin).href)).text();
+  const action = /<form method="post" action="([^"]+)"/.exec(consent)![1]!;
+  const allowed = await post(action, { ...hidden(consent), decision: 'approve' });
+  expect(allowed.status).toBe(303);
+  return new URL(allowed.headers.get('location')!);
+}
+
+describe('the README quick start', () => {
+  let forum: ChildProcess | null = null;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quick-start-'));
+  afterAll(() => {
+    if (forum?.pid) process.kill(-forum.pid, 'SIGTERM');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes a newcomer from npm run example to an approved app, a PKCE login, API calls, a refresh and a revoke', async () => {
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATABASE_URL: `sqlite:${path.join(dir, 'forum.sqlite')}` };
+    delete env.PUBLIC_URL;
+    const here = (command: string) => command.replaceAll('localhost:3000', `localhost:${port}`);
+    const bash = (command: string) => execFileSync('bash', ['-c', here(command)], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    const json = (command: string) => JSON.parse(bash(command)) as Record<string, string>;
+
+    const lines = quickStartLines();
+    const take = (test: (line: string) => boolean) => {
+      const index = lines.findIndex(test);
+      if (index < 0) throw new Error('the quick start lost a step');
+      return lines.splice(index, 1)[0]!;
+    };
+
+    expect(take((l) => l === 'npm ci')).toBe('npm ci');
+    const [program, ...args] = take((l) => l.startsWith('npm run example')).split('#')[0]!.trim().split(/\s+/);
+    // Its own process group: npm, tsx and the forum stop together.
+    forum = spawn(program!, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const banner = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      forum!.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('alice / alice-password')) resolve(out);
+      });
+      forum!.once('exit', (code) => reject(new Error(`npm run example exited (${code}): ${out}`)));
+    });
+    // The URL the README tells people to open is the issuer that discovery will report.
+    expect(banner).toContain(`Forum at http://localhost:${port} (the OAuth issuer`);
+    const metadata = await (await fetch(`http://localhost:${port}/.well-known/oauth-authorization-server`)).json() as { issuer: string };
+    expect(metadata.issuer).toBe(`http://localhost:${port}`);
+
+    // 1. The app.
+    const app = json(take((l) => l.startsWith('npm run --silent cli -- clients create')));
+    expect(app).toEqual({ client_id: expect.any(String), client_secret: expect.any(String) });
+    env.CLIENT_ID = app.client_id;
+    env.CLIENT_SECRET = app.client_secret;
+    take((l) => l.startsWith('CLIENT_ID='));
+    take((l) => l.startsWith('CLIENT_SECRET='));
+
+    // 2. The PKCE pair, made by the README's own commands, and the authorization URL.
+    const verifierLine = take((l) => l.startsWith('VERIFIER=$('));
+    const challengeLine = take((l) => l.startsWith('CHALLENGE=$('));
+    const pair = bash(`${verifierLine}\n${challengeLine}\nprintf '%s %s' "$VERIFIER" "$CHALLENGE"`).split(' ');
+    env.VERIFIER = pair[0]!;
+    env.CHALLENGE = pair[1]!;
+    expect(env.VERIFIER).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const authorizeUrl = bash(take((l) => l.startsWith('echo "http'))).trim();
+    expect(authorizeUrl).toContain(`code_challenge=${env.CHALLENGE}`);
+
+    // 3. The browser.
+    const callback = await logInAndAllow(authorizeUrl);
+    expect(`${callback.origin}${callback.pathname}`).toBe('http://127.0.0.1:8080/cb');
+    expect(callback.searchParams.get('state')).toBe('xyz');
+    expect(callback.searchParams.get('iss')).toBe(`http://localhost:${port}`);
+    env.CODE = callback.searchParams.get('code')!;
+    take((l) => l.startsWith('CODE='));
+
+    // 4-7. The curl commands, in the README's order.
+    const curls = lines.filter((l) => l.startsWith('curl '));
+    expect(curls).toHaveLength(6);
+    const tokens = JSON.parse(bash(curls[0]!)) as Record<string, string | number>;
+    expect(tokens).toMatchObject({ token_type: 'Bearer', scope: 'identity read', scopes: 'identity,read', expires_in: 3600 });
+    env.ACCESS_TOKEN = String(tokens.access_token);
+    env.REFRESH_TOKEN = String(tokens.refresh_token);
+    expect(JSON.parse(bash(curls[1]!))).toMatchObject({ username: 'alice' });
+    expect(JSON.parse(bash(curls[2]!))).toEqual({ data: expect.any(Array) });
+    const refreshed = JSON.parse(bash(curls[3]!)) as Record<string, string>;
+    expect(refreshed.access_token).toEqual(expect.any(String));
+    expect(refreshed.refresh_token).toBe(env.REFRESH_TOKEN);
+    expect(JSON.parse(bash(curls[4]!))).toEqual({});
+    expect(JSON.parse(bash(curls[5]!))).toMatchObject({ error: 'invalid_token' });
+  }, 120_000);
+});
