@@ -2,7 +2,7 @@ export { createOAuthProvider } from './provider';
 export type { OAuthProvider } from './provider';
 export type { OAuthProviderOptions, CompatibilityOptions, SiteUser } from './options';
 export type { ConsentContext, PageContext, PageKind, RenderPage } from './consent/context';
-export type { OAuthContext } from './require-scope';
+export type { OAuthContext, RequireScopeArgs, RequireScopeOptions } from './require-scope';
 export type { TokenCacheOptions, RevocationChannel, RevocationEvent, RevocationListener } from './token-cache';
 export { announceRevocations } from './token-cache';
 export { OAuthError, ConfigurationError, ValidationError, NotFoundError } from './errors';

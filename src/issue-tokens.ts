@@ -16,7 +16,7 @@ export type IssueRefusal = 'revoked' | 'user-inactive';
  * refreshed grant needs no re-read: it existed (and was listed) before the suspension began,
  * so the suspension revokes it, before this save (which then fails) or after it.
  */
-export async function saveClientTokens(options: ResolvedOptions, grant: GrantRecord & { clientId: string },
+export async function saveClientTokens(options: ResolvedOptions, grant: GrantRecord & { clientId: string; userId: string },
   access: AccessTokenRecord, refresh: RefreshTokenRecord | null, newGrant: boolean): Promise<IssueRefusal | null> {
   const { tokens, clients } = options.store;
   if (options.userActivity && !(await options.userActivity.check(grant.userId))) {
@@ -33,5 +33,24 @@ export async function saveClientTokens(options: ResolvedOptions, grant: GrantRec
     }
   }
   options.emit('token.issued', { grantId: grant.id, clientId: grant.clientId, userId: grant.userId, scopes: access.scopes });
+  return null;
+}
+
+/**
+ * Stores the access token a client got for itself (`client_credentials`): a new grant with no
+ * user, so `isUserActive` has nobody to ask. As in K3, the client is read again after the save: a
+ * suspension, or the permission withdrawn, while the token was being issued revokes what it
+ * listed before the save, so this token must go too.
+ */
+export async function saveClientCredentialsToken(options: ResolvedOptions, grant: GrantRecord & { clientId: string },
+  access: AccessTokenRecord): Promise<IssueRefusal | null> {
+  const { tokens, clients } = options.store;
+  if (!(await tokens.saveTokens(grant, access, null))) return 'revoked';
+  const client = await clients.get(grant.clientId);
+  if (!client || client.status !== 'approved' || client.isPublic || !client.allowClientCredentials) {
+    await tokens.revokeGrant(grant.id);
+    return 'revoked';
+  }
+  options.emit('token.issued', { grantId: grant.id, clientId: grant.clientId, userId: null, scopes: access.scopes });
   return null;
 }

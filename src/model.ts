@@ -1,6 +1,7 @@
 import OAuth2Server from '@node-oauth/oauth2-server';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { mintGrantSecret, parseGrantSecret } from './crypto';
+import { CLIENT_CREDENTIALS_GRANT_TYPE } from './grant-types/client-credentials';
 import { DEVICE_CODE_GRANT_TYPE } from './grant-types/device-code';
 import type { ResolvedOptions } from './options';
 import { saveClientTokens } from './issue-tokens';
@@ -76,7 +77,10 @@ export function createTokenModel(options: ResolvedOptions, ctx: TokenRequestCont
     async getClient(clientId: string): Promise<LibraryClient | null> {
       const client = ctx.client;
       if (!client || client.id !== clientId) return null;
-      return { id: client.id, grants: ['authorization_code', 'refresh_token', 'pin', DEVICE_CODE_GRANT_TYPE], redirectUris: client.redirectUris, record: client };
+      // client_credentials is listed for every client: its grant type refuses, with a clearer error
+      // than the library's, a client that may not use it.
+      const grants = ['authorization_code', 'refresh_token', 'pin', DEVICE_CODE_GRANT_TYPE, CLIENT_CREDENTIALS_GRANT_TYPE];
+      return { id: client.id, grants, redirectUris: client.redirectUris, record: client };
     },
 
     async getAuthorizationCode(code: string) {
@@ -191,7 +195,7 @@ export function createTokenModel(options: ResolvedOptions, ctx: TokenRequestCont
         ? { parsed: parseGrantSecret(token.refreshToken)!, expiresAt: token.refreshTokenExpiresAt }
         : null;
       const expiresAt = refresh && refresh.expiresAt > token.accessTokenExpiresAt ? refresh.expiresAt : token.accessTokenExpiresAt;
-      const grant: GrantRecord & { clientId: string } = {
+      const grant: GrantRecord & { clientId: string; userId: string } = {
         id: user.grantId, kind: 'authorization', userId: user.id, clientId: client.id, scopes: user.grantScopes,
         // createdAt only counts for a new grant: saveTokens keeps an existing grant's own.
         name: null, createdAt: new Date(), expiresAt,

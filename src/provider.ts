@@ -2,7 +2,7 @@
 import type { RequestHandler, Router } from 'express';
 import { metadataEndpoint } from './endpoints/metadata';
 import { resolveOptions, type OAuthProviderOptions } from './options';
-import { createRequireScope } from './require-scope';
+import { createRequireScope, type RequireScopeArgs } from './require-scope';
 import { createRouter } from './router';
 import { createClientService, type ClientService } from './services/clients';
 import { createGrantService, type GrantService } from './services/grants';
@@ -13,8 +13,8 @@ export interface OAuthProvider {
   router: Router;
   /** App-level middleware serving `GET /.well-known/oauth-authorization-server` (RFC 8414). */
   metadata: RequestHandler;
-  /** Route guard: `requireScope('read')`; sets `req.oauth`. */
-  requireScope: (...scopes: string[]) => RequestHandler;
+  /** Route guard: `requireScope('read')`, or `requireScope('identity', { user: true })` for a route that acts for a user; sets `req.oauth`. */
+  requireScope: (...args: RequireScopeArgs) => RequestHandler;
   /** The apps tab and the admin queue. */
   clients: ClientService;
   /** A user's authorized apps, and revocation. */

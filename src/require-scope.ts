@@ -6,7 +6,8 @@ import type { AccessTokenRecord } from './storage/records';
 
 /** Who is calling, set by `requireScope` for the route's handler. */
 export interface OAuthContext {
-  userId: string;
+  /** null for a token a client got for itself (`client_credentials`): nobody's account is behind it. */
+  userId: string | null;
   /** null for a personal access token. */
   clientId: string | null;
   scopes: string[];
@@ -56,10 +57,16 @@ export function createRequireScope(options: ResolvedOptions) {
     res.status(503).json(answer.toJSON());
   };
 
-  return function requireScope(...required: string[]): RequestHandler {
-    for (const scope of required) {
-      if (!options.scopes.has(scope)) throw new ConfigurationError(`requireScope: "${scope}" is not one of the provider's scopes`);
+  function requireScope(...args: RequireScopeArgs): RequestHandler {
+    const last: unknown = args[args.length - 1];
+    const routeOptions = typeof last === 'object' && last !== null ? last as RequireScopeOptions : null;
+    const required = (routeOptions ? args.slice(0, -1) : args) as string[];
+    for (const scope of required as unknown[]) {
+      if (typeof scope !== 'string' || !options.scopes.has(scope)) {
+        throw new ConfigurationError(`requireScope: ${JSON.stringify(scope)} is not one of the provider's scopes`);
+      }
     }
+    const forUser = routeOptions?.user === true;
     const needed = required.join(' ');
     const hasScopes = (scopes: readonly string[]) => {
       for (let i = 0; i < required.length; i += 1) if (!scopes.includes(required[i]!)) return false;
@@ -113,7 +120,13 @@ export function createRequireScope(options: ResolvedOptions) {
         challenge(res, 401, 'invalid_token', 'The access token is invalid, expired or revoked.');
         return;
       }
-      if (activity) {
+      if (record.userId === null) {
+        // Checked before scope: however many scopes it carries, a client's own token has nobody to act for.
+        if (forUser) {
+          challenge(res, 403, 'insufficient_scope', USER_REQUIRED, needed || undefined);
+          return;
+        }
+      } else if (activity) {
         // A user deleted or banned since consenting: the token is refused like a revoked one.
         let active: boolean;
         try {
@@ -138,5 +151,20 @@ export function createRequireScope(options: ResolvedOptions) {
       res.setHeader('Cache-Control', 'no-store');
       next();
     };
-  };
+  }
+  return requireScope;
 }
+
+/** `requireScope('read')`, `requireScope('identity', { user: true })`. */
+export type RequireScopeArgs = [...scopes: string[], options: RequireScopeOptions] | string[];
+
+/** The last argument of `requireScope`. */
+export interface RequireScopeOptions {
+  /**
+   * The route acts for a user (reads `req.oauth.userId`): a token a client got for itself with
+   * `client_credentials` is refused with 403 `insufficient_scope`, whatever its scopes.
+   */
+  user?: boolean;
+}
+
+const USER_REQUIRED = 'This route acts for a user; a token issued to a client alone (client_credentials) cannot use it.';

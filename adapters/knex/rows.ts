@@ -35,6 +35,7 @@ export function clientToRow(client: ClientRecord): Row {
     scopes: client.scopes === null ? null : encodeList(client.scopes),
     resource_server: client.resourceServer,
     allow_implicit: client.allowImplicit,
+    allow_client_credentials: client.allowClientCredentials,
     pending_change: client.pendingChange === null ? null : encodePendingChange(client.pendingChange),
     created_at: millis(client.createdAt),
     updated_at: millis(client.updatedAt),
@@ -54,6 +55,7 @@ export function rowToClient(row: Row): ClientRecord {
     scopes: row.scopes === null || row.scopes === undefined ? null : decodeList(row.scopes),
     resourceServer: toBool(row.resource_server),
     allowImplicit: toBool(row.allow_implicit),
+    allowClientCredentials: toBool(row.allow_client_credentials),
     pendingChange: row.pending_change === null || row.pending_change === undefined ? null : decodePendingChange(row.pending_change),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
@@ -92,8 +94,8 @@ export function grantToRow(grant: GrantRecord): Row {
 export function rowToGrant(row: Row): GrantRecord {
   return {
     id: toText(row.id),
-    kind: toText(row.kind) === 'personal' ? 'personal' : 'authorization',
-    userId: toText(row.user_id),
+    kind: grantKindOf(toText(row.kind)),
+    userId: toNullableText(row.user_id),
     clientId: toNullableText(row.client_id),
     scopes: decodeList(row.scopes),
     name: toNullableText(row.name),
@@ -181,7 +183,7 @@ export function rowToAccess(row: Row): AccessTokenRecord {
     hash: toText(row.hash),
     grantId: toText(row.grant_id),
     clientId: toNullableText(row.client_id),
-    userId: toText(row.user_id),
+    userId: toNullableText(row.user_id),
     scopes: decodeList(row.scopes),
     expiresAt: toDate(row.expires_at),
   };
@@ -238,6 +240,10 @@ export function rowToDevice(row: Row): DeviceAuthorizationRecord {
     lastPolledAt: row.last_polled_at === null || row.last_polled_at === undefined ? null : toDate(row.last_polled_at),
     expiresAt: toDate(row.expires_at),
   };
+}
+
+function grantKindOf(value: string): GrantRecord['kind'] {
+  return value === 'personal' || value === 'client' ? value : 'authorization';
 }
 
 function responseTypeOf(value: string): AuthorizationRequestRecord['responseType'] {

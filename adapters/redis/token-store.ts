@@ -43,10 +43,10 @@ const indexScore = (expiresAt: number) => Math.ceil(expiresAt / INDEX_STEP_MS) *
  * with a pattern match); times are epoch milliseconds; booleans are 0/1. The grant id and hash are
  * in the key, so no value repeats them.
  */
-type GrantTuple = [expiresAt: number, userId: string, clientId: string | null, scopes: string[], createdAt: number, kind: 'a' | 'p', name: string | null];
+type GrantTuple = [expiresAt: number, userId: string | null, clientId: string | null, scopes: string[], createdAt: number, kind: GrantKindCode, name: string | null];
 type CodeTuple = [expiresAt: number, clientId: string, userId: string, scopes: string[], redirectUri: string | null, codeChallenge: string | null, permanent: 0 | 1];
 /** `[expiresAt]` or `[expiresAt, scopes]` take the rest from the grant (see the saveTokens script). */
-type AccessTuple = [expiresAt: number] | [expiresAt: number, scopes: string[]] | [expiresAt: number, scopes: string[], clientId: string | null, userId: string];
+type AccessTuple = [expiresAt: number] | [expiresAt: number, scopes: string[]] | [expiresAt: number, scopes: string[], clientId: string | null, userId: string | null];
 type RefreshTuple = [expiresAt: number, clientId: string, userId: string, scopes: string[]];
 // Stored as an index to keep the value short; old values without it were `code`.
 const RESPONSE_TYPES = ['code', 'pin', 'token'] as const;
@@ -59,6 +59,9 @@ type RequestTuple = [
 /** A used code or refresh token is its live value with this in front (set by the consume script). */
 const USED = 'u';
 
+const GRANT_KIND_CODES = { authorization: 'a', personal: 'p', client: 'c' } as const;
+type GrantKindCode = (typeof GRANT_KIND_CODES)[GrantRecord['kind']];
+
 const ms = (date: Date) => date.getTime();
 /** PX must be positive; a record saved already expired is dead to every read anyway. */
 const ttl = (expiresAt: number, now: number) => Math.max(1, expiresAt - now);
@@ -68,7 +71,7 @@ const inner = (values: unknown[]) => JSON.stringify(values).slice(1, -1);
 function encodeGrant(grant: GrantRecord): string {
   const tuple: GrantTuple = [
     ms(grant.expiresAt), grant.userId, grant.clientId, grant.scopes, ms(grant.createdAt),
-    grant.kind === 'personal' ? 'p' : 'a', grant.name,
+    GRANT_KIND_CODES[grant.kind], grant.name,
   ];
   return JSON.stringify(tuple);
 }
@@ -76,7 +79,7 @@ function encodeGrant(grant: GrantRecord): string {
 function decodeGrant(id: string, value: string): GrantRecord {
   const [expiresAt, userId, clientId, scopes, createdAt, kind, name] = JSON.parse(value) as GrantTuple;
   return {
-    id, kind: kind === 'p' ? 'personal' : 'authorization', userId, clientId, scopes, name,
+    id, kind: kind === 'p' ? 'personal' : kind === 'c' ? 'client' : 'authorization', userId, clientId, scopes, name,
     createdAt: new Date(createdAt), expiresAt: new Date(expiresAt),
   };
 }
@@ -138,7 +141,8 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
   async function indexGrant(grant: GrantRecord, now: number): Promise<void> {
     const expiresAt = ms(grant.expiresAt);
     await Promise.all([
-      addToIndex(keys.byUser(grant.userId), grant.id, expiresAt, now),
+      // A client_credentials grant has no user, so no user index: only its client lists it.
+      grant.userId !== null ? addToIndex(keys.byUser(grant.userId), grant.id, expiresAt, now) : undefined,
       grant.clientId !== null ? addToIndex(keys.byClient(grant.clientId), grant.id, expiresAt, now) : undefined,
     ]);
   }
@@ -306,7 +310,8 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
       const found = unwrap<RefreshTuple | [number]>(value, Date.now());
       if (!found) return null;
       const [, grantUserId, grantClientId, grantScopes] = JSON.parse(grantValue) as GrantTuple;
-      const [expiresAt, clientId = grantClientId!, userId = grantUserId, scopes = grantScopes] = found.tuple;
+      // Only grants with a client and a user have refresh tokens.
+      const [expiresAt, clientId = grantClientId!, userId = grantUserId!, scopes = grantScopes] = found.tuple;
       return { record: { hash, grantId, clientId, userId, scopes, expiresAt: new Date(expiresAt) }, used: found.used };
     },
 
@@ -329,7 +334,7 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
       if (grant) {
         // The indexes are other slots; a failure here leaves dead entries that listGrants drops.
         await Promise.allSettled([
-          client.zrem(keys.byUser(grant.userId), grantId),
+          grant.userId !== null ? client.zrem(keys.byUser(grant.userId), grantId) : undefined,
           grant.clientId !== null ? client.zrem(keys.byClient(grant.clientId), grantId) : undefined,
         ]);
       }

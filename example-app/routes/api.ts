@@ -51,17 +51,18 @@ const apiErrors: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
   res.status(500).json({ error: 'server_error', error_description: 'Something went wrong on our side.' });
 };
 
-/** The caller as requireScope found it; only for handlers behind it. */
+/** The user a token acts for; only for handlers behind `requireScope(..., { user: true })`, which refuses a client's own token. */
 function callerId(req: Request): string {
-  if (!req.oauth) throw new Error('API handler reached without requireScope');
-  return req.oauth.userId;
+  const userId = req.oauth?.userId;
+  if (typeof userId !== 'string') throw new Error('API handler reached without requireScope(..., { user: true })');
+  return userId;
 }
 
 export function apiRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): Router {
   const router = Router();
   const { requireScope } = oauth;
 
-  router.get('/v1/identity', requireScope('identity'), async (req, res) => {
+  router.get('/v1/identity', requireScope('identity', { user: true }), async (req, res) => {
     const user = await db.users.findById(callerId(req));
     if (!user) {
       res.status(404).json({ error: 'not_found', error_description: 'The user of this token no longer exists.' });
@@ -74,14 +75,14 @@ export function apiRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): Ro
     res.json({ data: (await db.posts.list()).map(postJson) });
   });
 
-  router.post('/v1/submit', requireScope('create'), ...jsonOrForm, async (req, res) => {
+  router.post('/v1/submit', requireScope('create', { user: true }), ...jsonOrForm, async (req, res) => {
     const parsed = submitSchema.safeParse(req.body);
     if (!parsed.success) return badRequest(res, parsed.error);
     const post = await db.posts.create(callerId(req), parsed.data);
     res.status(201).json(postJson(post));
   });
 
-  router.post('/v1/vote/:postId', requireScope('vote'), ...jsonOrForm, async (req, res) => {
+  router.post('/v1/vote/:postId', requireScope('vote', { user: true }), ...jsonOrForm, async (req, res) => {
     const parsed = voteSchema.safeParse(req.body);
     if (!parsed.success) return badRequest(res, parsed.error);
     const post = await db.posts.vote(String(req.params.postId), callerId(req), parsed.data.dir);
@@ -139,7 +140,7 @@ export function guide001Routes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }
     res.json({ data: posts.map(postJson) });
   });
 
-  router.get('/unread', requireScope('read'), (_req, res) => {
+  router.get('/unread', requireScope('read', { user: true }), (_req, res) => {
     res.json({ data: [] });
   });
 

@@ -51,7 +51,8 @@ export function introspectEndpoint(options: ResolvedOptions, limits: Limits): Re
             scope: formatScopes(record.scopes).scope,
             // A personal access token belongs to no client: the member is left out (RFC 7662 makes it optional).
             ...(record.clientId === null ? {} : { client_id: record.clientId }),
-            sub: record.userId,
+            // A client_credentials token acts for no user: no `sub` (RFC 7662 makes it optional too).
+            ...(record.userId === null ? {} : { sub: record.userId }),
             exp: Math.floor(record.expiresAt.getTime() / 1000),
             token_type: found.tokenType,
             iss: options.issuer,

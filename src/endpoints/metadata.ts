@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { CLIENT_CREDENTIALS_GRANT_TYPE } from '../grant-types/client-credentials';
 import { DEVICE_CODE_GRANT_TYPE } from '../grant-types/device-code';
 import type { ResolvedOptions } from '../options';
 
@@ -15,6 +16,8 @@ export const METADATA_PATH = '/.well-known/oauth-authorization-server';
  * clients, so its grant, `pin`, is listed in `grant_types_supported` (RFC 8414 lists extension
  * grants there too); `response_type=pin` is not listed in `response_types_supported`, whose
  * default P1 pins to `["code"]`, and no client of guide 004 reads metadata (see the README).
+ * `client_credentials` is listed likewise: served to the confidential clients allowed it, answered
+ * `unauthorized_client` for the rest.
  */
 export function authorizationServerMetadata(options: ResolvedOptions, routerPath: string) {
   const base = `${options.issuer}${routerPath}`;
@@ -30,7 +33,9 @@ export function authorizationServerMetadata(options: ResolvedOptions, routerPath
     response_types_supported: implicit ? ['code', 'token'] : ['code'],
     // The implicit token goes in the fragment (RFC 6749 §4.2) or, for guide 001, the query.
     response_modes_supported: options.compat.implicitGrant === 'fragment' ? ['query', 'fragment'] : ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT_TYPE, 'pin', ...(implicit ? ['implicit'] : [])],
+    grant_types_supported: [
+      'authorization_code', 'refresh_token', DEVICE_CODE_GRANT_TYPE, 'pin', CLIENT_CREDENTIALS_GRANT_TYPE, ...(implicit ? ['implicit'] : []),
+    ],
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],

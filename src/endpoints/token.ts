@@ -4,6 +4,7 @@ import { invalidRequest, OAuthError, toOAuthError, unsupportedGrantType } from '
 import { noStore, sendOAuthError } from '../http/responses';
 import { pinGrantType } from '../grant-types/pin';
 import { DEVICE_CODE_GRANT_TYPE, deviceCodeGrantType } from '../grant-types/device-code';
+import { CLIENT_CREDENTIALS_GRANT_TYPE, clientCredentialsGrantType } from '../grant-types/client-credentials';
 import type { Limits } from '../limits/limits';
 import { createTokenModel, prefetchGrantSecret, type PrefetchedLookup } from '../model';
 import type { ResolvedOptions } from '../options';
@@ -19,6 +20,7 @@ const GRANT_TYPE_ALIASES: Record<string, string> = {
   refresh: 'refresh_token', // guide 000
   pin: 'pin', // guide 004
   [DEVICE_CODE_GRANT_TYPE]: DEVICE_CODE_GRANT_TYPE, // RFC 8628
+  [CLIENT_CREDENTIALS_GRANT_TYPE]: CLIENT_CREDENTIALS_GRANT_TYPE, // RFC 6749 §4.4, for clients allowed it
 };
 
 // Token parameters come only from the body (RFC 6749 §2.3.1: never a secret in the URI; N7).
@@ -31,7 +33,10 @@ const BODY_ONLY = ['grant_type', 'grand_type', 'code', 'redirect_uri', 'client_i
  */
 export function tokenEndpoint(options: ResolvedOptions, limits: Limits): RequestHandler {
   // Built once: the library would otherwise get new classes on every request (slower, and never optimised).
-  const extendedGrantTypes = { pin: pinGrantType(options), [DEVICE_CODE_GRANT_TYPE]: deviceCodeGrantType(options) };
+  const extendedGrantTypes = {
+    pin: pinGrantType(options), [DEVICE_CODE_GRANT_TYPE]: deviceCodeGrantType(options),
+    [CLIENT_CREDENTIALS_GRANT_TYPE]: clientCredentialsGrantType(options),
+  };
   return async function token(req: Request, res: Response) {
     let grantType: string | undefined;
     try {
@@ -97,7 +102,9 @@ async function runGrant(options: ResolvedOptions, extendedGrantTypes: Record<str
     alwaysIssueNewRefreshToken: rotate,
     extendedGrantTypes,
     // Client authentication is already done, with the right error for each method.
-    requireClientAuthentication: { authorization_code: false, refresh_token: false, pin: false, [DEVICE_CODE_GRANT_TYPE]: false },
+    requireClientAuthentication: {
+      authorization_code: false, refresh_token: false, pin: false, [DEVICE_CODE_GRANT_TYPE]: false, [CLIENT_CREDENTIALS_GRANT_TYPE]: false,
+    },
   } as never);
   return data as unknown as IssuedTokens;
 }
@@ -138,8 +145,10 @@ function normalise(body: Record<string, string>, options: ResolvedOptions): Reco
   }
   if (params.grant_type === undefined) throw invalidRequest('Missing parameter: `grant_type`.');
   const grantType = GRANT_TYPE_ALIASES[params.grant_type];
-  // IO-15: the library also knows `password` and `client_credentials`; they never reach it.
-  if (!grantType) throw unsupportedGrantType(`Supported grant types: authorization_code, refresh_token, pin, ${DEVICE_CODE_GRANT_TYPE}.`);
+  // IO-15: the library also knows `password`; it never reaches it (`client_credentials` is our own class).
+  if (!grantType) {
+    throw unsupportedGrantType(`Supported grant types: authorization_code, refresh_token, pin, ${DEVICE_CODE_GRANT_TYPE}, ${CLIENT_CREDENTIALS_GRANT_TYPE}.`);
+  }
   params.grant_type = grantType;
   const scope = requestedScopeParam(params);
   delete params.scopes;

@@ -37,7 +37,7 @@ export function mergePendingChange(client: ClientRecord, wanted: Partial<Reviewe
 }
 
 /**
- * The record changes that put `pending` into effect. Becoming public drops the secret and both
+ * The record changes that put `pending` into effect. Becoming public drops the secret and every
  * switches, which only a confidential client may hold.
  */
 export function applyPendingChange(client: ClientRecord, pending: PendingClientChange): ClientChanges {
@@ -47,7 +47,7 @@ export function applyPendingChange(client: ClientRecord, pending: PendingClientC
   if (pending.scopes !== undefined) changes.scopes = [...pending.scopes];
   if (pending.isPublic !== undefined && pending.isPublic !== client.isPublic) {
     changes.isPublic = pending.isPublic;
-    if (pending.isPublic) Object.assign(changes, { secretHash: null, resourceServer: false, allowImplicit: false });
+    if (pending.isPublic) Object.assign(changes, { secretHash: null, resourceServer: false, allowImplicit: false, allowClientCredentials: false });
   }
   return changes;
 }

@@ -22,6 +22,8 @@ export interface ClientRequest {
   resourceServer?: boolean;
   /** May use `response_type=token` where `compat.implicitGrant` is on (confidential clients only). */
   allowImplicit?: boolean;
+  /** May use `grant_type=client_credentials`: tokens for the app itself, with no user (confidential clients only). */
+  allowClientCredentials?: boolean;
 }
 
 /** An owner's edit. On an approved (or suspended) app, name, redirect URIs, scopes and type wait for review. */
@@ -37,6 +39,7 @@ export interface ClientUpdate {
 export interface ClientPermissions {
   resourceServer?: boolean;
   allowImplicit?: boolean;
+  allowClientCredentials?: boolean;
 }
 
 export interface ClientService {
@@ -99,12 +102,14 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
     const allowImplicit = parseFlag(input.allowImplicit, 'allowImplicit');
     if (resourceServer !== undefined) permissions.resourceServer = resourceServer;
     if (allowImplicit !== undefined) permissions.allowImplicit = allowImplicit;
+    const allowClientCredentials = parseFlag(input.allowClientCredentials, 'allowClientCredentials');
+    if (allowClientCredentials !== undefined) permissions.allowClientCredentials = allowClientCredentials;
     return permissions;
   }
 
-  /** Both switches give a client more than its own tokens; a public client proves nothing about who calls. */
+  /** Each switch gives a client more than its users' tokens; a public client proves nothing about who calls. */
   function refuseForPublic(isPublic: boolean, permissions: ClientPermissions): void {
-    for (const field of ['resourceServer', 'allowImplicit'] as const) {
+    for (const field of ['resourceServer', 'allowImplicit', 'allowClientCredentials'] as const) {
       if (isPublic && permissions[field] === true) {
         throw new ValidationError('public_client', `${field}: only a confidential client can have it; this one is public.`, field);
       }
@@ -148,6 +153,12 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
     return revoked.filter(Boolean).length;
   }
 
+  async function revokeClientKindGrants(clientId: string): Promise<number> {
+    const grants = (await tokens.listGrants({ clientId })).filter((grant) => grant.kind === 'client');
+    const revoked = await Promise.all(grants.map((grant) => tokens.revokeGrant(grant.id)));
+    return revoked.filter(Boolean).length;
+  }
+
   return {
     async request(input) {
       // Everything is checked before anything is stored: a rejected request leaves no record.
@@ -167,7 +178,7 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
       const record: ClientRecord = {
         id: randomClientId(), name, description, redirectUris, ownerId, status: 'pending', isPublic: isPublic === true,
         secretHash: null, scopes, resourceServer: permissions.resourceServer === true, allowImplicit: permissions.allowImplicit === true,
-        pendingChange: null, createdAt: now, updatedAt: now,
+        allowClientCredentials: permissions.allowClientCredentials === true, pendingChange: null, createdAt: now, updatedAt: now,
       };
       await clients.create(record);
       emit('client.requested', { clientId: record.id, ownerId });
@@ -256,7 +267,12 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
       const changes = parsePermissions(input ?? {});
       refuseForPublic(client.isPublic, changes);
       const updated = await change(client.id, changes);
-      emit('client.permissions_changed', { clientId: client.id, resourceServer: updated.resourceServer, allowImplicit: updated.allowImplicit });
+      // Tokens the client got for itself stop with the permission, like a suspension's.
+      const revokedGrants = client.allowClientCredentials && !updated.allowClientCredentials ? await revokeClientKindGrants(client.id) : 0;
+      emit('client.permissions_changed', {
+        clientId: client.id, resourceServer: updated.resourceServer, allowImplicit: updated.allowImplicit,
+        allowClientCredentials: updated.allowClientCredentials, ...(revokedGrants > 0 ? { revokedGrants } : {}),
+      });
       return toView(updated);
     },
 
@@ -304,6 +320,7 @@ function toView(record: ClientRecord): ClientView {
     scopes: record.scopes === null ? null : [...record.scopes],
     resourceServer: record.resourceServer,
     allowImplicit: record.allowImplicit,
+    allowClientCredentials: record.allowClientCredentials,
     pendingChange: pending === null ? null : {
       ...pending,
       ...(pending.redirectUris ? { redirectUris: [...pending.redirectUris] } : {}),

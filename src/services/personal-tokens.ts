@@ -86,7 +86,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
  * The grant a token string or grant id belongs to, and its user. A token string must be one the
  * store knows: its grant-id prefix is no secret, so "<grantId>.<anything>" must not revoke.
  */
-async function findOwner(tokens: TokenStore, value: string): Promise<{ grantId: string; userId: string } | null> {
+async function findOwner(tokens: TokenStore, value: string): Promise<{ grantId: string; userId: string | null } | null> {
   const parsed = parseGrantSecret(value);
   if (!parsed) {
     const grant = await tokens.getGrant(value);

@@ -30,6 +30,8 @@ export interface ClientRecord {
   resourceServer: boolean;
   /** May use `response_type=token` where the site turned on `compat.implicitGrant` (confidential clients only). */
   allowImplicit: boolean;
+  /** May use `grant_type=client_credentials`: tokens for the app itself, with no user (confidential clients only). */
+  allowClientCredentials: boolean;
   /**
    * An owner's edit of an approved app, waiting for an admin. Until it is approved every endpoint
    * keeps using the fields above, which are the approved values.
@@ -50,13 +52,15 @@ export interface PendingClientChange {
 
 /**
  * A grant is one authorization a user gave: a code exchange (kind `authorization`) or a
- * personal access token (kind `personal`, no client). Every code, access token and refresh
- * token belongs to exactly one grant; revoking the grant kills all of them.
+ * personal access token (kind `personal`, no client); or what a client got for itself with
+ * `client_credentials` (kind `client`, no user, access tokens only). Every code, access token and
+ * refresh token belongs to exactly one grant; revoking the grant kills all of them.
  */
 export interface GrantRecord {
   id: string;
-  kind: 'authorization' | 'personal';
-  userId: string;
+  kind: 'authorization' | 'personal' | 'client';
+  /** null exactly for kind `client`. */
+  userId: string | null;
   clientId: string | null;
   scopes: string[];
   /** A label the user chose (personal tokens). */
@@ -108,7 +112,8 @@ export interface AccessTokenRecord {
   hash: string;
   grantId: string;
   clientId: string | null;
-  userId: string;
+  /** null for a `client_credentials` token: it acts for the client alone. */
+  userId: string | null;
   scopes: string[];
   expiresAt: Date;
 }

@@ -41,6 +41,7 @@ export function makeClient(overrides: Partial<ClientRecord> = {}): ClientRecord 
     scopes: ['read', 'identity'],
     resourceServer: false,
     allowImplicit: false,
+    allowClientCredentials: false,
     pendingChange: null,
     createdAt,
     updatedAt: createdAt,
@@ -80,6 +81,11 @@ export function makeGrant(overrides: Partial<GrantRecord> = {}): GrantRecord {
   };
 }
 
+/** A client_credentials grant: the client's own, no user. */
+export function makeClientGrant(overrides: Partial<GrantRecord> = {}): GrantRecord {
+  return makeGrant({ kind: 'client', userId: null, ...overrides });
+}
+
 /** A personal access token's grant: no client, a label the user chose. */
 export function makePersonalGrant(overrides: Partial<GrantRecord> = {}): GrantRecord {
   return makeGrant({ kind: 'personal', clientId: null, name: `token ${randomId().slice(0, 6)}`, ...overrides });
@@ -90,7 +96,7 @@ export function makeCode(grant: GrantRecord, overrides: Partial<AuthorizationCod
     hash: fakeGrantSecretHash(grant.id),
     grantId: grant.id,
     clientId: grant.clientId ?? fakeClientId(),
-    userId: grant.userId,
+    userId: grant.userId ?? fakeUserId(),
     scopes: [...grant.scopes],
     redirectUri: 'https://app.example/callback',
     codeChallenge: hashSecret(randomSecret()),
@@ -117,7 +123,7 @@ export function makeRefreshToken(grant: GrantRecord, overrides: Partial<RefreshT
     hash: fakeGrantSecretHash(grant.id),
     grantId: grant.id,
     clientId: grant.clientId ?? fakeClientId(),
-    userId: grant.userId,
+    userId: grant.userId ?? fakeUserId(),
     scopes: [...grant.scopes],
     expiresAt: fromNow(30 * 24 * HOUR),
     ...overrides,

@@ -403,7 +403,7 @@ export function runTokenStoreContract(
         const grant = makeGrant({ expiresAt: fromNow(10 * MINUTE) });
         expect(await store.saveGrant(grant)).toBe(true);
         expect(await store.getGrant(grant.id)).toEqual(grant);
-        expect((await store.listGrants({ userId: grant.userId })).map((g) => g.id)).toEqual([grant.id]);
+        expect((await store.listGrants({ userId: grant.userId! })).map((g) => g.id)).toEqual([grant.id]);
         expect((await store.listGrants({ clientId: grant.clientId! })).map((g) => g.id)).toEqual([grant.id]);
 
         const code = makeCode(grant);
@@ -424,7 +424,7 @@ export function runTokenStoreContract(
         expect(await store.saveGrant(grant)).toBe(true);
         await later(6 * MINUTE, async () => {
           expect(await store.getGrant(grant.id)).toBeNull();
-          expect(await store.listGrants({ userId: grant.userId })).toEqual([]);
+          expect(await store.listGrants({ userId: grant.userId! })).toEqual([]);
         });
       });
 
@@ -433,14 +433,14 @@ export function runTokenStoreContract(
         expect(await store.saveGrant(grant)).toBe(true);
         const code = makeCode(grant);
         await store.saveCode(code);
-        const [listed] = await store.listGrants({ userId: grant.userId });
+        const [listed] = await store.listGrants({ userId: grant.userId! });
         expect(await store.revokeGrant(listed!.id)).toBe(true);
         expect(await store.findCode(grant.id, code.hash)).toBeNull();
         expect(await store.consumeCode(grant.id, code.hash)).toBe(false);
         expect(await store.saveTokens(grant, makeAccessToken(grant), null)).toBe(false);
         expect(await store.saveGrant(grant)).toBe(false);
         expect(await store.getGrant(grant.id)).toBeNull();
-        expect(await store.listGrants({ userId: grant.userId })).toEqual([]);
+        expect(await store.listGrants({ userId: grant.userId! })).toEqual([]);
       });
 
       it('lists live grants by user, by client and by both, oldest first, excluding revoked and expired ones', async () => {
@@ -586,7 +586,7 @@ export function runTokenStoreContract(
         const read = await store.getAccessToken(saved.grant.id, saved.access.hash);
         read?.scopes.push('vote');
         read?.expiresAt.setTime(0);
-        const listed = await store.listGrants({ userId: saved.grant.userId });
+        const listed = await store.listGrants({ userId: saved.grant.userId! });
         listed[0]?.scopes.push('vote');
 
         expect(await store.getAccessToken(saved.grant.id, saved.access.hash)).toEqual(saved.access);

@@ -70,7 +70,7 @@ function everyMethod(store: TokenStore): Array<[string, () => Promise<unknown>]>
     ['revokeAccessToken', () => store.revokeAccessToken(grant.id, access.hash)],
     ['revokeGrant', () => store.revokeGrant(grant.id)],
     ['getGrant', () => store.getGrant(grant.id)],
-    ['listGrants', () => store.listGrants({ userId: grant.userId })],
+    ['listGrants', () => store.listGrants({ userId: grant.userId! })],
   ];
 }
 
@@ -278,7 +278,7 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
         })();
         await store.saveCode(makeCode(grant));
         expect(await store.getAccessToken(grant.id, access.hash)).toEqual(access);
-        expect((await store.listGrants({ userId: grant.userId })).map((g) => g.id)).toEqual([grant.id]);
+        expect((await store.listGrants({ userId: grant.userId! })).map((g) => g.id)).toEqual([grant.id]);
         expect(await store.listGrants({})).toEqual([grant]);
         expect(await store.revokeGrant(grant.id)).toBe(true);
         expect(await store.findRefreshToken(grant.id, refresh.hash)).toBeNull();

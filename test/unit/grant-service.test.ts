@@ -12,7 +12,7 @@ async function addClient(clients: ClientStore, name: string): Promise<string> {
   const now = new Date();
   await clients.create({
     id, name, description: '', redirectUris: ['https://app.example/cb'], ownerId: null, status: 'approved',
-    isPublic: false, secretHash: null, scopes: null, resourceServer: false, allowImplicit: false, pendingChange: null,
+    isPublic: false, secretHash: null, scopes: null, resourceServer: false, allowImplicit: false, allowClientCredentials: false, pendingChange: null,
     createdAt: now, updatedAt: now,
   });
   return id;
