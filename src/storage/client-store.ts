@@ -11,7 +11,7 @@ export type ClientChanges = Partial<Omit<ClientRecord, 'id' | 'createdAt'>>;
  * Where client apps live (usually SQL). Every method is async; "not found" is `null`, never a
  * throw. A throw means the store is unavailable and becomes a 503 at the edge.
  *
- * Every field of ClientRecord round-trips, `resourceServer`, `allowImplicit` and `pendingChange`
+ * Every field of ClientRecord round-trips, `resourceServer`, `allowImplicit`, `allowClientCredentials` and `pendingChange`
  * included; a pending change keeps only the fields it was given (an absent field means
  * "unchanged", so it must not come back as `undefined` or `null`), and its `requestedAt` is a Date.
  */

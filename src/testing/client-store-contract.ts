@@ -115,12 +115,12 @@ export function runClientStoreContract(
     });
 
     describe('review and permission fields', () => {
-      it('round-trips both flags and a pending change with every field, its time as a Date', async () => {
+      it('round-trips every switch and a pending change with every field, its time as a Date', async () => {
         const pendingChange = {
           name: 'Renamed “app” ✓', redirectUris: ['https://new.example/cb', 'http://127.0.0.1:8080/cb'], scopes: ['read'],
           isPublic: true, requestedAt: fromNow(-60_000),
         };
-        const client = await created({ resourceServer: true, allowImplicit: true, pendingChange });
+        const client = await created({ resourceServer: true, allowImplicit: true, allowClientCredentials: true, pendingChange });
         const found = await store.get(client.id);
         expect(found).toEqual(client);
         expect(found?.pendingChange?.requestedAt).toBeInstanceOf(Date);
@@ -134,15 +134,18 @@ export function runClientStoreContract(
         expect((await store.list({ ownerId: client.ownerId! }))[0]).toEqual(client);
       });
 
-      it('sets and clears a pending change and the flags through update, leaving the reviewed fields alone', async () => {
+      it('sets and clears a pending change and the switches through update, leaving the reviewed fields alone', async () => {
         const client = await created();
         const pendingChange = { name: 'Next name', isPublic: false, requestedAt: fromNow(-1000) };
         const pending = await store.update(client.id, { pendingChange, resourceServer: true });
         expect(pending).toEqual({ ...client, pendingChange, resourceServer: true, updatedAt: pending?.updatedAt });
         expect(await store.get(client.id)).toEqual(pending);
-        const cleared = await store.update(client.id, { pendingChange: null, resourceServer: false, allowImplicit: true });
-        expect(cleared).toEqual({ ...client, allowImplicit: true, updatedAt: cleared?.updatedAt });
+        const cleared = await store.update(client.id, { pendingChange: null, resourceServer: false, allowImplicit: true, allowClientCredentials: true });
+        expect(cleared).toEqual({ ...client, allowImplicit: true, allowClientCredentials: true, updatedAt: cleared?.updatedAt });
         expect(await store.get(client.id)).toEqual(cleared);
+        const off = await store.update(client.id, { allowClientCredentials: false });
+        expect(off).toEqual({ ...cleared, allowClientCredentials: false, updatedAt: off?.updatedAt });
+        expect(await store.get(client.id)).toEqual(off);
       });
 
       it('is not changed by mutating the pending change of a record passed in or read back', async () => {

@@ -7,11 +7,11 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import type { Knex } from 'knex';
 import { knexClientStore, knexTokenStore, migrate, purgeExpired, rollback } from '../../adapters/knex';
 import { migrationSource } from '../../adapters/knex/migrations';
-import { clientToRow } from '../../adapters/knex/rows';
+import { clientToRow, grantToRow } from '../../adapters/knex/rows';
 import { tableNames } from '../../adapters/knex/schema';
 import { hashSecret, mintGrantSecret, randomId, randomSecret } from '../../src/crypto';
 import {
-  fromNow, makeAccessToken, makeAuthorizationRequest, makeClient, makeCode, makeGrant, makeRefreshToken,
+  fromNow, makeAccessToken, makeAuthorizationRequest, makeClient, makeClientGrant, makeCode, makeGrant, makeRefreshToken,
   runClientStoreContract, runTokenStoreContract,
 } from '../../src/testing';
 
@@ -56,8 +56,9 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       await migrate(db());
       expect(await rowCount(db(), tableNames().grants)).toBe(before);
       expect(await tokens.getGrant(grant.id)).toEqual(grant);
-      // Three migrations so far (001 initial, 002 device authorizations, 003 client review), each recorded once however often migrate runs.
-      expect(await rowCount(db(), tableNames().migrations)).toBe(3);
+      // Four migrations so far (001 initial, 002 device authorizations, 003 client review, 004 client credentials),
+      // each recorded once however often migrate runs.
+      expect(await rowCount(db(), tableNames().migrations)).toBe(4);
     });
 
     it('003 gives clients stored before it neither switch and no pending change', async () => {
@@ -67,12 +68,40 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       await db().migrate.up(config);
       await db().migrate.up(config);
       const client = makeClient();
-      const { resource_server: _rs, allow_implicit: _ai, pending_change: _pc, ...oldRow } = clientToRow(client);
+      const { resource_server: _rs, allow_implicit: _ai, pending_change: _pc, allow_client_credentials: _cc, ...oldRow } = clientToRow(client);
       await db()(names.clients).insert(oldRow);
       await migrate(db(), { tablePrefix: prefix });
       expect(await knexClientStore(db(), { tablePrefix: prefix }).get(client.id)).toEqual(client);
       await rollback(db(), { tablePrefix: prefix });
       expect(await db().schema.hasTable(names.clients)).toBe(false);
+    });
+
+    it('004 lets grants and access tokens have no user; undone, it drops those and keeps the rest', async () => {
+      const prefix = `cc${randomId().slice(0, 6).replace(/[^A-Za-z0-9]/g, 'x')}_`;
+      const names = tableNames({ tablePrefix: prefix });
+      const config = { migrationSource: migrationSource(names), tableName: names.migrations };
+      for (let i = 0; i < 3; i += 1) await db().migrate.up(config);
+      const client = makeClient();
+      const { allow_client_credentials: _cc, ...oldRow } = clientToRow(client);
+      await db()(names.clients).insert(oldRow);
+      await migrate(db(), { tablePrefix: prefix });
+      expect(await knexClientStore(db(), { tablePrefix: prefix }).get(client.id)).toEqual(client);
+
+      const tokens = knexTokenStore(db(), { tablePrefix: prefix });
+      const userGrant = makeGrant({ clientId: client.id });
+      const userAccess = makeAccessToken(userGrant);
+      const clientGrant = makeClientGrant({ clientId: client.id });
+      const clientAccess = makeAccessToken(clientGrant);
+      expect(await tokens.saveTokens(userGrant, userAccess, null)).toBe(true);
+      expect(await tokens.saveTokens(clientGrant, clientAccess, null)).toBe(true);
+      expect(await tokens.getAccessToken(clientGrant.id, clientAccess.hash)).toEqual(clientAccess);
+
+      await db().migrate.down(config);
+      expect(await rowCount(db(), names.grants)).toBe(1);
+      expect(await rowCount(db(), names.accessTokens)).toBe(1);
+      await expect(db()(names.grants).insert({ ...grantToRow(makeClientGrant()) })).rejects.toThrow();
+      await rollback(db(), { tablePrefix: prefix });
+      expect(await db().schema.hasTable(names.grants)).toBe(false);
     });
 
     it('keeps a second prefix in tables of its own, and rollback drops only those', async () => {

@@ -6,7 +6,7 @@ import { mintGrantSecret, randomId } from '../../src/crypto';
 import type { GrantRecord } from '../../src/storage/records';
 import type { TokenStore } from '../../src/storage/token-store';
 import {
-  fromNow, makeAccessToken, makeAuthorizationRequest, makeCode, makeDeviceAuthorization, makeGrant, makePersonalGrant, makeRefreshToken,
+  fromNow, makeAccessToken, makeAuthorizationRequest, makeClientGrant, makeCode, makeDeviceAuthorization, makeGrant, makePersonalGrant, makeRefreshToken,
   runTokenStoreContract,
 } from '../../src/testing';
 import { describeIf, has, hasBinary, REDIS_URL, uniquePrefix } from '../support/services';
@@ -154,6 +154,20 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
       // The marker still refuses what a racing exchange would save after the revocation.
       expect(await store.saveTokens(grant, makeAccessToken(grant), null)).toBe(false);
       expect(await keysUnder(redis, `${p}{`)).toEqual([`${p}{${grant.id}}:x`]);
+    });
+
+    it('writes no user index for a client_credentials grant: its grant, member index and client index only', async () => {
+      const p = `${prefix}client:`;
+      const store = redisTokenStore(redis, { prefix: p });
+      const grant = makeClientGrant({ expiresAt: fromNow(HOUR) });
+      const access = makeAccessToken(grant, { expiresAt: grant.expiresAt });
+      expect(await store.saveTokens(grant, access, null)).toBe(true);
+      const rest = (await keysUnder(redis, p)).map((k) => k.slice(p.length)).sort();
+      expect(rest).toEqual([`k:${grant.clientId}`, `{${grant.id}}:g`, `{${grant.id}}:m`]);
+      expect(await store.getAccessToken(grant.id, access.hash)).toEqual(access);
+
+      expect(await store.revokeGrant(grant.id)).toBe(true);
+      expect((await keysUnder(redis, p)).map((k) => k.slice(p.length))).toEqual([`{${grant.id}}:x`]);
     });
 
     it('L1: stores no plain code or token, in any key or value, only their hashes', async () => {
