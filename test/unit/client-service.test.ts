@@ -377,7 +377,7 @@ describe('resource servers and the implicit switch', () => {
     const view = await service.setPermissions(id, { allowImplicit: true });
     expect(view).toMatchObject({ resourceServer: true, allowImplicit: true });
     expect(await service.setPermissions(id, { resourceServer: false })).toMatchObject({ resourceServer: false, allowImplicit: true });
-    expect(events.at(-1)).toEqual(['client.permissions_changed', { clientId: id, resourceServer: false, allowImplicit: true }]);
+    expect(events.at(-1)).toEqual(['client.permissions_changed', { clientId: id, resourceServer: false, allowImplicit: true, allowClientCredentials: false }]);
   });
 
   it('defaults both to off', async () => {
@@ -399,5 +399,60 @@ describe('resource servers and the implicit switch', () => {
       'resourceServer: must be true or false.');
     expect(await clients.get(id)).toMatchObject({ resourceServer: false, allowImplicit: false });
     await expect(service.setPermissions('nope', { resourceServer: true })).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('the client_credentials switch', () => {
+  /** What the token endpoint saves for a client_credentials request: a grant with no user. */
+  async function issueOwnToken(tokens: TokenStore, clientId: string) {
+    const grantId = randomId();
+    const access = mintGrantSecret(grantId);
+    const expiresAt = new Date(Date.now() + HOUR);
+    await tokens.saveTokens(
+      { id: grantId, kind: 'client', userId: null, clientId, scopes: ['read'], name: null, createdAt: new Date(), expiresAt },
+      { hash: access.hash, grantId, clientId, userId: null, scopes: ['read'], expiresAt },
+      null,
+    );
+    return { grantId, hash: access.hash };
+  }
+
+  it('is off by default, set by a request or setPermissions, and refused for a public client', async () => {
+    const { clients, service } = setup();
+    expect(await service.request(APP)).toMatchObject({ allowClientCredentials: false });
+    const { id } = await service.request({ ...APP, allowClientCredentials: true });
+    expect(await clients.get(id)).toMatchObject({ allowClientCredentials: true });
+    await expectRejected(service.request({ ...APP, isPublic: true, allowClientCredentials: true }), 'public_client',
+      'allowClientCredentials: only a confidential client can have it; this one is public.');
+    const pub = (await service.request({ ...APP, isPublic: true })).id;
+    await expectRejected(service.setPermissions(pub, { allowClientCredentials: true }), 'public_client',
+      'allowClientCredentials: only a confidential client can have it; this one is public.');
+    await expectRejected(service.setPermissions(id, { allowClientCredentials: 1 as unknown as boolean }), 'invalid_allow_client_credentials',
+      'allowClientCredentials: must be true or false.');
+  });
+
+  it('turned off, revokes the tokens the client got for itself and leaves its users\' grants alone', async () => {
+    const { tokens, service, events } = setup();
+    const { id } = await service.request({ ...APP, scopes: 'read', allowClientCredentials: true });
+    await service.approve(id);
+    const own = await issueOwnToken(tokens, id);
+    const users = await issueClientToken(tokens, id, 'alice');
+    await service.setPermissions(id, { resourceServer: true });
+    expect(await tokens.getAccessToken(own.grantId, own.hash)).not.toBeNull();
+    await service.setPermissions(id, { allowClientCredentials: false });
+    expect(await tokens.getAccessToken(own.grantId, own.hash)).toBeNull();
+    expect(await tokens.getAccessToken(users.grantId, users.hash)).not.toBeNull();
+    expect(events.at(-1)).toEqual(['client.permissions_changed',
+      { clientId: id, resourceServer: true, allowImplicit: false, allowClientCredentials: false, revokedGrants: 1 }]);
+  });
+
+  it('is dropped, with the client\'s own tokens, when the app becomes public', async () => {
+    const { clients, tokens, service } = setup();
+    const { id } = await service.request({ ...APP, scopes: 'read', allowClientCredentials: true });
+    await service.approve(id);
+    const own = await issueOwnToken(tokens, id);
+    await service.update(id, { isPublic: true });
+    await service.approveChange(id);
+    expect(await clients.get(id)).toMatchObject({ isPublic: true, allowClientCredentials: false });
+    expect(await tokens.getAccessToken(own.grantId, own.hash)).toBeNull();
   });
 });
