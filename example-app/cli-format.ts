@@ -12,6 +12,7 @@ export function clientJson(c: ClientView) {
     scopes: c.scopes,
     resource_server: c.resourceServer,
     implicit: c.allowImplicit,
+    client_credentials: c.allowClientCredentials,
     // An edit of an approved app waiting for review; the fields above stay in force until then.
     pending_change: c.pendingChange === null ? null : {
       ...(c.pendingChange.name !== undefined ? { name: c.pendingChange.name } : {}),
@@ -27,7 +28,10 @@ export function clientJson(c: ClientView) {
 
 /** The client type, plus the admin's switches. */
 function typeLabel(c: ClientView): string {
-  return [c.isPublic ? 'public' : 'confidential', ...(c.resourceServer ? ['resource-server'] : []), ...(c.allowImplicit ? ['implicit'] : [])].join('+');
+  return [
+    c.isPublic ? 'public' : 'confidential', ...(c.resourceServer ? ['resource-server'] : []), ...(c.allowImplicit ? ['implicit'] : []),
+    ...(c.allowClientCredentials ? ['client-credentials'] : []),
+  ].join('+');
 }
 
 /** A plain-text table for people; `approved+change` marks an edit waiting for `clients approve`. */

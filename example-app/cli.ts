@@ -9,10 +9,11 @@ const USAGE = `Usage: npm run --silent cli -- <command> [options]
 
   clients create --name N --redirect-uri U [--redirect-uri U2] [--scopes a,b]
                  [--description D] [--owner USERNAME] [--public] [--approve]
-                 [--resource-server] [--implicit] [--json]
+                 [--resource-server] [--implicit] [--client-credentials] [--json]
                  without --scopes the app gets the site's default scopes (identity, read)
                  --resource-server: may introspect every live token
                  --implicit: may use response_type=token (guide 001's clients)
+                 --client-credentials: may get tokens for itself, with no user (grant_type=client_credentials)
   clients list [--status pending|approved|denied|suspended] [--owner USERNAME] [--json]
   clients approve ID [--json]     a pending app (prints its new client secret, once), or the
                                   change waiting for review on an approved one
@@ -37,6 +38,7 @@ const OPTIONS = {
   approve: { type: 'boolean' },
   'resource-server': { type: 'boolean' },
   implicit: { type: 'boolean' },
+  'client-credentials': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -65,6 +67,7 @@ const commands: Record<string, (ctx: Context, args: string[], storage: ForumStor
       isPublic: values.public ?? false,
       resourceServer: values['resource-server'] ?? false,
       allowImplicit: values.implicit ?? false,
+      allowClientCredentials: values['client-credentials'] ?? false,
       ...(values.description !== undefined ? { description: values.description } : {}),
       ...(owner !== undefined ? { ownerId: owner } : {}),
       ...(values.scopes !== undefined ? { scopes: values.scopes } : {}),

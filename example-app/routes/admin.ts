@@ -67,9 +67,14 @@ export function adminRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): 
     try {
       const app = await oauth.clients.setPermissions(String(req.params.id), {
         resourceServer: field(req, 'resource_server') === '1', allowImplicit: field(req, 'implicit') === '1',
+        allowClientCredentials: field(req, 'client_credentials') === '1',
       });
-      const what = [app.resourceServer ? 'a resource server' : 'not a resource server', app.allowImplicit ? 'allowed the implicit redirect' : 'not allowed the implicit redirect'];
-      setFlash(req, { kind: 'ok', text: `“${app.name}” is now ${what.join(' and ')}.` });
+      const what = [
+        app.resourceServer ? 'a resource server' : 'not a resource server',
+        app.allowImplicit ? 'allowed the implicit redirect' : 'not allowed the implicit redirect',
+        app.allowClientCredentials ? 'allowed tokens of its own' : 'not allowed tokens of its own',
+      ];
+      setFlash(req, { kind: 'ok', text: `“${app.name}” is now ${what.slice(0, -1).join(', ')} and ${what.at(-1)!}.` });
     } catch (err) {
       if (!isValidationError(err) && !isNotFoundError(err)) throw err;
       setFlash(req, { kind: 'error', text: err.message });

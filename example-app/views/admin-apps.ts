@@ -46,6 +46,7 @@ function row(app: AppSummary & { ownerName: string | null }, actions: SafeHtml):
     <dt>Scopes</dt><dd>${scopeList(app.scopes)}</dd>
     <dt>Resource server</dt><dd>${app.resourceServer ? 'yes: may introspect every live token' : 'no'}</dd>
     <dt>Implicit redirect</dt><dd>${app.allowImplicit ? 'allowed (response_type=token)' : 'no'}</dd>
+    <dt>Tokens of its own</dt><dd>${app.allowClientCredentials ? 'allowed (client_credentials, no user)' : 'no'}</dd>
     <dt>Description</dt><dd>${app.description || html`<span class="muted">none</span>`}</dd>
     <dt>Requested</dt><dd>${formatDate(app.createdAt)}</dd>
   </dl>
@@ -67,11 +68,11 @@ function changeRow(app: AppSummary & { ownerName: string | null }, csrfToken: st
 </div>`;
 }
 
-/** The admin's switches; a public app cannot hold either. */
+/** The admin's switches; a public app cannot hold any of them. */
 function permissionsForm(app: AppSummary, csrfToken: string): SafeHtml {
-  if (app.isPublic) return html`<span class="muted small">A public app cannot be a resource server or use the implicit redirect.</span>`;
+  if (app.isPublic) return html`<span class="muted small">A public app cannot be a resource server, use the implicit redirect or get tokens of its own.</span>`;
   return html`<form class="inline" method="post" action="/admin/apps/${app.id}/permissions">${csrfField(csrfToken)}
-  <span class="checks"><label><input type="checkbox" name="resource_server" value="1"${app.resourceServer ? html` checked` : ''}> Resource server</label><label><input type="checkbox" name="implicit" value="1"${app.allowImplicit ? html` checked` : ''}> Implicit redirect</label></span>
+  <span class="checks"><label><input type="checkbox" name="resource_server" value="1"${app.resourceServer ? html` checked` : ''}> Resource server</label><label><input type="checkbox" name="implicit" value="1"${app.allowImplicit ? html` checked` : ''}> Implicit redirect</label><label><input type="checkbox" name="client_credentials" value="1"${app.allowClientCredentials ? html` checked` : ''}> Tokens of its own (client_credentials)</label></span>
   <button type="submit" class="secondary">Save switches</button></form>`;
 }
 

@@ -13,6 +13,7 @@ export interface AppSummary {
   scopes: string[] | null;
   resourceServer: boolean;
   allowImplicit: boolean;
+  allowClientCredentials: boolean;
   /** An edit waiting for an administrator; the fields above stay in force until it is approved. */
   pendingChange: PendingClientChange | null;
   createdAt: Date;

@@ -91,9 +91,18 @@ describe('the CLI (npm run --silent cli -- ...)', () => {
     expect(table.stdout).toMatch(new RegExp(`${id}\\s+approved\\s+confidential\\+resource-server\\+implicit\\s+API gateway`));
   });
 
-  it('refuses --resource-server and --implicit for a public client, and stores nothing', async () => {
+  it('creates a client allowed client_credentials with --client-credentials', async () => {
+    const id = String((await cliJson('clients', 'create', '--name', 'Nightly job', '--redirect-uri', REDIRECT, '--client-credentials', '--approve')).client_id);
+    const listed = (await cliJson('clients', 'list')).clients as Array<Record<string, unknown>>;
+    expect(listed.find((c) => c.client_id === id)).toMatchObject({ client_credentials: true, resource_server: false, implicit: false });
+    expect(listed.find((c) => c.name === 'Script app')).toMatchObject({ client_credentials: false });
+    const table = await cli('clients', 'list');
+    expect(table.stdout).toMatch(new RegExp(`${id}\\s+approved\\s+confidential\\+client-credentials\\s+Nightly job`));
+  });
+
+  it('refuses --resource-server, --implicit and --client-credentials for a public client, and stores nothing', async () => {
     const before = ((await cliJson('clients', 'list')).clients as unknown[]).length;
-    for (const flag of ['--resource-server', '--implicit']) {
+    for (const flag of ['--resource-server', '--implicit', '--client-credentials']) {
       const run = await cli('clients', 'create', '--name', 'Phone gateway', '--redirect-uri', REDIRECT, '--public', flag, '--json');
       expect(run).toEqual({ code: 1, stdout: '', stderr: expect.stringContaining('only a confidential client can have it') });
     }

@@ -397,4 +397,26 @@ describe('app review in the forum: default scopes, invisible characters, reviewe
     await submit(admin, (await admin.get('/admin/apps')).text, `/admin/apps/${clientId}/permissions`, {}).expect(303);
     expect((await introspect()).body).toEqual({ active: false });
   });
+
+  it('lets the app get tokens of its own with the admin toggle: the listing serves them, identity refuses them, and they die with the toggle', async () => {
+    const { clientSecret } = await ctx.forum.oauth.clients.rotateSecret(clientId);
+    const ownToken = () => app().post('/oauth/token').auth(clientId, clientSecret).type('form').send({ grant_type: 'client_credentials', scope: 'read identity' });
+    expect((await ownToken()).body.error).toBe('unauthorized_client');
+
+    const queue = await admin.get('/admin/apps');
+    expect(queue.text).toContain('name="client_credentials"');
+    await submit(admin, queue.text, `/admin/apps/${clientId}/permissions`, { client_credentials: '1' }).expect(303);
+    expect(await stored()).toMatchObject({ resourceServer: false, allowImplicit: false, allowClientCredentials: true });
+    const issued = await ownToken().expect(200);
+    expect(issued.body.refresh_token).toBeUndefined();
+    const bearer = `Bearer ${issued.body.access_token as string}`;
+    await app().get('/api/v1/front/listing').set('Authorization', bearer).expect(200);
+    const identity = await app().get('/api/v1/identity').set('Authorization', bearer).expect(403);
+    expect(identity.body).toEqual({ error: 'insufficient_scope', error_description: expect.stringContaining('This route acts for a user') });
+    await app().post('/api/v1/submit').set('Authorization', bearer).send({ title: 'x', body: 'y' }).expect(403);
+
+    await submit(admin, (await admin.get('/admin/apps')).text, `/admin/apps/${clientId}/permissions`, {}).expect(303);
+    expect(await stored()).toMatchObject({ allowClientCredentials: false });
+    await app().get('/api/v1/front/listing').set('Authorization', bearer).expect(401);
+  });
 });
