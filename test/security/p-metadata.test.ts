@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { asUser, consent, authorizeQuery, createFixture, ISSUER } from '../support/provider-fixture';
 
-/** SECURITY.md §4 P: RFC 8414 metadata. */
+/** Checklist group P (docs/security-checklist.md): RFC 8414 metadata. */
 
 describe('P. metadata', () => {
   it('P1 publishes metadata that matches what the provider does', async () => {
@@ -33,8 +33,10 @@ describe('P. metadata', () => {
     const strict = (await request((await createFixture()).app).get('/.well-known/oauth-authorization-server')).body;
     expect(strict.response_types_supported).toEqual(['code']);
     expect(strict.response_modes_supported).toEqual(['query']);
-    // The PIN grant (guide 004) and the device grant are served by default, so they are listed.
-    expect(strict.grant_types_supported).toEqual(['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code', 'pin']);
+    // The PIN grant (guide 004), the device grant and client_credentials (to the clients allowed it) are served by default, so they are listed.
+    expect(strict.grant_types_supported).toEqual([
+      'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code', 'pin', 'client_credentials',
+    ]);
 
     for (const mode of ['query', 'fragment'] as const) {
       const f = await createFixture({ compat: { implicitGrant: mode } });
