@@ -71,6 +71,18 @@ describe('client_credentials', () => {
     expect((await callApi(f, user.access_token, '/api/me')).body).toEqual({ userId: 'id-alice' });
   });
 
+  it('requireScope takes { user: true } only last, and still refuses unknown scopes and non-strings at start-up', async () => {
+    const f = await setup();
+    expect(() => f.oauth.requireScope({ user: true })).not.toThrow();
+    expect(() => f.oauth.requireScope('nope', { user: true })).toThrow('requireScope: "nope" is not one of the provider\'s scopes');
+    expect(() => f.oauth.requireScope(...([{ user: true }, 'read'] as unknown as string[]))).toThrow('is not one of the provider\'s scopes');
+    expect(() => f.oauth.requireScope(...([7] as unknown as string[]))).toThrow('requireScope: 7 is not one of the provider\'s scopes');
+    // A route for a user with no scope of its own still refuses a client's token, and serves a user's.
+    f.app.get('/api/anyone', f.oauth.requireScope({ user: true }), (req, res) => { res.json({ userId: req.oauth!.userId }); });
+    expect((await callApi(f, await issued(f), '/api/anyone')).status).toBe(403);
+    expect((await callApi(f, (await tokensFor(f)).access_token, '/api/anyone')).body).toEqual({ userId: 'id-alice' });
+  });
+
   it('never asks isUserActive about the user a client token does not have', async () => {
     const asked: unknown[] = [];
     const f = await setup({ isUserActive: (userId) => { asked.push(userId); return true; } });
