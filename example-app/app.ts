@@ -48,7 +48,7 @@ export async function createForumApp(config: ForumConfig): Promise<ForumApp> {
     app.use(securityHeaders(config.publicUrl));
     app.use(refuseNulInUrl);
     app.use(oauth.metadata);
-    // The source documents' own URLs (routes/dialects.ts). /api/oauth comes before the JSON API,
+    // The client dialects' own URLs (routes/dialects.ts, docs/client-dialects.md). /api/oauth comes before the JSON API,
     // whose catch-all 404 would answer for it.
     app.use('/api/oauth', tokenEndpointsOnly(oauth));
     app.use('/oauth2', tokenEndpointsOnly(oauth));

@@ -114,7 +114,7 @@ export async function migrateForum(knex: Knex): Promise<void> {
   });
 }
 
-/** base36, like the forum ids of the source documents: short, URL-safe, not guessable in order. */
+/** base36, like the forum ids of the client dialects' sites: short, URL-safe, not guessable in order. */
 function newId(): string {
   return BigInt(`0x${randomBytes(8).toString('hex')}`).toString(36);
 }

@@ -6,7 +6,7 @@ import { providerPage } from './views/provider-page';
 import { viewerOf } from './web';
 
 /**
- * DESIGN §2: the scopes of the source documents' forum, with what the consent page says. The ones
+ * The scopes of the forum of dialect 000 (docs/client-dialects.md), with what the consent page says. The ones
  * that act in the user's name are `showWhenWithheld`: "it will not be able to post as you" reassures,
  * "… edit your posts" after it is noise that pushes the buttons down on a phone.
  */
@@ -63,7 +63,7 @@ export function createForumOAuth(options: {
     // refreshWithoutRotation a client keeps its first refresh token, whose lifetime counts from
     // issuance, so the library's 30 days would end it at day 31. Ten years, until revoked.
     lifetimes: { refreshToken: 10 * 365 * 24 * 3600 },
-    // The example serves every source document's clients, so each compatibility switch is on.
+    // The example serves the clients of every dialect in docs/client-dialects.md, so each compatibility switch is on.
     compat: {
       bareTokenAuthorization: true,
       // Source 001: "The access token URL parameter will be included in the redirect": the query,

@@ -99,7 +99,7 @@ export interface OAuthProviderOptions {
    * client's `ownerId`. Without it (or when it returns null or fails) the page names no owner.
    */
   clientOwnerName?: (ownerId: string) => string | null | undefined | Promise<string | null | undefined>;
-  /** Each off unless turned on (DESIGN §3). */
+  /** Each off unless turned on; the client dialects they serve are in docs/client-dialects.md. */
   compat?: CompatibilityOptions;
   /**
    * Limits that count guesses, keyed on what is guessed (see "Rate limits" in the README): failed

@@ -5,7 +5,7 @@ export type { RedisTokenStoreOptions } from './token-store';
 export { redisRevocationChannel } from './revocations';
 export type { RedisRevocationChannelOptions } from './revocations';
 
-/** Reconnect quickly and forever: the site must recover by itself when Redis comes back (SECURITY M6). */
+/** Reconnect quickly and forever: the site must recover by itself when Redis comes back (checklist item M6, docs/security-checklist.md). */
 const reconnectDelay = (attempt: number): number => Math.min(attempt * 100, 1000);
 
 /**

@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import type { ForumOAuth } from '../provider';
 
 /**
- * The URLs the source documents' clients use, besides the provider's own `/oauth/...`. Nothing
+ * The URLs the client dialects use (docs/client-dialects.md), besides the provider's own `/oauth/...`. Nothing
  * here speaks OAuth: each alias forwards to the one provider, so every check stays in one place.
  *
  * - 001 (rDrama): `GET /authorize/?client_id=X` and nothing else.

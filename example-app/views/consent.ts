@@ -4,8 +4,8 @@ import { layout } from './layout';
 
 /**
  * The forum's consent page (the provider's `renderConsent` option): the package's default page says
- * the same things, here in the forum's own layout so people see they are on the forum. DESIGN §5:
- * one POST form with the hidden fields, and `decision` buttons `approve` and `deny`. For a device,
+ * the same things, here in the forum's own layout so people see they are on the forum. It keeps
+ * the contract outside clients rely on: one POST form with the hidden fields, and `decision` buttons `approve` and `deny`. For a device,
  * the code the user typed and a phishing warning sit just above the buttons (RFC 8628 §5.4).
  */
 export function consentPage(ctx: ConsentContext): string {

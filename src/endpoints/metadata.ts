@@ -10,7 +10,7 @@ export const METADATA_PATH = '/.well-known/oauth-authorization-server';
  *
  * It lists what this provider serves, and no more: `code`, plus the implicit `token` response
  * type and `implicit` grant only where `compat.implicitGrant` is on (off by default, so the
- * default stays `["code"]`, SECURITY.md P1). Metadata describes the server, not one client: with
+ * default stays `["code"]`, checklist item P1 in docs/security-checklist.md). Metadata describes the server, not one client: with
  * the option on, `token` is listed although only clients with `allowImplicit` may use it; the
  * others get `unauthorized_client` (RFC 6749 §4.2.2.1), as for any method a client is not allowed. The PIN (guide 004) is always served to confidential
  * clients, so its grant, `pin`, is listed in `grant_types_supported` (RFC 8414 lists extension

@@ -46,7 +46,7 @@ export function parseDescription(value: unknown): string {
 }
 
 /**
- * Scopes as a list or a space/comma-separated string (the source documents use both). Every one
+ * Scopes as a list or a space/comma-separated string (the client dialects use both). Every one
  * must be a scope the site defines; duplicates are dropped, order kept. At least one is required.
  */
 export function parseScopes(value: unknown, known: readonly string[], field = 'scopes'): string[] {

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { asUser, consent, createFixture, getCode } from '../support/provider-fixture';
 import { at, dialectForum, redirectParams } from './forum';
 
-// Guide 000 (Ruqqus): apps tab + admin approval, /oauth/authorize without response_type,
+// Guide 000 (Ruqqus; what its clients send: docs/client-dialects.md): apps tab + admin approval, /oauth/authorize without response_type,
 // comma-separated scopes, permanent=true, POST /oauth/grant with grant_type=code|refresh and the
 // client's credentials in the form, `scopes` and `expires_at` in the answer.
 const REDIRECT_URI = 'https://reader.example/cb';

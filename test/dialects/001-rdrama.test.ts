@@ -2,7 +2,7 @@ import request from 'supertest';
 import { asUser, authorizeQuery, createFixture, tokensFor } from '../support/provider-fixture';
 import { dialectForum, PUBLIC_URL, redirectParams, type Agent } from './forum';
 
-// Guide 001 (an rDrama-style forum): personal access tokens requested by a user and granted by
+// Guide 001 (an rDrama-style forum; docs/client-dialects.md): personal access tokens requested by a user and granted by
 // an admin; `Authorization: <token>` without a scheme; `GET /authorize/?client_id=X` and the
 // access token "included in the redirect" as a URL parameter.
 const REDIRECT_URI = 'https://bot.example/callback';

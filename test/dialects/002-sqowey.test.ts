@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createFixture, getCode } from '../support/provider-fixture';
 import { at, dialectForum, redirectParams, type Agent } from './forum';
 
-// Guide 002 (sqowey): /oauth2/auth, /oauth2/token, /oauth2/token/revoke; the standard code grant
+// Guide 002 (sqowey; docs/client-dialects.md): /oauth2/auth, /oauth2/token, /oauth2/token/revoke; the standard code grant
 // with space-separated scopes; codes live 5 minutes, 90 s for personal data; up to 3 redirect
 // URIs; the token request leaves out redirect_uri.
 const REDIRECT_URI = 'https://cool.page/sqowey/auth_redir/';

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createFixture, getCode } from '../support/provider-fixture';
 import { dialectForum, redirectParams } from './forum';
 
-// Guide 003 (wants-to.party): `scopes` in the authorize link; the token request is JSON at
+// Guide 003 (wants-to.party; docs/client-dialects.md): `scopes` in the authorize link; the token request is JSON at
 // /api/oauth/token with `Authorization: Bearer CLIENT_SECRET`, the misspelled `grand_type`, and
 // no redirect_uri; a refresh goes to the same endpoint with the refresh token in `code`.
 const REDIRECT_URI = 'https://mysite.com/callback';

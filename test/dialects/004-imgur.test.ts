@@ -2,7 +2,7 @@ import request from 'supertest';
 import { asUser, consent, createFixture, getCode } from '../support/provider-fixture';
 import { at, dialectForum, redirectParams } from './forum';
 
-// Guide 004 (Imgur through pyimgur 0.7): authorization_url('pin' | 'code') is
+// Guide 004 (Imgur through pyimgur 0.7; docs/client-dialects.md): authorization_url('pin' | 'code') is
 // `/oauth2/authorize?client_id=X&response_type=pin&state=` (no scope); the user is shown a PIN
 // (or, for 'code', redirected with a code). exchange_pin, exchange_code and refresh_access_token
 // POST form data to /oauth2/token with the client's id and secret, and, like every pyimgur

@@ -5,8 +5,8 @@ import type { Response } from 'supertest';
 import { callApi, type Fixture } from '../support/provider-fixture';
 
 /**
- * Shared assertions of checklist groups E–P (SECURITY.md §4). "OAuth JSON error X" and
- * "token dead/usable" are defined once in §4.0; keeping them here keeps every test honest
+ * Shared assertions of checklist groups E–P (docs/security-checklist.md). "OAuth JSON error X" and
+ * "token dead/usable" are defined once under its "Test fixture"; keeping them here keeps every test honest
  * about all of their parts (headers included), not just the error code.
  */
 

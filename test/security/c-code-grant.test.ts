@@ -10,7 +10,7 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-/** A `conf` code bound to a PKCE challenge, as AUTHZ of §4.0 asks for it. */
+/** A `conf` code bound to a PKCE challenge, as the checklist's usual authorization request carries one. */
 async function confCodeWithPkce(f: Fixture) {
   const pkce = pkcePair();
   const code = await getCode(f, f.conf, { code_challenge: pkce.challenge, code_challenge_method: 'S256' });
@@ -87,7 +87,7 @@ describe('C. the authorization code grant', () => {
     const stolen = await exchange(f, f.other, code, { redirect_uri: f.conf.redirectUri });
     expectJsonError(stolen, 400, 'invalid_grant');
     expect(eventCount(f, 'token.issued')).toBe(0);
-    // The client-binding check runs before the code is consumed (SECURITY §4 C4: pinned).
+    // The client-binding check runs before the code is consumed (C4 in docs/security-checklist.md: pinned).
     expect((await exchange(f, f.conf, code)).status).toBe(200);
   });
 

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { basic, createFixture, exchange, getCode, pkcePair, type Fixture } from '../support/provider-fixture';
 import { expectOAuthError, expectUsable } from './backchannel-helpers';
 
-/** SECURITY.md §4 E: client authentication at the token endpoint. */
+/** Checklist group E (docs/security-checklist.md): client authentication at the token endpoint. */
 
 function tokenRequest(f: Fixture) {
   return request(f.app).post('/oauth/token').type('form');

@@ -4,7 +4,7 @@ import type { TokenStore } from '../../src/storage/token-store';
 import { authorizeQuery, callApi, consent, createFixture, exchange, refresh, tokensFor, type Fixture } from '../support/provider-fixture';
 import { expectDead, expectOAuthError, expectUsable } from './backchannel-helpers';
 
-/** SECURITY.md §4 F: refresh tokens (RFC 6749 §6, RFC 9700 §4.14). */
+/** Checklist group F (docs/security-checklist.md): refresh tokens (RFC 6749 §6, RFC 9700 §4.14). */
 
 /**
  * A memory token store whose next two refresh-token reads both finish before either request

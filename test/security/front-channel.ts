@@ -42,7 +42,7 @@ export async function countedFixture(overrides: Partial<OAuthProviderOptions> = 
 export const count = (calls: Calls, method: string) => calls[method] ?? 0;
 export const eventCount = (f: Fixture, event: string) => f.events.filter((e) => e.event === event).length;
 
-/** §4.0 "Error page": an HTML page, never a redirect, and nothing of the attacker's URI as a link. */
+/** "Error page" (docs/security-checklist.md, "Test fixture"): an HTML page, never a redirect, and nothing of the attacker's URI as a link. */
 export function expectErrorPage(res: Response, status = 400, attackerText?: string): void {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^text\/html/);
@@ -51,7 +51,7 @@ export function expectErrorPage(res: Response, status = 400, attackerText?: stri
   expect(res.text).not.toMatch(/<a [^>]*href="https?:/i);
 }
 
-/** §4.0 "OAuth JSON error X" at the token endpoint. */
+/** "OAuth JSON error X" (docs/security-checklist.md, "Test fixture") at the token endpoint. */
 export function expectJsonError(res: Response, status: number, error: string): void {
   expect({ status: res.status, error: res.body?.error }).toEqual({ status, error });
   expect(res.headers['content-type']).toMatch(/^application\/json/);

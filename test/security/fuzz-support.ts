@@ -5,7 +5,7 @@ import { parseGrantSecret } from '../../src/crypto';
 import type { TokenStore } from '../../src/storage/token-store';
 
 /**
- * Helpers of the property-based fuzz (SECURITY.md N11): a raw HTTP client that can send any
+ * Helpers of the property-based fuzz (checklist item N11, docs/security-checklist.md): a raw HTTP client that can send any
  * method, header and byte sequence, and a TokenStore wrapper that records every write with the
  * request that caused it.
  */

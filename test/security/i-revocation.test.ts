@@ -2,7 +2,7 @@ import request from 'supertest';
 import { basic, createFixture, refresh, tokensFor, type Fixture } from '../support/provider-fixture';
 import { expectDead, expectOAuthError, expectUsable } from './backchannel-helpers';
 
-/** SECURITY.md §4 I: the revocation endpoint (RFC 7009). */
+/** Checklist group I (docs/security-checklist.md): the revocation endpoint (RFC 7009). */
 
 describe('I. revocation', () => {
   let f: Fixture;

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { asUser, authorizeQuery, createFixture, exchange, getCode, refresh, tokensFor, type Fixture } from '../support/provider-fixture';
 import { expectDead, expectOAuthError } from './backchannel-helpers';
 
-/** SECURITY.md §4 J: what a suspended client, a banned user or a narrowed client keeps. */
+/** Checklist group J (docs/security-checklist.md): what a suspended client, a banned user or a narrowed client keeps. */
 
 describe('J. lifecycle', () => {
   let f: Fixture;

@@ -6,7 +6,7 @@ import { memoryClientStore, memoryTokenStore } from '../../adapters/memory';
 import { expectDead, expectOAuthError, listen, withLatency } from './backchannel-helpers';
 
 /**
- * SECURITY.md §4 K: races (IO-1, IO-2). Each request goes over its own connection, and the
+ * Checklist group K (docs/security-checklist.md): races (IO-1, IO-2). Each request goes over its own connection, and the
  * stores yield on every call as Redis or SQL would, so that the requests really interleave.
  */
 const latencyFixture = () => createFixture({}, { clients: withLatency(memoryClientStore()), tokens: withLatency(memoryTokenStore()) });

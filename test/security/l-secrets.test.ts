@@ -9,7 +9,7 @@ import { hashSecret } from '../../src/crypto';
 import { LEAK } from './backchannel-helpers';
 
 /**
- * SECURITY.md §4 L, grey-box on the memory store: what the provider hands to its stores is what
+ * Checklist group L (docs/security-checklist.md), grey-box on the memory store: what the provider hands to its stores is what
  * Redis or SQL would keep, so recording every call shows what would be stored. (The Redis and
  * SQL adapters have their own plaintext tests.)
  */

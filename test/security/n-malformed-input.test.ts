@@ -8,7 +8,7 @@ import type { TokenStore } from '../../src/storage/token-store';
 import type { ClientStore } from '../../src/storage/client-store';
 import { expectOAuthError, LEAK, listen, rawRequest } from './backchannel-helpers';
 
-/** SECURITY.md §4 N: malformed input never reaches the library or a store in a shape it does not expect. */
+/** Checklist group N (docs/security-checklist.md): malformed input never reaches the library or a store in a shape it does not expect. */
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -51,7 +51,7 @@ describe('N. malformed input', () => {
   it('N3 accepts only form and JSON bodies at the token endpoint', async () => {
     const server = await listen(f.app);
     try {
-      // Pinned by design (DESIGN §3, guide 003): JSON bodies are a supported client encoding.
+      // Pinned by choice (dialect 003 in docs/client-dialects.md): JSON bodies are a supported client encoding.
       const jsonCode = await getCode(f, f.conf);
       const json = await request(f.app).post('/oauth/token').set('Authorization', confAuth())
         .send({ grant_type: 'authorization_code', code: jsonCode, redirect_uri: f.conf.redirectUri });

@@ -29,9 +29,9 @@ export interface Fixture {
 }
 
 /**
- * A plain Express site with the provider mounted as DESIGN §2 shows. Its "login" is a cookie
- * `user=<name>` (the site's own login is not what these tests are about). Clients, as in
- * SECURITY.md §4.0: `conf` (confidential, read write), `pub` (public, read), `other`.
+ * A plain Express site with the provider mounted as the README shows. Its "login" is a cookie
+ * `user=<name>` (the site's own login is not what these tests are about). Clients, as in the
+ * "Test fixture" of docs/security-checklist.md: `conf` (confidential, read write), `pub` (public, read), `other`.
  */
 export async function createFixture(overrides: Partial<OAuthProviderOptions> = {},
   stores: { clients?: ClientStore; tokens?: TokenStore } = {}): Promise<Fixture> {

@@ -2,7 +2,7 @@ import { createOAuthProvider, ConfigurationError, type OAuthProviderOptions } fr
 import { memoryClientStore, memoryTokenStore } from '../../adapters/memory';
 
 /**
- * DESIGN §2: options are validated at start-up, and a wrong option fails fast with a message
+ * Options are validated at start-up, and a wrong option fails fast with a message
  * that names it. The messages are pinned exactly: they are what a site owner reads.
  */
 const valid = (): OAuthProviderOptions => ({
