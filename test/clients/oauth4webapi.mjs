@@ -1,0 +1,45 @@
+// An app on oauth4webapi, as its README shows: RFC 8414 discovery, the authorization code flow with
+// PKCE, refreshes, revocation and client credentials.
+// Input: { action: 'code-flow' | 'revoke' | 'client-credentials', issuer, clientId, clientSecret,
+//   auth: 'basic' | 'post' | 'none', redirectUri, scope, token, refreshes }.
+import * as oauth from 'oauth4webapi';
+import { Browser } from './browser.mjs';
+import { isLoopback, run, tokenFields } from './script.mjs';
+
+await run(async (input) => {
+  const issuer = new URL(input.issuer);
+  const http = { [oauth.allowInsecureRequests]: isLoopback(issuer) };
+  // The provider serves RFC 8414 metadata, not OpenID Connect discovery.
+  const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...http }));
+  const client = { client_id: input.clientId };
+  const auth = { basic: () => oauth.ClientSecretBasic(input.clientSecret), post: () => oauth.ClientSecretPost(input.clientSecret), none: () => oauth.None() }[input.auth]();
+
+  if (input.action === 'revoke') {
+    await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, auth, input.token, http));
+    return { revoked: true };
+  }
+  if (input.action === 'client-credentials') {
+    const response = await oauth.clientCredentialsGrantRequest(as, client, auth, { scope: input.scope }, http);
+    return { tokens: tokenFields(await oauth.processClientCredentialsResponse(as, client, response)) };
+  }
+
+  const verifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const url = new URL(as.authorization_endpoint);
+  url.search = new URLSearchParams({
+    client_id: client.client_id, redirect_uri: input.redirectUri, response_type: 'code', scope: input.scope, state,
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+  }).toString();
+  const callback = new URL(await new Browser(input.issuer).authorize(url.href));
+  const params = oauth.validateAuthResponse(as, client, callback, state);
+  const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, input.redirectUri, verifier, http);
+  const tokens = [tokenFields(await oauth.processAuthorizationCodeResponse(as, client, response))];
+  for (let i = 0; i < (input.refreshes ?? 2); i++) {
+    const refreshed = await oauth.refreshTokenGrantRequest(as, client, auth, tokens.at(-1).refresh_token, http);
+    tokens.push(tokenFields(await oauth.processRefreshTokenResponse(as, client, refreshed)));
+  }
+  return {
+    metadata: { issuer: as.issuer, token_endpoint: as.token_endpoint, code_challenge_methods_supported: as.code_challenge_methods_supported },
+    iss: callback.searchParams.get('iss'), tokens,
+  };
+});

@@ -1,0 +1,22 @@
+// What every client-library script shares: one JSON argument in, one JSON value out. An error the
+// library raised is printed as { error: {...} } so a test can assert on it; anything else crashes.
+
+/** Runs `scenario` on the script's JSON argument and prints what it returns. */
+export async function run(scenario) {
+  const input = JSON.parse(process.argv[2]);
+  let output;
+  try {
+    output = await scenario(input);
+  } catch (err) {
+    output = { error: { name: err.name, message: err.message, code: err.code, status: err.status ?? err.statusCode ?? err.output?.statusCode, error: err.error ?? err.body?.error ?? err.data?.payload?.error ?? err.oauth2Code } };
+  }
+  process.stdout.write(JSON.stringify(output ?? null));
+}
+
+/** The fields of a token response the tests assert on. */
+export const tokenFields = (t) => ({
+  access_token: t.access_token, token_type: t.token_type, scope: t.scope, expires_in: t.expires_in, refresh_token: t.refresh_token,
+});
+
+/** Plain http is allowed for the test server on loopback only, never for a real host. */
+export const isLoopback = (url) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
