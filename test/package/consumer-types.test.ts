@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -19,7 +20,11 @@ beforeAll(() => {
   work = fs.mkdtempSync(path.join(ROOT, 'test-artifacts-consumer-'));
   const pkg = path.join(work, 'node_modules', 'express-oauth-provider');
   fs.mkdirSync(pkg, { recursive: true });
-  execFileSync(process.execPath, [TSC, '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(pkg, 'dist')], { stdio: 'pipe' });
+  try {
+    execFileSync(process.execPath, [TSC, '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(pkg, 'dist')], { stdio: 'pipe' });
+  } catch (err) {
+    throw new Error(`the package does not build:\n${String((err as { stdout?: Buffer }).stdout)}`);
+  }
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(pkg, 'package.json'));
 }, 120_000);
 
@@ -103,4 +108,64 @@ describe('the published types in a host app', () => {
   it('compile with CommonJS, node10 resolution and esModuleInterop off', () => {
     expect(compile('commonjs', HOST_CJS, { module: 'CommonJS', moduleResolution: 'node10', esModuleInterop: false })).toBe('');
   }, 60_000);
+});
+
+/** The README's "Mount it in your app" block, as a host would save it: compiled in NodeNext mode, then run. */
+describe("the README's host app", () => {
+  it('compiles with session typing and serves metadata, login and a protected route', async () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.split(/^## /m).find((part) => part.startsWith('Mount it in your app'))!;
+    const source = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+    const dir = path.join(work, 'host-app');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'server.ts'), source);
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', outDir: 'out',
+        types: ['node'], typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+      },
+      files: ['server.ts'],
+    }));
+    try {
+      execFileSync(process.execPath, [TSC, '-p', dir], { stdio: 'pipe', cwd: dir });
+    } catch (err) {
+      throw new Error(`the README host app does not compile:\n${String((err as { stdout?: Buffer }).stdout)}`);
+    }
+
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(p));
+      });
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const host = spawn(process.execPath, [path.join(dir, 'out', 'server.js')], {
+      cwd: dir, env: { ...process.env, PORT: String(port), PUBLIC_URL: base, NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    host.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        host.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('listening on')) resolve(); });
+        host.once('exit', (code) => reject(new Error(`the host app exited (${code}): ${stderr}`)));
+      });
+      const metadata = await fetch(`${base}/.well-known/oauth-authorization-server`);
+      expect(metadata.status).toBe(200);
+      expect(((await metadata.json()) as { issuer: string }).issuer).toBe(base);
+      const toLogin = await fetch(`${base}/oauth/authorize?response_type=code&client_id=x`, { redirect: 'manual' });
+      expect([302, 400]).toContain(toLogin.status);
+      const login = await fetch(`${base}/login?next=%2Fapi%2Fv1%2Fme`, {
+        method: 'POST', body: new URLSearchParams({ username: 'alice', password: 'alice-password' }), redirect: 'manual',
+      });
+      expect(login.status).toBe(303);
+      expect(login.headers.get('location')).toBe('/api/v1/me');
+      const api = await fetch(`${base}/api/v1/me`);
+      expect(api.status).toBe(401);
+      expect(api.headers.get('www-authenticate')).toMatch(/^Bearer realm=/);
+    } finally {
+      host.kill();
+    }
+    expect(stderr).not.toMatch(/Error|error TS/);
+  }, 120_000);
 });
