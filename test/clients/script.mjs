@@ -11,6 +11,8 @@ export async function run(scenario) {
     output = { error: { name: err.name, message: err.message, code: err.code, status: err.status ?? err.statusCode ?? err.output?.statusCode, error: err.error ?? err.body?.error ?? err.data?.payload?.error ?? err.oauth2Code } };
   }
   process.stdout.write(JSON.stringify(output ?? null));
+  // Stops listening for answers, so the script can end.
+  answerLines?.close();
 }
 
 /** The fields of a token response the tests assert on. */
@@ -20,3 +22,19 @@ export const tokenFields = (t) => ({
 
 /** Plain http is allowed for the test server on loopback only, never for a real host. */
 export const isLoopback = (url) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+
+let answerLines;
+let answers;
+/** Asks the test (runClientScript's handlers) for something only it can do, and waits for the answer. */
+export async function ask(name, args) {
+  if (!answers) {
+    answerLines = (await import('node:readline')).createInterface({ input: process.stdin });
+    answers = answerLines[Symbol.asyncIterator]();
+  }
+  process.stdout.write(`@@ask ${JSON.stringify({ name, args })}\n`);
+  const { value, done } = await answers.next();
+  if (done) throw new Error(`no answer to "${name}"`);
+  const reply = JSON.parse(value);
+  if ('failed' in reply) throw new Error(reply.failed);
+  return reply.answer;
+}
