@@ -33,6 +33,7 @@ ${posts}
     <dt>Revoke</dt><dd><code>${view.publicUrl}/oauth/revoke</code></dd>
     <dt>Metadata</dt><dd><code>${view.publicUrl}/.well-known/oauth-authorization-server</code></dd>
     <dt>API</dt><dd><code>GET /api/v1/identity</code>, <code>GET /api/v1/front/listing</code>, <code>POST /api/v1/submit</code>, <code>POST /api/v1/vote/:postId</code></dd>
+    <dt>App tokens</dt><dd><code>grant_type=client_credentials</code>, for apps the admin allowed: no user, so only <code>GET /api/v1/front/listing</code> serves them</dd>
   </dl>
 </div>`);
 }
