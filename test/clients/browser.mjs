@@ -75,9 +75,9 @@ export class Browser {
 
   /**
    * Opens an authorization URL, logs in as `username` when the forum asks, approves the consent
-   * page and returns the Location the forum sent the browser to (the app's redirect URI).
+   * page (or denies, with `decision: 'deny'`) and returns the Location the forum sent the browser to (the app's redirect URI).
    */
-  async authorize(authorizationUrl, { username = 'alice', password = `${username}-password` } = {}) {
+  async authorize(authorizationUrl, { username = 'alice', password = `${username}-password`, decision = 'approve' } = {}) {
     let res = await this.request(authorizationUrl);
     let location = res.headers.get('location');
     if (location && new URL(location, this.origin).pathname === '/login') {
@@ -90,7 +90,7 @@ export class Browser {
       throw new Error(`authorization page answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
     }
     const consent = onlyForm(await res.text(), (f) => f.body.includes('name="decision"'), 'consent');
-    const answer = await this.postForm(new URL(consent.action, this.origin), { ...consent.fields, decision: 'approve' });
+    const answer = await this.postForm(new URL(consent.action, this.origin), { ...consent.fields, decision });
     if (answer.status < 300 || answer.status >= 400) throw new Error(`consent answered ${answer.status}: ${(await answer.text()).slice(0, 500)}`);
     return answer.headers.get('location');
   }

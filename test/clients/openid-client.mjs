@@ -30,6 +30,8 @@ await run(async (input) => {
   const callback = new URL(await new Browser(input.issuer).authorize(url.href));
   const tokens = [tokenFields(await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state }))];
   for (let i = 0; i < (input.refreshes ?? 2); i++) tokens.push(tokenFields(await client.refreshTokenGrant(config, tokens.at(-1).refresh_token)));
+  // The library's own way to call an API with the token.
+  const identity = await client.fetchProtectedResource(config, tokens.at(-1).access_token, new URL('/api/v1/identity', input.issuer), 'GET');
   const metadata = config.serverMetadata();
-  return { metadata: { issuer: metadata.issuer, token_endpoint: metadata.token_endpoint, code_challenge_methods_supported: metadata.code_challenge_methods_supported }, iss: callback.searchParams.get('iss'), tokens };
+  return { identity: { status: identity.status, body: await identity.json() }, metadata: { issuer: metadata.issuer, token_endpoint: metadata.token_endpoint, code_challenge_methods_supported: metadata.code_challenge_methods_supported }, iss: callback.searchParams.get('iss'), tokens };
 });

@@ -23,7 +23,8 @@ describe('openid-client', () => {
     '%s client auth (public: %s): discovery, PKCE code flow, two refreshes, revocation',
     async (auth, isPublic) => {
       const client = isPublic ? pub : confidential;
-      const flow = await script<{ metadata: unknown; iss: string; tokens: Tokens[] }>(client, auth, { action: 'code-flow' });
+      const flow = await script<{ identity: unknown; metadata: unknown; iss: string; tokens: Tokens[] }>(client, auth, { action: 'code-flow' });
+      expect(flow.identity).toEqual({ status: 200, body: { id: expect.any(String), username: 'alice' } });
       expect(flow.metadata).toEqual({ issuer: forum.url, token_endpoint: `${forum.url}/oauth/token`, code_challenge_methods_supported: ['S256'] });
       expect(flow.iss).toBe(forum.url);
       await expectCodeFlowTokens(forum, flow.tokens, { rotates: isPublic });

@@ -2,7 +2,7 @@
 // show: an Express app with a session, the strategy with state (and PKCE when asked), and a verify
 // callback that asks the forum's /api/v1/identity who the token belongs to. The script then acts
 // as the browser: the consumer's /auth/forum, the forum's login and consent, back to the callback.
-// Input: { issuer, pkce, username }. The test registers the app once the consumer knows its port
+// Input: { issuer, pkce, username, decision: 'approve' | 'deny' }. The test registers the app once the consumer knows its port
 // (ask 'register' with { redirectUri } -> { clientId, clientSecret }).
 import express from 'express';
 import session from 'express-session';
@@ -51,7 +51,7 @@ await run(async (input) => {
     const browser = new Browser(input.issuer);
     const start = await browser.request(`${consumer}/auth/forum`);
     const authorizationUrl = start.headers.get('location');
-    const callback = await browser.authorize(authorizationUrl, { username: input.username });
+    const callback = await browser.authorize(authorizationUrl, { username: input.username, decision: input.decision });
     const back = await browser.request(callback);
     const home = await browser.request(new URL(back.headers.get('location'), consumer));
     const session = await (await browser.request(`${consumer}/session`)).json();

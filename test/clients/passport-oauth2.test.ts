@@ -18,7 +18,7 @@ describe('passport-oauth2 consumer app ("log in with the forum")', () => {
   });
   afterAll(() => forum.close());
 
-  const logIn = (pkce: boolean, username = 'alice') => runClientScript<Login>('passport-oauth2', { issuer: forum.url, pkce, username }, {
+  const logIn = (pkce: boolean, username = 'alice', decision = 'approve') => runClientScript<Login>('passport-oauth2', { issuer: forum.url, pkce, username, decision }, {
     register: ({ redirectUri }: { redirectUri: string }) => forum.register({ redirectUri }),
   });
 
@@ -36,6 +36,15 @@ describe('passport-oauth2 consumer app ("log in with the forum")', () => {
     expect(login.page).toBe('Logged in as alice');
     expect(login.session).toEqual({ username: 'alice', accessToken: expect.any(String), refreshToken: expect.any(String), tokenType: 'Bearer', scope: 'identity read' });
     expect(await forum.apiStatus('/api/v1/front/listing', login.session!.accessToken)).toBe(200);
+  });
+
+  it('alice denying: the consumer hears access_denied at its callback and logs nobody in', async () => {
+    const login = await logIn(true, 'alice', 'deny');
+    const callback = new URL(login.callback);
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('code')).toBeNull();
+    expect(login.page).toBe('Login with the forum failed');
+    expect(login.session).toBeNull();
   });
 
   it('bob logging in through the same consumer is shown as bob', async () => {
