@@ -1,7 +1,7 @@
 // An app on oauth4webapi, as its README shows: RFC 8414 discovery, the authorization code flow with
 // PKCE, refreshes, revocation and client credentials.
-// Input: { action: 'code-flow' | 'revoke' | 'client-credentials', issuer, clientId, clientSecret,
-//   auth: 'basic' | 'post' | 'none', redirectUri, scope, token, refreshes }.
+// Input: { action: 'code-flow' | 'refresh' | 'revoke' | 'client-credentials', issuer, clientId, clientSecret,
+//   auth: 'basic' | 'post' | 'none', redirectUri, scope, token, hint (token_type_hint), refreshes }.
 import * as oauth from 'oauth4webapi';
 import { Browser } from './browser.mjs';
 import { isLoopback, run, tokenFields } from './script.mjs';
@@ -15,8 +15,13 @@ await run(async (input) => {
   const auth = { basic: () => oauth.ClientSecretBasic(input.clientSecret), post: () => oauth.ClientSecretPost(input.clientSecret), none: () => oauth.None() }[input.auth]();
 
   if (input.action === 'revoke') {
-    await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, auth, input.token, http));
+    const hint = input.hint ? { additionalParameters: { token_type_hint: input.hint } } : {};
+    await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, auth, input.token, { ...http, ...hint }));
     return { revoked: true };
+  }
+  if (input.action === 'refresh') {
+    const response = await oauth.refreshTokenGrantRequest(as, client, auth, input.token, http);
+    return { tokens: tokenFields(await oauth.processRefreshTokenResponse(as, client, response)) };
   }
   if (input.action === 'client-credentials') {
     const response = await oauth.clientCredentialsGrantRequest(as, client, auth, { scope: input.scope }, http);

@@ -34,6 +34,25 @@ describe('oauth4webapi', () => {
     },
   );
 
+  it('a refresh token revoked with token_type_hint=refresh_token ends the grant: refreshing is invalid_grant', async () => {
+    const flow = await script<{ tokens: Tokens[] }>(confidential, 'basic', { action: 'code-flow', refreshes: 0 });
+    const [t] = flow.tokens as [Tokens];
+    expect(await script(confidential, 'basic', { action: 'revoke', token: t.refresh_token, hint: 'refresh_token' })).toEqual({ revoked: true });
+    expect(await script(confidential, 'basic', { action: 'refresh', token: t.refresh_token })).toEqual({
+      error: expect.objectContaining({ name: 'ResponseBodyError', status: 400, error: 'invalid_grant' }),
+    });
+    expect(await forum.apiStatus('/api/v1/front/listing', t.access_token)).toBe(401);
+  });
+
+  it('a wrong client secret: the library reads the 401 and its Basic challenge', async () => {
+    const flow = await script<{ tokens: Tokens[] }>(confidential, 'basic', { action: 'code-flow', refreshes: 0 });
+    const wrong = { ...confidential, clientSecret: `${confidential.clientSecret}x` };
+    const refused = await script<{ error: Record<string, unknown> }>(wrong, 'basic', { action: 'refresh', token: flow.tokens[0]!.refresh_token });
+    expect(refused.error).toMatchObject({
+      name: 'WWWAuthenticateChallengeError', status: 401, challenges: [{ scheme: 'basic', parameters: { realm: expect.any(String) } }],
+    });
+  });
+
   it('client credentials: a token of the app itself, no refresh token, refused where a user is needed', async () => {
     const service = await forum.register({ allowClientCredentials: true, scopes: ['read'] });
     const { tokens } = await script<{ tokens: Tokens }>(service, 'basic', { action: 'client-credentials', scope: 'read' });

@@ -8,7 +8,14 @@ export async function run(scenario) {
   try {
     output = await scenario(input);
   } catch (err) {
-    output = { error: { name: err.name, message: err.message, code: err.code, status: err.status ?? err.statusCode ?? err.output?.statusCode, error: err.error ?? err.body?.error ?? err.data?.payload?.error ?? err.oauth2Code } };
+    output = {
+      error: {
+        name: err.name, message: err.message, code: err.code, status: err.status ?? err.response?.status ?? err.output?.statusCode,
+        error: err.error ?? err.data?.payload?.error ?? err.oauth2Code,
+        // RFC 6750 §3 challenges, as oauth4webapi and openid-client parse them from WWW-Authenticate.
+        ...(Array.isArray(err.cause) && err.cause[0]?.scheme ? { challenges: err.cause.map((c) => ({ scheme: c.scheme, parameters: c.parameters })) } : {}),
+      },
+    };
   }
   process.stdout.write(JSON.stringify(output ?? null));
   // Stops listening for answers, so the script can end.
