@@ -74,6 +74,24 @@ export class Browser {
   }
 
   /**
+   * A device's user at a browser (RFC 8628): opens the verification URI, logs in when asked, types
+   * the user code, approves (or denies) and returns the page the forum ends on.
+   */
+  async answerDevice(verificationUri, userCode, { username = 'alice', password = `${username}-password`, decision = 'approve' } = {}) {
+    let res = await this.request(verificationUri);
+    const location = res.headers.get('location');
+    if (location && new URL(location, this.origin).pathname === '/login') {
+      const next = new URL(location, this.origin).searchParams.get('next');
+      res = await this.follow(new URL(await this.logIn(username, password, next), this.origin).href);
+    }
+    const codeForm = onlyForm(await res.text(), (f) => f.body.includes('name="user_code"'), 'device code');
+    const consentPage = await this.postForm(new URL(codeForm.action, this.origin), { ...codeForm.fields, user_code: userCode });
+    const consent = onlyForm(await consentPage.text(), (f) => f.body.includes('name="decision"'), 'device consent');
+    const answer = await this.postForm(new URL(consent.action, this.origin), { ...consent.fields, decision });
+    return { status: answer.status, page: await answer.text() };
+  }
+
+  /**
    * Opens an authorization URL, logs in as `username` when the forum asks, approves the consent
    * page (or denies, with `decision: 'deny'`) and returns the Location the forum sent the browser to (the app's redirect URI).
    */

@@ -1,6 +1,6 @@
 // An app on oauth4webapi, as its README shows: RFC 8414 discovery, the authorization code flow with
-// PKCE, refreshes, revocation and client credentials.
-// Input: { action: 'code-flow' | 'refresh' | 'revoke' | 'client-credentials', issuer, clientId, clientSecret,
+// PKCE, refreshes, revocation, the device flow and client credentials.
+// Input: { action: 'code-flow' | 'refresh' | 'revoke' | 'device' | 'client-credentials', issuer, clientId, clientSecret,
 //   auth: 'basic' | 'post' | 'none', redirectUri, scope, token, hint (token_type_hint), refreshes }.
 import * as oauth from 'oauth4webapi';
 import { Browser } from './browser.mjs';
@@ -22,6 +22,17 @@ await run(async (input) => {
   if (input.action === 'refresh') {
     const response = await oauth.refreshTokenGrantRequest(as, client, auth, input.token, http);
     return { tokens: tokenFields(await oauth.processRefreshTokenResponse(as, client, response)) };
+  }
+  if (input.action === 'device') {
+    const started = await oauth.processDeviceAuthorizationResponse(as, client, await oauth.deviceAuthorizationRequest(as, client, auth, { scope: input.scope }, http));
+    // The person types the code the device shows; the device then polls once, after the answer, so
+    // no poll comes sooner than `interval` (which would be slow_down) and nothing waits.
+    const answered = await new Browser(input.issuer).answerDevice(started.verification_uri, started.user_code);
+    const response = await oauth.deviceCodeGrantRequest(as, client, auth, started.device_code, http);
+    return {
+      started: { verification_uri: started.verification_uri, user_code: started.user_code, interval: started.interval, expires_in: started.expires_in },
+      answered: answered.status, tokens: tokenFields(await oauth.processDeviceCodeResponse(as, client, response)),
+    };
   }
   if (input.action === 'client-credentials') {
     const response = await oauth.clientCredentialsGrantRequest(as, client, auth, { scope: input.scope }, http);

@@ -53,6 +53,14 @@ describe('oauth4webapi', () => {
     });
   });
 
+  it.each([['confidential', 'basic'], ['public', 'none']] as const)('the device flow (RFC 8628), %s client: code, approval at the browser, one poll', async (kind, auth) => {
+    const flow = await script<{ started: Record<string, unknown>; answered: number; tokens: Tokens }>(kind === 'public' ? pub : confidential, auth, { action: 'device' });
+    expect(flow.started).toEqual({ verification_uri: `${forum.url}/oauth/device`, user_code: expect.stringMatching(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/), interval: 5, expires_in: 600 });
+    expect(flow.answered).toBe(200);
+    expect(flow.tokens).toMatchObject({ token_type: 'bearer', scope: 'identity read' });
+    expect(await forum.apiStatus('/api/v1/identity', flow.tokens.access_token)).toBe(200);
+  });
+
   it('client credentials: a token of the app itself, no refresh token, refused where a user is needed', async () => {
     const service = await forum.register({ allowClientCredentials: true, scopes: ['read'] });
     const { tokens } = await script<{ tokens: Tokens }>(service, 'basic', { action: 'client-credentials', scope: 'read' });
