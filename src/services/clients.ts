@@ -267,8 +267,10 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
       const changes = parsePermissions(input ?? {});
       refuseForPublic(client.isPublic, changes);
       const updated = await change(client.id, changes);
-      // Tokens the client got for itself stop with the permission, like a suspension's.
-      const revokedGrants = client.allowClientCredentials && !updated.allowClientCredentials ? await revokeClientKindGrants(client.id) : 0;
+      // Tokens the client got for itself stop with the permission, as at a suspension. Asked for
+      // whatever the record said before: one issued while this ran is listed here, or its issuance
+      // reads the permission withdrawn and revokes it (saveClientCredentialsToken).
+      const revokedGrants = changes.allowClientCredentials === false ? await revokeClientKindGrants(client.id) : 0;
       emit('client.permissions_changed', {
         clientId: client.id, resourceServer: updated.resourceServer, allowImplicit: updated.allowImplicit,
         allowClientCredentials: updated.allowClientCredentials, ...(revokedGrants > 0 ? { revokedGrants } : {}),

@@ -445,6 +445,17 @@ describe('the client_credentials switch', () => {
       { clientId: id, resourceServer: true, allowImplicit: false, allowClientCredentials: false, revokedGrants: 1 }]);
   });
 
+  it('revokes the client\'s own tokens whenever it is set off, even if the record read already said off', async () => {
+    const { clients, tokens, service } = setup();
+    const { id } = await service.request({ ...APP, scopes: 'read', allowClientCredentials: true });
+    await service.approve(id);
+    const own = await issueOwnToken(tokens, id);
+    // Issued while another admin's change was landing: the record says off, the token is live.
+    await clients.update(id, { allowClientCredentials: false });
+    await service.setPermissions(id, { allowClientCredentials: false });
+    expect(await tokens.getAccessToken(own.grantId, own.hash)).toBeNull();
+  });
+
   it('is dropped, with the client\'s own tokens, when the app becomes public', async () => {
     const { clients, tokens, service } = setup();
     const { id } = await service.request({ ...APP, scopes: 'read', allowClientCredentials: true });
