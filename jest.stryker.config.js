@@ -1,7 +1,7 @@
 /**
  * The jest run StrykerJS uses (`npm run mutate`): the tests that exercise the mutated files,
  * without the browser, Redis Cluster, outage (they stop and start a redis-server), example-app
- * CLI and fuzz suites, which are slow and add nothing these tests miss.
+ * CLI, fuzz, package-build and README suites, which are slow or cover none of those files.
  * @type {import('jest').Config}
  */
 const base = require('./jest.config.js');
@@ -15,5 +15,7 @@ module.exports = {
     '/test/adapters/(?!memory\\.test\\.ts)',
     '/test/reliability/(outages|multi-instance)\\.test\\.ts',
     '/test/security/fuzz\\.test\\.ts',
+    '/test/package/',
+    '/test/readme/',
   ],
 };
