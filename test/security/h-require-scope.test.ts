@@ -126,6 +126,12 @@ describe('H. protected resources: requireScope (RFC 6750)', () => {
     }
   });
 
+  it('H7 accepts more than one space after the scheme (RFC 6750 §2.1: "Bearer" 1*SP b64token)', async () => {
+    const f = await createFixture();
+    const { access_token: token } = await tokensFor(f);
+    expect((await request(f.app).get('/api/read').set('Authorization', `Bearer   ${token}`)).status).toBe(200);
+  });
+
   it('H8 marks responses to bearer-authenticated requests as not cacheable by shared caches', async () => {
     const f = await createFixture();
     const { access_token: token } = await tokensFor(f);
