@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createForumApp, type ForumApp } from '../../example-app/app';
+import { runClientScript } from './run-client';
 
 /** Where the client-library scripts send the browser back to; the browser never opens it. */
 export const REDIRECT_URI = 'https://app.example/callback';
@@ -58,4 +59,27 @@ export async function startForum(): Promise<ForumServer> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One forum per test file with a confidential and a public app, and `script` running the
+ * library's scenario script against it (`test/clients/<library>.mjs`).
+ */
+export function useLibraryForum(library: string) {
+  const t = {} as {
+    forum: ForumServer;
+    confidential: RegisteredClient;
+    pub: RegisteredClient;
+    script: <T>(client: RegisteredClient, auth: 'basic' | 'post' | 'none', input: Record<string, unknown>) => Promise<T>;
+  };
+  beforeAll(async () => {
+    t.forum = await startForum();
+    t.confidential = await t.forum.register();
+    t.pub = await t.forum.register({ isPublic: true });
+  });
+  afterAll(() => t.forum.close());
+  t.script = (client, auth, input) => runClientScript(library, {
+    issuer: t.forum.url, clientId: client.clientId, clientSecret: client.clientSecret, auth, redirectUri: client.redirectUri, scope: 'identity read', ...input,
+  });
+  return t;
 }

@@ -1,74 +1,60 @@
-import { startForum, type ForumServer, type RegisteredClient } from './forum-server';
-import { runClientScript } from './run-client';
+import { useLibraryForum } from './forum-server';
 import { expectClientCredentialsToken, expectCodeFlowTokens, type Tokens } from './shared-assertions';
 
 // oauth4webapi 3 against the real example forum on a loopback port.
 describe('oauth4webapi', () => {
-  let forum: ForumServer;
-  let confidential: RegisteredClient;
-  let pub: RegisteredClient;
-
-  beforeAll(async () => {
-    forum = await startForum();
-    confidential = await forum.register();
-    pub = await forum.register({ isPublic: true });
-  });
-  afterAll(() => forum.close());
-
-  const script = <T>(client: RegisteredClient, auth: 'basic' | 'post' | 'none', input: Record<string, unknown>) => runClientScript<T>('oauth4webapi', {
-    issuer: forum.url, clientId: client.clientId, clientSecret: client.clientSecret, auth, redirectUri: client.redirectUri, scope: 'identity read', ...input,
-  });
+  const lib = useLibraryForum('oauth4webapi');
 
   it.each([['basic', false], ['post', false], ['none', true]] as const)(
     '%s client auth (public: %s): discovery, PKCE code flow, two refreshes, revocation',
     async (auth, isPublic) => {
-      const client = isPublic ? pub : confidential;
-      const flow = await script<{ metadata: unknown; iss: string; tokens: Tokens[] }>(client, auth, { action: 'code-flow' });
-      expect(flow.metadata).toEqual({ issuer: forum.url, token_endpoint: `${forum.url}/oauth/token`, code_challenge_methods_supported: ['S256'] });
-      expect(flow.iss).toBe(forum.url);
-      await expectCodeFlowTokens(forum, flow.tokens, { rotates: isPublic });
+      const client = isPublic ? lib.pub : lib.confidential;
+      const flow = await lib.script<{ metadata: unknown; iss: string; tokens: Tokens[] }>(client, auth, { action: 'code-flow' });
+      expect(flow.metadata).toEqual({ issuer: lib.forum.url, token_endpoint: `${lib.forum.url}/oauth/token`, code_challenge_methods_supported: ['S256'] });
+      expect(flow.iss).toBe(lib.forum.url);
+      await expectCodeFlowTokens(lib.forum, flow.tokens, { rotates: isPublic });
 
       const last = flow.tokens[2]!.access_token;
-      expect(await script(client, auth, { action: 'revoke', token: last })).toEqual({ revoked: true });
-      expect(await forum.apiStatus('/api/v1/front/listing', last)).toBe(401);
+      expect(await lib.script(client, auth, { action: 'revoke', token: last })).toEqual({ revoked: true });
+      expect(await lib.forum.apiStatus('/api/v1/front/listing', last)).toBe(401);
     },
   );
 
   it('a refresh token revoked with token_type_hint=refresh_token ends the grant: refreshing is invalid_grant', async () => {
-    const flow = await script<{ tokens: Tokens[] }>(confidential, 'basic', { action: 'code-flow', refreshes: 0 });
+    const flow = await lib.script<{ tokens: Tokens[] }>(lib.confidential, 'basic', { action: 'code-flow', refreshes: 0 });
     const [t] = flow.tokens as [Tokens];
-    expect(await script(confidential, 'basic', { action: 'revoke', token: t.refresh_token, hint: 'refresh_token' })).toEqual({ revoked: true });
-    expect(await script(confidential, 'basic', { action: 'refresh', token: t.refresh_token })).toEqual({
+    expect(await lib.script(lib.confidential, 'basic', { action: 'revoke', token: t.refresh_token, hint: 'refresh_token' })).toEqual({ revoked: true });
+    expect(await lib.script(lib.confidential, 'basic', { action: 'refresh', token: t.refresh_token })).toEqual({
       error: expect.objectContaining({ name: 'ResponseBodyError', status: 400, error: 'invalid_grant' }),
     });
-    expect(await forum.apiStatus('/api/v1/front/listing', t.access_token)).toBe(401);
+    expect(await lib.forum.apiStatus('/api/v1/front/listing', t.access_token)).toBe(401);
   });
 
   it('a wrong client secret: the library reads the 401 and its Basic challenge', async () => {
-    const flow = await script<{ tokens: Tokens[] }>(confidential, 'basic', { action: 'code-flow', refreshes: 0 });
-    const wrong = { ...confidential, clientSecret: `${confidential.clientSecret}x` };
-    const refused = await script<{ error: Record<string, unknown> }>(wrong, 'basic', { action: 'refresh', token: flow.tokens[0]!.refresh_token });
+    const flow = await lib.script<{ tokens: Tokens[] }>(lib.confidential, 'basic', { action: 'code-flow', refreshes: 0 });
+    const wrong = { ...lib.confidential, clientSecret: `${lib.confidential.clientSecret}x` };
+    const refused = await lib.script<{ error: Record<string, unknown> }>(wrong, 'basic', { action: 'refresh', token: flow.tokens[0]!.refresh_token });
     expect(refused.error).toMatchObject({
       name: 'WWWAuthenticateChallengeError', status: 401, challenges: [{ scheme: 'basic', parameters: { realm: expect.any(String) } }],
     });
   });
 
   it.each([['confidential', 'basic'], ['public', 'none']] as const)('the device flow (RFC 8628), %s client: code, approval at the browser, one poll', async (kind, auth) => {
-    const flow = await script<{ started: Record<string, unknown>; answered: number; tokens: Tokens }>(kind === 'public' ? pub : confidential, auth, { action: 'device' });
-    expect(flow.started).toEqual({ verification_uri: `${forum.url}/oauth/device`, user_code: expect.stringMatching(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/), interval: 5, expires_in: 600 });
+    const flow = await lib.script<{ started: Record<string, unknown>; answered: number; tokens: Tokens }>(kind === 'public' ? lib.pub : lib.confidential, auth, { action: 'device' });
+    expect(flow.started).toEqual({ verification_uri: `${lib.forum.url}/oauth/device`, user_code: expect.stringMatching(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/), interval: 5, expires_in: 600 });
     expect(flow.answered).toBe(200);
     expect(flow.tokens).toMatchObject({ token_type: 'bearer', scope: 'identity read' });
-    expect(await forum.apiStatus('/api/v1/identity', flow.tokens.access_token)).toBe(200);
+    expect(await lib.forum.apiStatus('/api/v1/identity', flow.tokens.access_token)).toBe(200);
   });
 
   it('client credentials: a token of the app itself, no refresh token, refused where a user is needed', async () => {
-    const service = await forum.register({ allowClientCredentials: true, scopes: ['read'] });
-    const { tokens } = await script<{ tokens: Tokens }>(service, 'basic', { action: 'client-credentials', scope: 'read' });
-    await expectClientCredentialsToken(forum, tokens);
+    const service = await lib.forum.register({ allowClientCredentials: true, scopes: ['read'] });
+    const { tokens } = await lib.script<{ tokens: Tokens }>(service, 'basic', { action: 'client-credentials', scope: 'read' });
+    await expectClientCredentialsToken(lib.forum, tokens);
   });
 
   it('client credentials for an app not allowed them: unauthorized_client', async () => {
-    expect(await script(confidential, 'basic', { action: 'client-credentials', scope: 'read' })).toEqual({
+    expect(await lib.script(lib.confidential, 'basic', { action: 'client-credentials', scope: 'read' })).toEqual({
       error: expect.objectContaining({ name: 'ResponseBodyError', status: 400, error: 'unauthorized_client' }),
     });
   });
