@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { csrfToken, verifyCsrf } from '../csrf';
 import type { ForumDb } from '../forum-db';
 import { localPathOrRoot } from '../local-path';
@@ -11,6 +11,26 @@ import { signupPage } from '../views/signup';
 import { field, formBody, sendPage, viewerOf } from '../web';
 
 export const SESSION_COOKIE = 'forum.sid';
+
+/**
+ * Runs a throttle's count before the form is read. False when the request was answered: 429 with
+ * `Retry-After` through `refuse` ("in 3 minutes"), or 503 when the count store is down (no attempt
+ * goes uncounted, so none is checked).
+ */
+async function passedThrottle(res: Response, count: () => Promise<number | null>, doing: string, refuse: (wait: string) => void): Promise<boolean> {
+  let waitSeconds: number | null;
+  try {
+    waitSeconds = await count();
+  } catch {
+    sendPage(res, errorPage({ viewer: null, csrfToken: '', title: 'Try again shortly', message: `${doing} is unavailable for a moment. Try again in a minute.` }), 503);
+    return false;
+  }
+  if (waitSeconds === null) return true;
+  res.setHeader('Retry-After', String(waitSeconds));
+  const minutes = Math.ceil(waitSeconds / 60);
+  refuse(`${minutes} minute${minutes === 1 ? '' : 's'}`);
+  return false;
+}
 
 const USERNAME = /^[a-z0-9_-]{3,30}$/;
 const PASSWORD_LENGTH = { min: 10, max: 200 };
@@ -36,18 +56,8 @@ export function authRoutes({ db, throttle, signupLimit }: { db: ForumDb; throttl
     if (password.length < PASSWORD_LENGTH.min || password.length > PASSWORD_LENGTH.max) {
       return refuse(`Choose a password of ${PASSWORD_LENGTH.min} to ${PASSWORD_LENGTH.max} characters.`);
     }
-    let waitSeconds: number | null;
-    try {
-      waitSeconds = await signupLimit(req.ip ?? '');
-    } catch {
-      sendPage(res, errorPage({ viewer: null, csrfToken: '', title: 'Try again shortly', message: 'Signing up is unavailable for a moment. Try again in a minute.' }), 503);
-      return;
-    }
-    if (waitSeconds !== null) {
-      res.setHeader('Retry-After', String(waitSeconds));
-      const minutes = Math.ceil(waitSeconds / 60);
-      return refuse(`Too many accounts were made from your address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, 429);
-    }
+    if (!(await passedThrottle(res, () => signupLimit(req.ip ?? ''), 'Signing up',
+      (wait) => refuse(`Too many accounts were made from your address. Try again in ${wait}.`, 429)))) return;
     const user = await db.users.createIfFree({ username, password });
     if (!user) return refuse('That username is taken. Choose another.', 409);
     await regenerateSession(req);
@@ -65,23 +75,9 @@ export function authRoutes({ db, throttle, signupLimit }: { db: ForumDb; throttl
     const password = field(req, 'password');
     const next = localPathOrRoot(field(req, 'next'));
     const address = req.ip ?? '';
-    let waitSeconds: number | null;
-    try {
-      waitSeconds = await throttle.attempt(username, address);
-    } catch {
-      // The count store is down: no attempt goes uncounted, so none is checked.
-      sendPage(res, errorPage({ viewer: null, csrfToken: '', title: 'Try again shortly', message: 'Logging in is unavailable for a moment. Try again in a minute.' }), 503);
-      return;
-    }
-    if (waitSeconds !== null) {
-      res.setHeader('Retry-After', String(waitSeconds));
-      const minutes = Math.ceil(waitSeconds / 60);
-      sendPage(res, errorPage({
-        viewer: null, csrfToken: '', title: 'Too many failed logins',
-        message: `Too many failed logins for this account. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-      }), 429);
-      return;
-    }
+    if (!(await passedThrottle(res, () => throttle.attempt(username, address), 'Logging in', (wait) => sendPage(res, errorPage({
+      viewer: null, csrfToken: '', title: 'Too many failed logins', message: `Too many failed logins for this account. Try again in ${wait}.`,
+    }), 429)))) return;
     const user = username && password ? await db.users.verifyLogin(username, password) : null;
     if (!user) {
       // One message for an unknown user and a wrong password: the form must not confirm usernames.
