@@ -1,7 +1,7 @@
 /**
  * The jest run StrykerJS uses (`npm run mutate`): the tests that exercise the mutated files,
  * without the browser, Redis Cluster, outage (they stop and start a redis-server), example-app
- * CLI, fuzz, package-build and README suites, which are slow or cover none of those files.
+ * CLI, fuzz, package-build, README and client-library suites, which are slow or cover none of those files.
  * @type {import('jest').Config}
  */
 const base = require('./jest.config.js');
@@ -17,5 +17,6 @@ module.exports = {
     '/test/security/fuzz\\.test\\.ts',
     '/test/package/',
     '/test/readme/',
+    '/test/clients/',
   ],
 };
