@@ -3,15 +3,15 @@ export type { OAuthProvider } from './provider';
 export type { OAuthProviderOptions, CompatibilityOptions, SiteUser } from './options';
 export type { ConsentContext, PageContext, PageKind, RenderPage } from './consent/context';
 export type { OAuthContext, RequireScopeArgs, RequireScopeOptions } from './require-scope';
-export type { TokenCacheOptions, RevocationChannel, RevocationEvent, RevocationListener } from './token-cache';
-export { announceRevocations } from './token-cache';
+export type { TokenCacheOptions } from './token-cache';
 export { OAuthError, ConfigurationError, ValidationError, NotFoundError } from './errors';
-export type { ClientStore, ClientFilter, ClientChanges } from './storage/client-store';
-export type { TokenStore, GrantFilter, DeviceAuthorizationLookup, DeviceAuthorizationChanges } from './storage/token-store';
 export type {
-  ClientRecord, ClientStatus, GrantRecord, AuthorizationRequestRecord, AuthorizationCodeRecord,
-  AccessTokenRecord, RefreshTokenRecord, Found, DeviceAuthorizationRecord, DeviceAuthorizationStatus, PendingClientChange,
-} from './storage/records';
+  ClientStore, ClientFilter, ClientChanges, TokenStore, GrantFilter, DeviceAuthorizationLookup, DeviceAuthorizationChanges,
+  ClientRecord, ClientStatus, GrantRecord, AuthorizationRequestRecord, AuthorizationCodeRecord, AccessTokenRecord,
+  RefreshTokenRecord, Found, DeviceAuthorizationRecord, DeviceAuthorizationStatus, PendingClientChange,
+  RevocationChannel, RevocationEvent, RevocationListener,
+} from './storage';
+export { announceRevocations } from './storage';
 export type { ClientService, ClientView, ClientRequest, ClientUpdate, ClientPermissions } from './services/clients';
 export type { GrantService, AuthorizedApp } from './services/grants';
 export type { TokenService, PersonalToken } from './services/personal-tokens';

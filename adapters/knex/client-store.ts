@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import type { ClientChanges, ClientFilter, ClientStore } from '../../src/storage/client-store';
-import type { ClientRecord } from '../../src/storage/records';
+import type { ClientChanges, ClientFilter, ClientRecord, ClientStore } from '../../src/storage';
 import { clientToRow, rowToClient, type Row } from './rows';
 import { assertStorableKey, isStorableKey, tableNames, type KnexStoreOptions } from './schema';
 import { inTransaction } from './transaction';

@@ -1,7 +1,7 @@
 import type {
   AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, ClientStatus, DeviceAuthorizationRecord,
   DeviceAuthorizationStatus, GrantRecord, PendingClientChange, RefreshTokenRecord,
-} from '../../src/storage/records';
+} from '../../src/storage';
 
 /**
  * Row <-> record conversion. The drivers disagree on types (pg returns BIGINT as a string,

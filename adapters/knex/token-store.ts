@@ -1,15 +1,11 @@
 import type { Knex } from 'knex';
-import type { GrantRecord } from '../../src/storage/records';
-import type { TokenStore } from '../../src/storage/token-store';
+import { REVOCATION_MEMORY_MS, type GrantRecord, type TokenStore } from '../../src/storage';
 import {
   accessToRow, codeToRow, deviceToRow, encodeList, grantToRow, millis, refreshToRow, requestToRow, rowToAccess, rowToCode,
   rowToDevice, rowToGrant, rowToRefresh, rowToRequest, type Row,
 } from './rows';
 import { assertStorableKey, HASH_LENGTH, isStorableKey, tableNames, type KnexStoreOptions } from './schema';
 import { inTransaction } from './transaction';
-
-/** How long a revocation is remembered at least, so that a racing code exchange cannot revive the grant. */
-export const REVOCATION_MEMORY_MS = 10 * 60_000;
 
 /** `max(column, value)` in SQL that SQLite, PostgreSQL and MySQL all accept. */
 const atLeast = (db: Knex | Knex.Transaction, column: string, value: number) =>

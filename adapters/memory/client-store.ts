@@ -1,5 +1,4 @@
-import type { ClientChanges, ClientFilter, ClientStore } from '../../src/storage/client-store';
-import type { ClientRecord } from '../../src/storage/records';
+import type { ClientChanges, ClientFilter, ClientRecord, ClientStore } from '../../src/storage';
 import { copyRecord } from './copy';
 import { warnIfProduction } from './production-warning';
 

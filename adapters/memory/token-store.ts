@@ -1,13 +1,10 @@
-import type {
-  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, DeviceAuthorizationRecord, GrantRecord, RefreshTokenRecord,
-} from '../../src/storage/records';
-import type { TokenStore } from '../../src/storage/token-store';
+import {
+  REVOCATION_MEMORY_MS, type AccessTokenRecord, type AuthorizationCodeRecord, type AuthorizationRequestRecord,
+  type DeviceAuthorizationRecord, type GrantRecord, type RefreshTokenRecord, type TokenStore,
+} from '../../src/storage';
 import { copyRecord } from './copy';
 import { ExpiringMap } from './expiring-map';
 import { warnIfProduction } from './production-warning';
-
-/** How long a revocation is remembered at least, so that a racing code exchange cannot revive the grant. */
-const REVOCATION_MEMORY_MS = 10 * 60_000;
 
 interface Entry<T> { record: T; used: boolean }
 

@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { RevocationChannel, RevocationEvent, RevocationListener } from '../../src/token-cache';
+import type { RevocationChannel, RevocationEvent, RevocationListener } from '../../src/storage';
 
 export interface RedisRevocationChannelOptions {
   /** The pub/sub channel every instance of the site uses. @default 'oa:revocations' */

@@ -1,7 +1,8 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { DeviceAuthorizationRecord, DeviceAuthorizationStatus, GrantRecord } from '../../src/storage/records';
-import type { DeviceAuthorizationChanges, GrantFilter, TokenStore } from '../../src/storage/token-store';
-import { announceRevocations, type RevocationChannel } from '../../src/token-cache';
+import {
+  announceRevocations, REVOCATION_MEMORY_MS, type DeviceAuthorizationChanges, type DeviceAuthorizationRecord,
+  type DeviceAuthorizationStatus, type GrantFilter, type GrantRecord, type RevocationChannel, type TokenStore,
+} from '../../src/storage';
 import { createKeys } from './keys';
 import { defineScripts } from './scripts';
 
@@ -20,12 +21,6 @@ export interface RedisTokenStoreOptions {
    */
   revocations?: RevocationChannel;
 }
-
-/**
- * How long a revocation is remembered at least. A code exchange that read its code just before
- * the revocation can take a while to reach saveTokens; the marker must outlive it.
- */
-const MIN_REVOCATION_MEMORY_MS = 10 * 60_000;
 
 /**
  * The user and client indexes score a grant by its expiry rounded up to this step, so that a
@@ -329,7 +324,7 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
       const now = Date.now();
       const [value, live] = await run('oauthStoreRevokeGrant',
         [keys.grant(grantId), keys.members(grantId), keys.revoked(grantId), keys.longAccess(grantId)],
-        [now, MIN_REVOCATION_MEMORY_MS]) as [string, number];
+        [now, REVOCATION_MEMORY_MS]) as [string, number];
       const grant = value ? decodeGrant(grantId, value) : null;
       if (grant) {
         // The indexes are other slots; a failure here leaves dead entries that listGrants drops.

@@ -1,0 +1,12 @@
+/**
+ * The storage contract, as adapters and sites see it: an adapter imports from here and nothing
+ * else in src/, so the provider's internals can move without breaking a store.
+ */
+export type {
+  ClientRecord, ClientStatus, GrantRecord, AuthorizationRequestRecord, AuthorizationCodeRecord,
+  AccessTokenRecord, RefreshTokenRecord, Found, DeviceAuthorizationRecord, DeviceAuthorizationStatus, PendingClientChange,
+} from './records';
+export type { ClientStore, ClientFilter, ClientChanges } from './client-store';
+export type { TokenStore, GrantFilter, DeviceAuthorizationLookup, DeviceAuthorizationChanges } from './token-store';
+export type { RevocationChannel, RevocationEvent, RevocationListener } from './revocations';
+export { announceRevocations, REVOCATION_MEMORY_MS } from './revocations';
