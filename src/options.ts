@@ -2,8 +2,8 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import type { ConsentContext, RenderPage } from './consent/context';
 import { ConfigurationError } from './errors';
-import type { ClientStore } from './storage/client-store';
-import type { TokenStore } from './storage/token-store';
+import { CLIENT_STORE_METHODS, type ClientStore } from './storage/client-store';
+import { TOKEN_STORE_METHODS, type TokenStore } from './storage/token-store';
 import { AccessTokenCache, publishingTokenStore, type TokenCacheOptions } from './token-cache';
 import { UserActivity, type IsUserActive } from './user-activity';
 
@@ -139,7 +139,7 @@ const scopeName = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope name 
   .refine((name) => !name.includes(','), 'a scope name cannot contain a comma (commas separate scopes)');
 const lifetime = z.number().int().positive();
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
-const storeWith = (methods: string[]) => z.custom<object>(
+const storeWith = (methods: readonly string[]) => z.custom<object>(
   (v) => typeof v === 'object' && v !== null && methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
   `expected an object with the methods ${methods.join(', ')}`,
 );
@@ -153,10 +153,8 @@ const schema = z.strictObject({
     .refine((s) => Object.keys(s).length > 0, 'define at least one scope'),
   defaultScopes: z.array(scopeName).min(1).optional(),
   store: z.strictObject({
-    clients: storeWith(['create', 'get', 'update', 'list']),
-    tokens: storeWith(['saveAuthorizationRequest', 'getAuthorizationRequest', 'deleteAuthorizationRequest', 'saveGrant', 'saveCode', 'findCode',
-      'consumeCode', 'saveTokens', 'getAccessToken', 'findRefreshToken', 'consumeRefreshToken', 'revokeAccessToken', 'revokeGrant',
-      'getGrant', 'listGrants', 'saveDeviceAuthorization', 'findDeviceAuthorization', 'updateDeviceAuthorization']),
+    clients: storeWith(CLIENT_STORE_METHODS),
+    tokens: storeWith(TOKEN_STORE_METHODS),
   }),
   currentUser: fn,
   loginUrl: fn,

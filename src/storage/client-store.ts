@@ -1,4 +1,5 @@
 import type { ClientRecord, ClientStatus } from './records';
+import { methodsOf } from './method-list';
 
 export interface ClientFilter {
   ownerId?: string;
@@ -31,3 +32,6 @@ export interface ClientStore {
   /** Required. Clients matching every given field, oldest first. */
   list(filter?: ClientFilter): Promise<ClientRecord[]>;
 }
+
+/** Every ClientStore method, for checking a store given at run time. */
+export const CLIENT_STORE_METHODS = methodsOf<ClientStore>()(['create', 'get', 'update', 'list']);

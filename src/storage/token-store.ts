@@ -2,6 +2,7 @@ import type {
   AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, DeviceAuthorizationRecord, DeviceAuthorizationStatus,
   Found, GrantRecord, RefreshTokenRecord,
 } from './records';
+import { methodsOf } from './method-list';
 
 /** How a device authorization is found: by the device code the device polls with, or by the user code the user types. */
 export type DeviceAuthorizationLookup = { grantId: string; hash: string } | { userCodeHash: string };
@@ -130,3 +131,10 @@ export interface TokenStore {
   updateDeviceAuthorization(grantId: string, hash: string, expectedStatus: DeviceAuthorizationStatus,
     changes: DeviceAuthorizationChanges): Promise<boolean>;
 }
+
+/** Every TokenStore method, for checking a store given at run time. */
+export const TOKEN_STORE_METHODS = methodsOf<TokenStore>()([
+  'saveAuthorizationRequest', 'getAuthorizationRequest', 'deleteAuthorizationRequest', 'saveGrant', 'saveCode', 'findCode',
+  'consumeCode', 'saveTokens', 'getAccessToken', 'findRefreshToken', 'consumeRefreshToken', 'revokeAccessToken', 'revokeGrant',
+  'getGrant', 'listGrants', 'saveDeviceAuthorization', 'findDeviceAuthorization', 'updateDeviceAuthorization',
+]);
