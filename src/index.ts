@@ -11,7 +11,7 @@ export type {
   RefreshTokenRecord, Found, DeviceAuthorizationRecord, DeviceAuthorizationStatus, PendingClientChange,
   RevocationChannel, RevocationEvent, RevocationListener,
 } from './storage';
-export { announceRevocations } from './storage';
+export { announceRevocations, REVOCATION_MEMORY_MS } from './storage';
 export type { ClientService, ClientView, ClientRequest, ClientUpdate, ClientPermissions } from './services/clients';
 export type { GrantService, AuthorizedApp } from './services/grants';
 export type { TokenService, PersonalToken } from './services/personal-tokens';
