@@ -1,19 +1,12 @@
 /** The TokenStore contract, client grants (client_credentials: no user, no refresh token, listed by client only). */
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { GrantRecord } from '../../storage/records';
-import type { TokenStore } from '../../storage/token-store';
 import { randomId } from '../../crypto';
 import { fromNow, makeAccessToken, makeClientGrant } from '../fixtures';
 import { later, MINUTE, HOUR, type ContractSuite } from './support';
 
-export function clientGrantTests(suite: ContractSuite): void {
+export function clientGrantTests({ store, savedGrant }: ContractSuite): void {
   describe('client grants (client_credentials: no user, no refresh token)', () => {
-    let store: TokenStore;
-    beforeAll(() => {
-      store = suite.store();
-    });
-    const { savedGrant } = suite;
-
     async function savedClientGrant(overrides: Partial<GrantRecord> = {}) {
       const grant = makeClientGrant({ expiresAt: fromNow(HOUR), ...overrides });
       const access = makeAccessToken(grant, { expiresAt: grant.expiresAt });

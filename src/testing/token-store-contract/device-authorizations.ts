@@ -1,17 +1,11 @@
 /** The TokenStore contract, device authorizations (RFC 8628: both lookups, compare-and-set on status, revoked with the grant). */
-import { beforeAll, describe, expect, it } from '@jest/globals';
-import type { TokenStore } from '../../storage/token-store';
+import { describe, expect, it } from '@jest/globals';
 import { hashSecret, randomId, randomSecret } from '../../crypto';
 import { fakeGrantSecretHash, fakeUserId, fromNow, makeAccessToken, makeDeviceAuthorization, makeGrant } from '../fixtures';
 import { later, trues, MINUTE, type ContractSuite } from './support';
 
-export function deviceAuthorizationTests(suite: ContractSuite): void {
+export function deviceAuthorizationTests({ store }: ContractSuite): void {
   describe('device authorizations', () => {
-    let store: TokenStore;
-    beforeAll(() => {
-      store = suite.store();
-    });
-
     it('returns a saved device authorization with every field, by device code and by user code', async () => {
       const device = makeDeviceAuthorization();
       await store.saveDeviceAuthorization(device);

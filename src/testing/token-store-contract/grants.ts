@@ -1,18 +1,21 @@
 /** The TokenStore contract, grants (saved before tokens, listed, revoked, and what a revocation must stop, racing writes included). */
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { GrantRecord } from '../../storage/records';
-import type { TokenStore } from '../../storage/token-store';
 import { randomId } from '../../crypto';
 import { fakeUserId, fromNow, makeAccessToken, makeCode, makeGrant, makePersonalGrant, makeRefreshToken } from '../fixtures';
 import { later, MINUTE, HOUR, type ContractSuite } from './support';
 
-export function grantTests(suite: ContractSuite): void {
+export function grantTests({ store, savedGrant }: ContractSuite): void {
   describe('grants', () => {
-    let store: TokenStore;
-    beforeAll(() => {
-      store = suite.store();
-    });
-    const { savedGrant } = suite;
+    /** A revoked grant takes no new tokens, and nothing of it is found afterwards. */
+    async function expectTokensRefused(grant: GrantRecord) {
+      const access = makeAccessToken(grant);
+      const refresh = makeRefreshToken(grant);
+      expect(await store.saveTokens(grant, access, refresh)).toBe(false);
+      expect(await store.getAccessToken(grant.id, access.hash)).toBeNull();
+      expect(await store.findRefreshToken(grant.id, refresh.hash)).toBeNull();
+      expect(await store.getGrant(grant.id)).toBeNull();
+    }
 
     it('returns a saved grant with every field, and a personal grant with its null client and name', async () => {
       const { grant } = await savedGrant();
@@ -77,12 +80,7 @@ export function grantTests(suite: ContractSuite): void {
     it('refuses to save tokens for a revoked grant, and stores none of them', async () => {
       const { grant } = await savedGrant();
       expect(await store.revokeGrant(grant.id)).toBe(true);
-      const access = makeAccessToken(grant);
-      const refresh = makeRefreshToken(grant);
-      expect(await store.saveTokens(grant, access, refresh)).toBe(false);
-      expect(await store.getAccessToken(grant.id, access.hash)).toBeNull();
-      expect(await store.findRefreshToken(grant.id, refresh.hash)).toBeNull();
-      expect(await store.getGrant(grant.id)).toBeNull();
+      await expectTokensRefused(grant);
     });
 
     it('refuses tokens for a grant revoked while only its code existed (a code exchange racing a revocation)', async () => {
@@ -92,12 +90,7 @@ export function grantTests(suite: ContractSuite): void {
       expect(await store.consumeCode(grant.id, code.hash)).toBe(true);
       await store.revokeGrant(grant.id); // true or false: the grant record did not exist yet
       expect(await store.findCode(grant.id, code.hash)).toBeNull();
-      const access = makeAccessToken(grant);
-      const refresh = makeRefreshToken(grant);
-      expect(await store.saveTokens(grant, access, refresh)).toBe(false);
-      expect(await store.getAccessToken(grant.id, access.hash)).toBeNull();
-      expect(await store.findRefreshToken(grant.id, refresh.hash)).toBeNull();
-      expect(await store.getGrant(grant.id)).toBeNull();
+      await expectTokensRefused(grant);
     });
 
     it('returns false when revoking an unknown grant, yet remembers the revocation', async () => {

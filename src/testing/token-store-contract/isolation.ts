@@ -1,16 +1,10 @@
 /** The TokenStore contract, returned records are copies (changing one changes nothing in the store). */
-import { beforeAll, describe, expect, it } from '@jest/globals';
-import type { TokenStore } from '../../storage/token-store';
+import { describe, expect, it } from '@jest/globals';
 import { makeAccessToken, makeGrant } from '../fixtures';
 import { type ContractSuite } from './support';
 
-export function isolationTests(suite: ContractSuite): void {
+export function isolationTests({ store }: ContractSuite): void {
   describe('isolation of returned records', () => {
-    let store: TokenStore;
-    beforeAll(() => {
-      store = suite.store();
-    });
-
     it('is not changed by mutating a record after saving it or after reading it', async () => {
       const grant = makeGrant();
       const access = makeAccessToken(grant);

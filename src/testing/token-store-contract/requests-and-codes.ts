@@ -1,17 +1,11 @@
 /** The TokenStore contract, consent transactions and authorization codes (expiry, single use, replay kept visible). */
-import { beforeAll, describe, expect, it } from '@jest/globals';
-import type { TokenStore } from '../../storage/token-store';
+import { describe, expect, it } from '@jest/globals';
 import { randomId } from '../../crypto';
 import { fakeGrantSecretHash, fromNow, makeAuthorizationRequest, makeCode, makeGrant } from '../fixtures';
 import { later, trues, MINUTE, type ContractSuite } from './support';
 
-export function requestAndCodeTests(suite: ContractSuite): void {
+export function requestAndCodeTests({ store }: ContractSuite): void {
   describe('authorization requests', () => {
-    let store: TokenStore;
-    beforeAll(() => {
-      store = suite.store();
-    });
-
     it('returns a saved request with every field, its expiry as a Date', async () => {
       const request = makeAuthorizationRequest();
       await store.saveAuthorizationRequest(request);
@@ -57,11 +51,6 @@ export function requestAndCodeTests(suite: ContractSuite): void {
     });
   });
   describe('authorization codes', () => {
-    let store: TokenStore;
-    beforeAll(() => {
-      store = suite.store();
-    });
-
     it('finds a saved code with every field, unused', async () => {
       const code = makeCode(makeGrant());
       await store.saveCode(code);

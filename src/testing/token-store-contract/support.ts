@@ -5,9 +5,10 @@ import type { TokenStore } from '../../storage/token-store';
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 
-/** What every part of the contract suite shares: the one store (made in the suite's beforeAll). */
+/** What every part of the contract suite shares. */
 export interface ContractSuite {
-  store(): TokenStore;
+  /** The suite's one store: each call goes to the store made in the suite's beforeAll. */
+  store: TokenStore;
   /** A grant saved with one access and one refresh token. */
   savedGrant(overrides?: Partial<GrantRecord>): Promise<{ grant: GrantRecord; access: AccessTokenRecord; refresh: RefreshTokenRecord }>;
 }

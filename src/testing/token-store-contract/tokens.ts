@@ -1,18 +1,11 @@
 /** The TokenStore contract, access and refresh tokens (saved with their grant, expiry, rotation, one token revoked). */
-import { beforeAll, describe, expect, it } from '@jest/globals';
-import type { TokenStore } from '../../storage/token-store';
+import { describe, expect, it } from '@jest/globals';
 import { randomId } from '../../crypto';
 import { fakeGrantSecretHash, fromNow, makeAccessToken, makeGrant, makeRefreshToken } from '../fixtures';
 import { later, trues, MINUTE, HOUR, type ContractSuite } from './support';
 
-export function tokenTests(suite: ContractSuite): void {
+export function tokenTests({ store, savedGrant }: ContractSuite): void {
   describe('tokens', () => {
-    let store: TokenStore;
-    beforeAll(() => {
-      store = suite.store();
-    });
-    const { savedGrant } = suite;
-
     it('returns saved access and refresh tokens and the grant with every field', async () => {
       const { grant, access, refresh } = await savedGrant();
       const foundAccess = await store.getAccessToken(grant.id, access.hash);
