@@ -1,5 +1,3 @@
-import OAuth2Server from '@node-oauth/oauth2-server';
-
 /**
  * Errors shaped like the wire format (RFC 6749 §5.2): `status`, `error`, `error_description`.
  * Protocol errors are `OAuthError`s; a wrong option or a bad argument to a service method is a
@@ -25,6 +23,8 @@ export class OAuthError extends Error {
 }
 
 export const invalidRequest = (description: string) => new OAuthError(400, 'invalid_request', description);
+export const invalidGrant = (description: string) => new OAuthError(400, 'invalid_grant', description);
+export const unauthorizedClient = (description: string) => new OAuthError(400, 'unauthorized_client', description);
 export const invalidScope = (description: string) => new OAuthError(400, 'invalid_scope', description);
 export const unsupportedGrantType = (description: string) => new OAuthError(400, 'unsupported_grant_type', description);
 export const unsupportedResponseType = (description: string) => new OAuthError(400, 'unsupported_response_type', description);
@@ -62,16 +62,12 @@ export class NotFoundError extends Error {
 }
 
 /**
- * Turns anything thrown while serving a request into an OAuthError that is safe to send.
- * The library's own errors keep their code, except `server_error`, whose message comes from
- * the inner error (IO-12: `connect ECONNREFUSED ...`); anything that is not a protocol error
- * means a store failed, which is a 503 with a generic text.
+ * Turns anything thrown while serving a request into an OAuthError that is safe to send: a
+ * protocol error as it is; anything else means a store (or a site hook) failed, which is a 503
+ * with a generic text (IO-12: never `connect ECONNREFUSED ...`), reported to the site.
  */
 export function toOAuthError(err: unknown, reportFailure?: (err: unknown) => void): OAuthError {
   if (err instanceof OAuthError) return err;
-  if (err instanceof OAuth2Server.OAuthError && err.name !== 'server_error' && err.code < 500) {
-    return new OAuthError(err.code, err.name, err.message);
-  }
-  reportFailure?.((err as { inner?: unknown }).inner ?? err);
+  reportFailure?.(err);
   return temporarilyUnavailable();
 }

@@ -1,5 +1,5 @@
 import { mintGrantSecret, randomId } from '../crypto';
-import { saveClientTokens } from '../issue-tokens';
+import { saveClientTokens } from '../grants/issue';
 import type { ResolvedOptions } from '../options';
 import { formatScopes } from '../scope';
 import type { AuthorizationRequestRecord } from '../storage/records';

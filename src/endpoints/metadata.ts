@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import { CLIENT_CREDENTIALS_GRANT_TYPE } from '../grant-types/client-credentials';
-import { DEVICE_CODE_GRANT_TYPE } from '../grant-types/device-code';
+import { CLIENT_CREDENTIALS_GRANT_TYPE } from '../grants';
+import { DEVICE_CODE_GRANT_TYPE } from '../grants';
 import type { ResolvedOptions } from '../options';
 
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';

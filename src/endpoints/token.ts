@@ -1,44 +1,28 @@
-import OAuth2Server from '@node-oauth/oauth2-server';
 import type { Request, RequestHandler, Response } from 'express';
 import { invalidRequest, OAuthError, toOAuthError, unsupportedGrantType } from '../errors';
 import { noStore, sendOAuthError } from '../http/responses';
-import { pinGrantType } from '../grant-types/pin';
-import { DEVICE_CODE_GRANT_TYPE, deviceCodeGrantType } from '../grant-types/device-code';
-import { CLIENT_CREDENTIALS_GRANT_TYPE, clientCredentialsGrantType } from '../grant-types/client-credentials';
+import {
+  CLIENT_CREDENTIALS_GRANT_TYPE, createGrants, DEVICE_CODE_GRANT_TYPE, GRANT_TYPE_ALIASES, prefetchGrantSecret,
+  type GrantType, type IssuedTokens,
+} from '../grants';
 import type { Limits } from '../limits/limits';
-import { createTokenModel, prefetchGrantSecret, type PrefetchedLookup } from '../model';
 import type { ResolvedOptions } from '../options';
 import { readBodyParams } from '../params';
-import type { ClientRecord } from '../storage/records';
 import { authenticateNamedClient, readNamedClient } from './client-request';
 import { formatScopes, parseScopeList, requestedScopeParam } from '../scope';
-
-const GRANT_TYPE_ALIASES: Record<string, string> = {
-  authorization_code: 'authorization_code',
-  code: 'authorization_code', // guide 000
-  refresh_token: 'refresh_token',
-  refresh: 'refresh_token', // guide 000
-  pin: 'pin', // guide 004
-  [DEVICE_CODE_GRANT_TYPE]: DEVICE_CODE_GRANT_TYPE, // RFC 8628
-  [CLIENT_CREDENTIALS_GRANT_TYPE]: CLIENT_CREDENTIALS_GRANT_TYPE, // RFC 6749 §4.4, for clients allowed it
-};
 
 // Token parameters come only from the body (RFC 6749 §2.3.1: never a secret in the URI; N7).
 const BODY_ONLY = ['grant_type', 'grand_type', 'code', 'redirect_uri', 'client_id', 'client_secret', 'refresh_token', 'code_verifier', 'scope', 'scopes', 'device_code'];
 
 /**
- * POST /token (and /grant): our checks around @node-oauth/oauth2-server's token handler. We
- * normalise the request (aliases, `scopes`, JSON bodies), refuse duplicated or misplaced
- * parameters, authenticate the client ourselves, then let the library run the grant.
+ * POST /token (and /grant): normalises the request (aliases, `scopes`, JSON bodies), refuses
+ * duplicated or misplaced parameters, authenticates the client once, then runs the grant (one
+ * file per grant type in src/grants/) and sends what it issued.
  */
 export function tokenEndpoint(options: ResolvedOptions, limits: Limits): RequestHandler {
-  // Built once: the library would otherwise get new classes on every request (slower, and never optimised).
-  const extendedGrantTypes = {
-    pin: pinGrantType(options), [DEVICE_CODE_GRANT_TYPE]: deviceCodeGrantType(options),
-    [CLIENT_CREDENTIALS_GRANT_TYPE]: clientCredentialsGrantType(options),
-  };
+  const grants = createGrants(options);
   return async function token(req: Request, res: Response) {
-    let grantType: string | undefined;
+    let grantType: GrantType | undefined;
     try {
       const credentials = await readNamedClient(req, limits, options, { json: true, ignoreHeaderBesideBodySecret: options.compat.ignoreAuthorizationWithBodySecret });
       // The rest is the client's business: once it has proved who it is, its mistakes count against it alone.
@@ -46,7 +30,7 @@ export function tokenEndpoint(options: ResolvedOptions, limits: Limits): Request
       let malformed: unknown = null;
       try {
         params = normalise(readBodyParams(req, BODY_ONLY), options);
-        grantType = params.grant_type;
+        grantType = params.grant_type as GrantType;
       } catch (err) {
         malformed = err;
       }
@@ -58,11 +42,7 @@ export function tokenEndpoint(options: ResolvedOptions, limits: Limits): Request
         if (!params) throw malformed;
         // A PIN is short: its guess is spent before it is read, and refunded when it was right.
         const refundPin = grantType === 'pin' ? await limits.pinGuess(req, client) : null;
-        const issued = await runGrant(options, extendedGrantTypes, client, params, lookup);
-        // A client that refreshes without rotation keeps its token: it is echoed, because client
-        // libraries (simple-oauth2) keep only what the last response carried (RFC 6749 §5.1 allows both).
-        if (grantType === 'refresh_token' && !issued.refreshToken && params.refresh_token) issued.refreshToken = params.refresh_token;
-        sendTokens(res, issued);
+        sendTokens(res, await grants[grantType!]({ params, client, lookup }));
         await refundPin?.();
       } catch (err) {
         const error = toOAuthError(err, options.reportFailure);
@@ -83,37 +63,6 @@ const NOT_A_MISTAKE = new Set(['authorization_pending', 'slow_down']);
 
 function asSlowDown(error: OAuthError): OAuthError {
   return new OAuthError(429, 'slow_down', error.message, { ...error.headers });
-}
-
-async function runGrant(options: ResolvedOptions, extendedGrantTypes: Record<string, unknown>, client: ClientRecord,
-  params: Record<string, string>, lookup: PrefetchedLookup | undefined): Promise<IssuedTokens> {
-  const model = createTokenModel(options, { params, client, lookup });
-  const body: Record<string, string> = { ...params, client_id: client.id };
-  delete body.client_secret;
-  // type-is, which the library asks, sees a body only where a length is declared.
-  const request = new OAuth2Server.Request({
-    method: 'POST', query: {}, body,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(new URLSearchParams(body).toString().length) },
-  });
-  const rotate = client.isPublic || !options.compat.refreshWithoutRotation;
-  const data = await new OAuth2Server({ model } as never).token(request, new OAuth2Server.Response(), {
-    accessTokenLifetime: options.lifetimes.accessToken,
-    refreshTokenLifetime: options.lifetimes.refreshToken,
-    alwaysIssueNewRefreshToken: rotate,
-    extendedGrantTypes,
-    // Client authentication is already done, with the right error for each method.
-    requireClientAuthentication: {
-      authorization_code: false, refresh_token: false, pin: false, [DEVICE_CODE_GRANT_TYPE]: false, [CLIENT_CREDENTIALS_GRANT_TYPE]: false,
-    },
-  } as never);
-  return data as unknown as IssuedTokens;
-}
-
-interface IssuedTokens {
-  accessToken: string;
-  accessTokenExpiresAt: Date;
-  refreshToken?: string;
-  scope: string[];
 }
 
 function sendTokens(res: Response, data: IssuedTokens): void {
@@ -145,7 +94,7 @@ function normalise(body: Record<string, string>, options: ResolvedOptions): Reco
   }
   if (params.grant_type === undefined) throw invalidRequest('Missing parameter: `grant_type`.');
   const grantType = GRANT_TYPE_ALIASES[params.grant_type];
-  // IO-15: the library also knows `password`; it never reaches it (`client_credentials` is our own class).
+  // IO-15: no `password` grant, ever.
   if (!grantType) {
     throw unsupportedGrantType(`Supported grant types: authorization_code, refresh_token, pin, ${DEVICE_CODE_GRANT_TYPE}, ${CLIENT_CREDENTIALS_GRANT_TYPE}.`);
   }

@@ -1,0 +1,82 @@
+import { mintGrantSecret } from '../crypto';
+import { invalidGrant } from '../errors';
+import type { ResolvedOptions } from '../options';
+import type { AccessTokenRecord, GrantRecord, RefreshTokenRecord } from '../storage/records';
+import type { GrantOwner, IssuedTokens } from './types';
+
+/** Why new tokens must not be handed out: the grant was revoked (or the client suspended), or the site says the user is not active. */
+export type IssueRefusal = 'revoked' | 'user-inactive';
+
+/** A code or token just made: what the client gets (`value`), what the store keeps (`hash`). */
+export interface MintedToken {
+  value: string;
+  hash: string;
+  expiresAt: Date;
+}
+
+/** A new code or token of the grant, valid for `lifetime` seconds from now. */
+export function mintToken(grantId: string, lifetime: number): MintedToken {
+  return { ...mintGrantSecret(grantId), expiresAt: new Date(Date.now() + lifetime * 1000) };
+}
+
+/**
+ * Issues a user's tokens (code, PIN, device and refresh grants): saves them under the owner's
+ * grant and returns them, or refuses with `invalid_grant` when the grant was revoked meanwhile
+ * or the user is no longer active. A refresh token is kept only where the site hands them out
+ * (`refreshTokens: 'always'`, or a permanent grant); `newGrant` says the grant starts here.
+ */
+export async function issueUserTokens(options: ResolvedOptions, owner: GrantOwner, scope: string[],
+  access: MintedToken, offeredRefresh: MintedToken | null, newGrant: boolean): Promise<IssuedTokens> {
+  const wantsRefresh = options.refreshTokens === 'always' || owner.permanent;
+  const refresh = wantsRefresh ? offeredRefresh : null;
+  const expiresAt = refresh && refresh.expiresAt > access.expiresAt ? refresh.expiresAt : access.expiresAt;
+  const { userId, clientId, grantId, grantScopes } = owner;
+  const refused = await saveClientTokens(
+    options,
+    // createdAt only counts for a new grant: saveTokens keeps an existing grant's own.
+    { id: grantId, kind: 'authorization', userId, clientId, scopes: grantScopes, name: null, createdAt: new Date(), expiresAt },
+    { hash: access.hash, grantId, clientId, userId, scopes: scope, expiresAt: access.expiresAt },
+    refresh ? { hash: refresh.hash, grantId, clientId, userId, scopes: grantScopes, expiresAt: refresh.expiresAt } : null,
+    newGrant,
+  );
+  if (refused === 'user-inactive') throw invalidGrant('Invalid grant: the user\'s account is not active');
+  if (refused) throw invalidGrant('Invalid grant: the authorization was revoked');
+  return {
+    accessToken: access.value,
+    accessTokenExpiresAt: access.expiresAt,
+    ...(refresh ? { refreshToken: refresh.value } : {}),
+    scope,
+  };
+}
+
+/**
+ * Stores new tokens of a client's grant (code, PIN, device, refresh and implicit flows alike).
+ * Returns null when they were saved, else why they must not be handed out.
+ *
+ * A user the site's `isUserActive` refuses (deleted or banned since consenting) gets nothing, and
+ * the grant is revoked, so its refresh token stops too. A hook that throws propagates (a 503).
+ *
+ * K3: a suspension changes the client's status first, then revokes the grants it lists; one
+ * that listed before this save missed a new grant, so the status is read again after it. A
+ * refreshed grant needs no re-read: it existed (and was listed) before the suspension began,
+ * so the suspension revokes it, before this save (which then fails) or after it.
+ */
+export async function saveClientTokens(options: ResolvedOptions, grant: GrantRecord & { clientId: string; userId: string },
+  access: AccessTokenRecord, refresh: RefreshTokenRecord | null, newGrant: boolean): Promise<IssueRefusal | null> {
+  const { tokens, clients } = options.store;
+  if (options.userActivity && !(await options.userActivity.check(grant.userId))) {
+    await tokens.revokeGrant(grant.id);
+    options.emit('grant.revoked', { grantId: grant.id, clientId: grant.clientId, userId: grant.userId, reason: 'user_inactive' });
+    return 'user-inactive';
+  }
+  if (!(await tokens.saveTokens(grant, access, refresh))) return 'revoked';
+  if (newGrant) {
+    const client = await clients.get(grant.clientId);
+    if (!client || client.status !== 'approved') {
+      await tokens.revokeGrant(grant.id);
+      return 'revoked';
+    }
+  }
+  options.emit('token.issued', { grantId: grant.id, clientId: grant.clientId, userId: grant.userId, scopes: access.scopes });
+  return null;
+}

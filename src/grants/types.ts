@@ -1,0 +1,37 @@
+import type { TokenStore } from '../storage/token-store';
+import type { ClientRecord } from '../storage/records';
+
+type FoundCode = Awaited<ReturnType<TokenStore['findCode']>>;
+type FoundRefresh = Awaited<ReturnType<TokenStore['findRefreshToken']>>;
+/** The request's code or refresh token, already being read while the client authenticated (see prefetch.ts). */
+export type PrefetchedLookup = { code: Promise<FoundCode> } | { refresh: Promise<FoundRefresh> };
+
+/** A token request whose client has proved who it is: what every grant receives. */
+export interface GrantRequest {
+  /** The body's parameters, aliases resolved (see token endpoint), without client credentials. */
+  params: Record<string, string>;
+  /** Authenticated once, by the token endpoint; no grant parses credentials again. */
+  client: ClientRecord;
+  lookup?: PrefetchedLookup | undefined;
+}
+
+/** What a grant hands back to the token endpoint to send. */
+export interface IssuedTokens {
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken?: string;
+  scope: string[];
+}
+
+export type Grant = (request: GrantRequest) => Promise<IssuedTokens>;
+
+/** Whose tokens a user's grant issues: carried from a code, refresh token, PIN or device code to the save. */
+export interface GrantOwner {
+  userId: string;
+  clientId: string;
+  grantId: string;
+  /** The grant's full scope: a new refresh token keeps it even when the access token asks for less (IO-7). */
+  grantScopes: string[];
+  /** The user asked for lasting access (`duration=permanent`), so a refresh token comes with it. */
+  permanent: boolean;
+}
