@@ -1,6 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { parseGrantSecret } from './crypto';
-import { ConfigurationError, temporarilyUnavailable } from './errors';
+import { createBearerChallenge } from './answers/bearer-challenge';
+import { sendOAuthError } from './answers/json-error';
+import { ConfigurationError, toOAuthError } from './errors';
 import type { ResolvedOptions } from './options';
 import type { AccessTokenRecord } from './storage/records';
 
@@ -36,26 +38,9 @@ export function createRequireScope(options: ResolvedOptions) {
   const cache = options.tokenCache;
   const activity = options.userActivity;
   const bareTokens = options.compat.bareTokenAuthorization;
-  const realm = `Bearer realm="${options.realm}"`;
-
-  const challenge = (res: Response, status: number, error: string | null, description: string, scope?: string) => {
-    const parts = [realm];
-    if (error) parts.push(`error="${error}"`, `error_description="${description}"`);
-    if (scope) parts.push(`scope="${scope}"`);
-    res.setHeader('WWW-Authenticate', parts.join(', '));
-    res.setHeader('Cache-Control', 'no-store');
-    // RFC 6750 §3.1: a request without credentials gets no error code, in the body as in the header
-    // (`unauthorized` is not a registered OAuth error; the fuzz in test/security/fuzz.test.ts checks).
-    res.status(status).json(error ? { error, error_description: description } : { error_description: description });
-  };
-
-  const unavailable = (res: Response, err: unknown) => {
-    options.reportFailure(err);
-    const answer = temporarilyUnavailable();
-    res.setHeader('Retry-After', answer.headers['Retry-After']!);
-    res.setHeader('Cache-Control', 'no-store');
-    res.status(503).json(answer.toJSON());
-  };
+  const challenge = createBearerChallenge(options.realm);
+  // A store failure is a 503, never a 401 that would make clients throw valid tokens away (M3).
+  const unavailable = (res: Response, err: unknown) => sendOAuthError(res, toOAuthError(err, options.reportFailure));
 
   function requireScope(...args: RequireScopeArgs): RequestHandler {
     const last: unknown = args[args.length - 1];

@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler, type RequestHandler, type Router } f
 import { OAuthError, toOAuthError } from './errors';
 import { parseForm, parseJson } from './http/body-parsers';
 import { errorPage, htmlSecurityHeaders, sendHtml } from './http/html';
-import { sendOAuthError } from './http/responses';
+import { sendOAuthError } from './answers/json-error';
 import type { ResolvedOptions } from './options';
 import { authorizeEndpoint } from './endpoints/authorize';
 import { decisionEndpoint } from './endpoints/decision';

@@ -1,15 +1,9 @@
 import type { Response } from 'express';
 import { OAuthError, temporarilyUnavailable, toOAuthError } from '../errors';
-import { clientRedirectUrl } from '../http/responses';
+import { redirectToClient } from '../answers/client-redirect';
 import { errorPage, sendHtml } from '../http/html';
 import type { ResolvedOptions } from '../options';
 import { PageError, RedirectError } from './authorization-request';
-
-/** Every answer of the authorization endpoint carries `iss` (RFC 9207, mix-up defence). */
-export function redirectToClient(res: Response, options: ResolvedOptions, redirectUri: string, params: Record<string, string | null>, status = 302): void {
-  res.setHeader('Cache-Control', 'no-store');
-  res.redirect(status, clientRedirectUrl(redirectUri, { ...params, iss: options.issuer }));
-}
 
 /** Pages for what cannot be redirected, redirects for what can, 503 pages for store failures. */
 export function answerAuthorizeError(res: Response, options: ResolvedOptions, err: unknown, status = 302): void {

@@ -8,7 +8,8 @@ import { sendHtml } from '../http/html';
 import { generatePin, pinLookup } from '../pin';
 import { PageError } from './authorization-request';
 import { issueImplicitRedirect } from './implicit';
-import { answerAuthorizeError, redirectToClient } from './authorize-responses';
+import { redirectToClient } from '../answers/client-redirect';
+import { answerAuthorizeError } from './authorize-responses';
 import { withdrawnScopes } from './consent-recheck';
 
 /**

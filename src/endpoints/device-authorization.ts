@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { hashSecret, mintGrantSecret, randomId } from '../crypto';
 import { temporarilyUnavailable, toOAuthError } from '../errors';
 import { DEVICE_POLL_INTERVAL } from '../grants';
-import { noStore, sendOAuthError } from '../http/responses';
+import { noStore, sendOAuthError } from '../answers/json-error';
 import type { Limits } from '../limits/limits';
 import type { ResolvedOptions } from '../options';
 import { readBodyParams } from '../params';

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { parseGrantSecret } from '../crypto';
 import { invalidClient, toOAuthError } from '../errors';
-import { noStore, sendOAuthError } from '../http/responses';
+import { noStore, sendOAuthError } from '../answers/json-error';
 import type { Limits } from '../limits/limits';
 import type { ResolvedOptions } from '../options';
 import { formatScopes } from '../scope';

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { invalidRequest, OAuthError, toOAuthError, unsupportedGrantType } from '../errors';
-import { noStore, sendOAuthError } from '../http/responses';
+import { noStore, sendOAuthError } from '../answers/json-error';
 import {
   CLIENT_CREDENTIALS_GRANT_TYPE, createGrants, DEVICE_CODE_GRANT_TYPE, GRANT_TYPE_ALIASES, prefetchGrantSecret,
   type GrantType, type IssuedTokens,
@@ -81,6 +81,9 @@ function sendTokens(res: Response, data: IssuedTokens): void {
 /** The grant's own parameters, after the client is known: aliases resolved, `scopes` merged into `scope`. */
 function normalise(body: Record<string, string>, options: ResolvedOptions): Record<string, string> {
   const params = { ...body };
+  // The client is authenticated already: no grant needs its credentials.
+  delete params.client_id;
+  delete params.client_secret;
   const grandType = options.compat.grandType ? params.grand_type : undefined;
   if (grandType !== undefined) {
     if (params.grant_type !== undefined) throw invalidRequest('Send either `grant_type` or `grand_type`, not both.');

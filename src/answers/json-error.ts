@@ -13,10 +13,3 @@ export function sendOAuthError(res: Response, error: OAuthError): void {
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   res.status(error.status).json(error.toJSON());
 }
-
-/** Builds the redirect to the client: keeps the registered URI's own query exactly (A3). */
-export function clientRedirectUrl(redirectUri: string, params: Record<string, string | null | undefined>): string {
-  const extra = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value !== null && value !== undefined) extra.append(name, value);
-  return `${redirectUri}${redirectUri.includes('?') ? '&' : '?'}${extra.toString()}`;
-}
