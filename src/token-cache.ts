@@ -2,8 +2,6 @@ import type { AccessTokenRecord } from './storage/records';
 import type { TokenStore } from './storage/token-store';
 import { announcedOn, withRevocationHook, type RevocationChannel, type RevocationEvent } from './storage/revocations';
 
-export type { RevocationChannel, RevocationEvent, RevocationListener } from './storage/revocations';
-
 export interface TokenCacheOptions {
   /** Most tokens kept; the least recently used goes first. @default 10000 */
   maxEntries?: number;

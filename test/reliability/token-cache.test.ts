@@ -8,7 +8,8 @@ import { mintGrantSecret, randomId } from '../../src/crypto';
 import type { ClientStore } from '../../src/storage/client-store';
 import type { AccessTokenRecord } from '../../src/storage/records';
 import type { TokenStore } from '../../src/storage/token-store';
-import { AccessTokenCache, type RevocationChannel, type RevocationEvent } from '../../src/token-cache';
+import { AccessTokenCache } from '../../src/token-cache';
+import type { RevocationChannel, RevocationEvent } from '../../src/storage';
 import { describeIf, has, REDIS_URL, uniquePrefix } from '../support/services';
 
 /**
