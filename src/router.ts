@@ -1,9 +1,10 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { OAuthError, toOAuthError } from './errors';
 import { parseForm, parseJson } from './http/body-parsers';
-import { errorPage, htmlSecurityHeaders, sendHtml } from './http/html';
+import { htmlSecurityHeaders, sendHtml } from './http/html';
 import { sendOAuthError } from './http/responses';
 import type { ResolvedOptions } from './options';
+import { errorPage } from './pages/error-page';
 import { authorizeEndpoint } from './endpoints/authorize';
 import { decisionEndpoint } from './endpoints/decision';
 import { deviceAuthorizationEndpoint } from './endpoints/device-authorization';

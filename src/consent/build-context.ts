@@ -1,8 +1,7 @@
 import type { ClientRecord } from '../storage/records';
-import type { HtmlPage } from '../http/html';
 import type { ResolvedOptions } from '../options';
-import type { ConsentContext } from './context';
-import { renderDefaultConsent } from './page';
+import { renderDefaultConsent } from '../pages/consent-page';
+import type { ConsentContext, HtmlPage } from '../pages/types';
 
 type DescribedScope = ConsentContext['scopes'][number];
 

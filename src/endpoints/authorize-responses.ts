@@ -1,7 +1,8 @@
 import type { Response } from 'express';
 import { OAuthError, temporarilyUnavailable, toOAuthError } from '../errors';
 import { clientRedirectUrl } from '../http/responses';
-import { errorPage, sendHtml } from '../http/html';
+import { sendHtml } from '../http/html';
+import { errorPage } from '../pages/error-page';
 import type { ResolvedOptions } from '../options';
 import { PageError, RedirectError } from './authorization-request';
 

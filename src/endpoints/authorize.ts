@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { hashSecret, randomId, randomSecret } from '../crypto';
 import { allowFormActionTo, sendHtml } from '../http/html';
-import type { ConsentContext } from '../consent/context';
+import type { ConsentContext } from '../pages/types';
 import type { Limits } from '../limits/limits';
 import type { ResolvedOptions } from '../options';
 import { clientOwnerName } from '../consent/owner';

@@ -3,7 +3,7 @@ import { constantTimeEqual, hashSecret, mintGrantSecret, randomId } from '../cry
 import type { ResolvedOptions } from '../options';
 import { hasPersonalScope } from '../scope';
 import type { AuthorizationRequestRecord } from '../storage/records';
-import { renderPinPage } from '../consent/pin-page';
+import { renderPinPage } from '../pages/pin-page';
 import { sendHtml } from '../http/html';
 import { generatePin, pinLookup } from '../pin';
 import { PageError } from './authorization-request';

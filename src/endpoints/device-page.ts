@@ -1,10 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { deviceCodePage, deviceResultPage } from '../consent/device-pages';
+import { deviceCodePage, deviceResultPage } from '../pages/device-pages';
 import { clientOwnerName } from '../consent/owner';
 import { consentPage, consentSubject } from '../consent/build-context';
 import { constantTimeEqual, hashSecret, randomId, randomSecret } from '../crypto';
 import { sendHtml } from '../http/html';
-import type { ConsentContext } from '../consent/context';
+import type { ConsentContext } from '../pages/types';
 import type { Limits } from '../limits/limits';
 import type { ResolvedOptions, SiteUser } from '../options';
 import { normalizeShortCode } from '../short-code';

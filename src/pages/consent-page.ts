@@ -1,5 +1,5 @@
-import type { ConsentContext } from './context';
-import { escapeHtml, page, type HtmlPage } from '../http/html';
+import { escapeHtml } from './escape';
+import { page, type ConsentContext, type HtmlPage } from './types';
 import { deviceCodeWarning } from './device-pages';
 
 /**

@@ -1,4 +1,5 @@
-import { escapeHtml as e, page, type HtmlPage } from '../http/html';
+import { escapeHtml as e } from './escape';
+import { page, type HtmlPage } from './types';
 
 /** What the code form needs: where it posts, its hidden fields, what to prefill, who is signed in. */
 export interface DeviceCodeForm {

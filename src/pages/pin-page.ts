@@ -1,4 +1,5 @@
-import { escapeHtml, page, type HtmlPage } from '../http/html';
+import { escapeHtml } from './escape';
+import { page, type HtmlPage } from './types';
 
 /** The PIN the user types into the app (guide 004); the contract looks for `id="pin"`. */
 export function renderPinPage(pin: string, clientName: string, lifetimeSeconds: number): HtmlPage {
