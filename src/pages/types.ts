@@ -57,14 +57,11 @@ export interface PageContext {
 export type RenderPage = (page: PageContext) => string;
 
 /**
- * A provider page before its layout: which page, its title (plain text) and its body (HTML in which
- * every value is already escaped). sendHtml puts it in the site's `renderPage` layout or the built-in one.
+ * A built-in page before its layout: which page, its title (plain text) and its body (HTML in which
+ * every value is already escaped). The renderer puts it in the site's `renderPage` layout or the built-in one.
  */
-export class HtmlPage {
-  constructor(readonly kind: PageKind, readonly title: string, readonly bodyHtml: string) {}
-}
-
-/** A provider page; `title` is plain text, `bodyHtml` must already have every value escaped. */
-export function page(kind: PageKind, title: string, bodyHtml: string): HtmlPage {
-  return new HtmlPage(kind, title, bodyHtml);
+export interface Page {
+  kind: PageKind;
+  title: string;
+  bodyHtml: string;
 }
