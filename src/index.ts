@@ -1,7 +1,7 @@
 export { createOAuthProvider } from './provider';
 export type { OAuthProvider } from './provider';
 export type { OAuthProviderOptions, CompatibilityOptions, SiteUser } from './options';
-export type { ConsentContext, PageContext, PageKind, RenderPage } from './consent/context';
+export type { ConsentContext, PageContext, PageKind, RenderPage } from './pages/types';
 export type { OAuthContext, RequireScopeArgs, RequireScopeOptions } from './require-scope';
 export type { TokenCacheOptions } from './token-cache';
 export { OAuthError, ConfigurationError, ValidationError, NotFoundError } from './errors';

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { z } from 'zod';
-import type { ConsentContext, RenderPage } from './consent/context';
+import type { ConsentContext, RenderPage } from './pages/types';
 import { ConfigurationError } from './errors';
 import { CLIENT_STORE_METHODS, type ClientStore } from './storage/client-store';
 import { TOKEN_STORE_METHODS, type TokenStore } from './storage/token-store';

@@ -1,9 +1,10 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { OAuthError, toOAuthError } from './errors';
 import { parseForm, parseJson } from './http/body-parsers';
-import { errorPage, htmlSecurityHeaders, sendHtml } from './http/html';
+import { htmlSecurityHeaders, sendHtml } from './http/html';
 import { sendOAuthError } from './answers/json-error';
 import type { ResolvedOptions } from './options';
+import { createPageRenderer, type PageRenderer } from './pages/renderer';
 import { authorizeEndpoint } from './endpoints/authorize';
 import { decisionEndpoint } from './endpoints/decision';
 import { deviceAuthorizationEndpoint } from './endpoints/device-authorization';
@@ -18,18 +19,19 @@ import { proxyWarning } from './limits/proxy-warning';
 /** The router a site mounts (usually at /oauth): each route parses its own body. */
 export function createRouter(options: ResolvedOptions): Router {
   const router = express.Router();
-  const html = htmlSecurityHeaders(options.renderPage);
+  const html = htmlSecurityHeaders();
+  const pages = createPageRenderer(options);
   const limits = createLimits(options);
-  const guardForm = formGuard(options, limits);
+  const guardForm = formGuard(options, limits, pages);
 
   router.use(proxyWarning(options.warn));
-  router.get('/authorize', html, authorizeEndpoint(options, limits));
-  router.post('/authorize', html, parseForm, guardForm, decisionEndpoint(options));
+  router.get('/authorize', html, authorizeEndpoint(options, limits, pages));
+  router.post('/authorize', html, parseForm, guardForm, decisionEndpoint(options, pages));
   router.post(['/token', '/grant'], parseForm, parseJson, tokenEndpoint(options, limits));
   router.post(['/revoke', '/token/revoke'], parseForm, revokeEndpoint(options, limits));
   router.post('/introspect', parseForm, introspectEndpoint(options, limits));
   // RFC 8628: the device asks, the user types its code at /device and answers there.
-  const device = devicePageEndpoints(options, limits);
+  const device = devicePageEndpoints(options, limits, pages);
   router.post('/device_authorization', parseForm, parseJson, deviceAuthorizationEndpoint(options, limits));
   router.get('/device', html, device.show);
   router.post('/device', html, parseForm, guardForm, device.submit);
@@ -38,7 +40,7 @@ export function createRouter(options: ResolvedOptions): Router {
   router.all('/authorize', methodNotAllowed('GET, POST'));
   router.all('/device_authorization', methodNotAllowed('POST'));
   router.all('/device', methodNotAllowed('GET, POST'));
-  router.use(bodyErrors);
+  router.use(bodyErrors(pages));
   return router;
 }
 
@@ -50,14 +52,16 @@ function methodNotAllowed(allow: string): RequestHandler {
 }
 
 /** Body-parser failures (too large, too many fields, broken JSON) as OAuth errors; never a stack. */
-const bodyErrors: ErrorRequestHandler = function bodyErrors(err, req, res, _next) {
-  const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : null;
-  const error = status === null ? toOAuthError(err) : new OAuthError(status, 'invalid_request',
-    status === 413 ? 'The request body is too large.' : 'The request body could not be read.');
-  if (req.path === '/authorize' || req.path === '/device') {
-    sendHtml(res, error.status, errorPage('Invalid request', error.message));
-    return;
-  }
-  sendOAuthError(res, error);
-};
+function bodyErrors(pages: PageRenderer): ErrorRequestHandler {
+  return function bodyErrorHandler(err, req, res, _next) {
+    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : null;
+    const error = status === null ? toOAuthError(err) : new OAuthError(status, 'invalid_request',
+      status === 413 ? 'The request body is too large.' : 'The request body could not be read.');
+    if (req.path === '/authorize' || req.path === '/device') {
+      sendHtml(res, error.status, pages.error(req, 'Invalid request', error.message));
+      return;
+    }
+    sendOAuthError(res, error);
+  };
+}
 

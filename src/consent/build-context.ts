@@ -1,8 +1,6 @@
 import type { ClientRecord } from '../storage/records';
-import type { HtmlPage } from '../http/html';
 import type { ResolvedOptions } from '../options';
-import type { ConsentContext } from './context';
-import { renderDefaultConsent } from './page';
+import type { ConsentContext } from '../pages/types';
 
 type DescribedScope = ConsentContext['scopes'][number];
 
@@ -31,9 +29,4 @@ export function consentSubject(options: ResolvedOptions, client: ClientRecord, o
     withheldScopes: withheldScopes(options, scopes),
     issuer: options.issuer,
   };
-}
-
-/** The site's `renderConsent` page, or the built-in one (which `renderPage` may lay out). */
-export function consentPage(options: ResolvedOptions, context: ConsentContext): string | HtmlPage {
-  return (options.renderConsent ?? renderDefaultConsent)(context);
 }

@@ -1,11 +1,12 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { hashSecret, randomId, randomSecret } from '../crypto';
 import { allowFormActionTo, sendHtml } from '../http/html';
-import type { ConsentContext } from '../consent/context';
+import type { ConsentContext } from '../pages/types';
 import type { Limits } from '../limits/limits';
 import type { ResolvedOptions } from '../options';
 import { clientOwnerName } from '../consent/owner';
-import { consentPage, consentSubject } from '../consent/build-context';
+import { consentSubject } from '../consent/build-context';
+import type { PageRenderer } from '../pages/renderer';
 import { rawQuery, resolveTarget, validateRest, type ValidatedRequest } from './authorization-request';
 import { answerAuthorizeError } from './authorize-responses';
 
@@ -15,7 +16,7 @@ import { answerAuthorizeError } from './authorize-responses';
  * happens in the decision POST, against the transaction stored here. Each page stores a
  * transaction, so pages are counted per user (never per address: a whole office may share one).
  */
-export function authorizeEndpoint(options: ResolvedOptions, limits: Limits): RequestHandler {
+export function authorizeEndpoint(options: ResolvedOptions, limits: Limits, pages: PageRenderer): RequestHandler {
   return async function authorize(req: Request, res: Response) {
     try {
       const raw = rawQuery(req);
@@ -42,9 +43,9 @@ export function authorizeEndpoint(options: ResolvedOptions, limits: Limits): Req
         ['transaction_id', transactionId], ['csrf_token', csrfToken],
       ], await clientOwnerName(options, request.client.ownerId));
       allowFormActionTo(res, request.redirectUri);
-      sendHtml(res, 200, consentPage(options, context));
+      sendHtml(res, 200, pages.consent(req, context));
     } catch (err) {
-      answerAuthorizeError(res, options, err);
+      answerAuthorizeError(res, options, pages, err);
     }
   };
 }

@@ -3,7 +3,7 @@ import { constantTimeEqual, hashSecret, mintGrantSecret, randomId } from '../cry
 import type { ResolvedOptions } from '../options';
 import { hasPersonalScope } from '../scope';
 import type { AuthorizationRequestRecord } from '../storage/records';
-import { renderPinPage } from '../consent/pin-page';
+import type { PageRenderer } from '../pages/renderer';
 import { sendHtml } from '../http/html';
 import { generatePin, pinLookup } from '../pin';
 import { PageError } from './authorization-request';
@@ -17,7 +17,7 @@ import { withdrawnScopes } from './consent-recheck';
  * comes from the transaction stored at GET time, never from this body (B3, IO-9); the body
  * only names the transaction, proves it with the CSRF token, and says approve or deny.
  */
-export function decisionEndpoint(options: ResolvedOptions): RequestHandler {
+export function decisionEndpoint(options: ResolvedOptions, pages: PageRenderer): RequestHandler {
   const { tokens, clients } = options.store;
 
   return async function decide(req: Request, res: Response) {
@@ -95,7 +95,7 @@ export function decisionEndpoint(options: ResolvedOptions): RequestHandler {
       });
       options.emit('code.issued', { clientId: t.clientId, userId: t.userId, scopes: t.scopes, responseType: t.responseType });
       if (pin !== null) {
-        sendHtml(res, 200, renderPinPage(pin, client.name, lifetime));
+        sendHtml(res, 200, pages.pin(req, pin, client.name, lifetime));
         return;
       }
       redirectToClient(res, options, t.redirectUri, { code: code!.value, state: t.state }, 303);
@@ -108,7 +108,7 @@ export function decisionEndpoint(options: ResolvedOptions): RequestHandler {
         }, 303);
         return;
       }
-      answerAuthorizeError(res, options, err, 303);
+      answerAuthorizeError(res, options, pages, err, 303);
     }
   };
 }

@@ -1,10 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { deviceCodePage, deviceResultPage } from '../consent/device-pages';
 import { clientOwnerName } from '../consent/owner';
-import { consentPage, consentSubject } from '../consent/build-context';
+import { consentSubject } from '../consent/build-context';
 import { constantTimeEqual, hashSecret, randomId, randomSecret } from '../crypto';
 import { sendHtml } from '../http/html';
-import type { ConsentContext } from '../consent/context';
+import type { PageRenderer } from '../pages/renderer';
+import type { ConsentContext } from '../pages/types';
 import type { Limits } from '../limits/limits';
 import type { ResolvedOptions, SiteUser } from '../options';
 import { normalizeShortCode } from '../short-code';
@@ -30,7 +30,7 @@ import { userCodeHash, verificationUri } from './device-authorization';
 const TRANSACTION_CLIENT_PREFIX = 'device:';
 const MAX_FIELD = 64;
 
-export function devicePageEndpoints(options: ResolvedOptions, limits: Limits): { show: RequestHandler; submit: RequestHandler } {
+export function devicePageEndpoints(options: ResolvedOptions, limits: Limits, pages: PageRenderer): { show: RequestHandler; submit: RequestHandler } {
   const { tokens, clients } = options.store;
 
   async function saveTransaction(userId: string, device: DeviceAuthorizationRecord | null): Promise<Array<[string, string]>> {
@@ -53,7 +53,7 @@ export function devicePageEndpoints(options: ResolvedOptions, limits: Limits): {
   }
 
   async function showCodeForm(req: Request, res: Response, status: number, user: SiteUser, prefill: string, error: string | null) {
-    sendHtml(res, status, deviceCodePage({
+    sendHtml(res, status, pages.deviceCode(req, {
       action: `${req.baseUrl}/device`, hiddenFields: await saveTransaction(String(user.id), null), prefill, error,
       userName: user.name ?? String(user.id), switchAccountUrl: options.loginUrl(returnPath(req, prefill || null)),
     }));
@@ -89,7 +89,7 @@ export function devicePageEndpoints(options: ResolvedOptions, limits: Limits): {
       }
       await showCodeForm(req, res, 200, user, typed, null);
     } catch (err) {
-      answerAuthorizeError(res, options, err);
+      answerAuthorizeError(res, options, pages, err);
     }
   };
 
@@ -139,7 +139,7 @@ export function devicePageEndpoints(options: ResolvedOptions, limits: Limits): {
         }
         const hiddenFields = await saveTransaction(userId, device);
         const context = consentContext(req, client, device, user, hiddenFields, normalizeShortCode(typed) ?? '', await clientOwnerName(options, client.ownerId));
-        sendHtml(res, 200, consentPage(options, context));
+        sendHtml(res, 200, pages.consent(req, context));
         return;
       }
 
@@ -173,9 +173,9 @@ export function devicePageEndpoints(options: ResolvedOptions, limits: Limits): {
         throw new PageError(400, 'Code expired', 'This code has expired or was already answered. Start again on your device.');
       }
       options.emit(approve ? 'device.approved' : 'device.denied', { clientId: device.clientId, userId, grantId: device.grantId, scopes: device.scopes });
-      sendHtml(res, 200, deviceResultPage(approve));
+      sendHtml(res, 200, pages.deviceResult(req, approve));
     } catch (err) {
-      answerAuthorizeError(res, options, err);
+      answerAuthorizeError(res, options, pages, err);
     }
   };
 

@@ -1,18 +1,15 @@
-import escapeHtml from 'escape-html';
 import helmet from 'helmet';
 import type { RequestHandler, Response } from 'express';
-import type { PageKind, RenderPage } from '../consent/context';
 import { cspSourceOf } from '../services/redirect-uris';
 
 /**
  * Headers of every HTML page the provider serves (consent, PIN, device, errors): no framing
  * (RFC 9700 §4.16), no referrer (the URL may carry a code), nothing from another origin,
  * never cached. `form-action` must allow the client's redirect URI, because browsers apply it
- * to the redirect that follows the consent form. With the site's `renderPage`, the pages of these
- * routes are put in its layout; the headers stay the same.
+ * to the redirect that follows the consent form. A site's `renderPage` layout gets the same headers.
  */
-export function htmlSecurityHeaders(renderPage: RenderPage | null = null): RequestHandler {
-  const headers = helmet({
+export function htmlSecurityHeaders(): RequestHandler {
+  return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -30,16 +27,7 @@ export function htmlSecurityHeaders(renderPage: RenderPage | null = null): Reque
     strictTransportSecurity: false,
     crossOriginEmbedderPolicy: false,
   });
-  if (!renderPage) return headers;
-  // The site's layout travels with the response: the pages are built deep in endpoints and error
-  // paths that know nothing of the options, and sendHtml is where they all meet.
-  return function htmlPageHeaders(req, res, next) {
-    layouts.set(res, renderPage);
-    headers(req, res, next);
-  };
 }
-
-const layouts = new WeakMap<Response, RenderPage>();
 
 /**
  * Lets the page's form lead to `redirectUri`'s origin: browsers apply `form-action` to the redirect
@@ -54,74 +42,9 @@ export function allowFormActionTo(res: Response, redirectUri: string): void {
   res.setHeader('Content-Security-Policy', csp.replace(/form-action [^;]*/, `form-action 'self' ${source}`));
 }
 
-/**
- * A provider page before its layout: which page, its title (plain text) and its body (HTML in which
- * every value is already escaped). sendHtml puts it in the site's `renderPage` layout or the built-in one.
- */
-export class HtmlPage {
-  constructor(readonly kind: PageKind, readonly title: string, readonly bodyHtml: string) {}
-}
-
-/** Sends a page (in the layout the request's router was given) or a finished document, never cached. */
-export function sendHtml(res: Response, status: number, html: string | HtmlPage): void {
+/** Sends a finished page, never cached. */
+export function sendHtml(res: Response, status: number, html: string): void {
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Pragma', 'no-cache');
-  res.status(status).type('html').send(html instanceof HtmlPage ? inLayout(res, html) : html);
-}
-
-function inLayout(res: Response, page: HtmlPage): string {
-  const renderPage = layouts.get(res);
-  if (renderPage) {
-    // A layout that throws (or returns nothing) must not turn a consent or error page into a 500:
-    // the built-in layout still shows the same content, with the same headers.
-    try {
-      const html: unknown = renderPage({ kind: page.kind, title: page.title, bodyHtml: page.bodyHtml, req: res.req });
-      if (typeof html === 'string' && html !== '') return html;
-    } catch { /* fall through to the built-in layout */ }
-  }
-  return builtInLayout(page.title, page.bodyHtml);
-}
-
-export { escapeHtml };
-
-const STYLE = `
-:root{color-scheme:light dark;--fg:#1d232b;--muted:#5b6675;--bg:#f4f6f8;--card:#fff;--line:#d9dee4;--accent:#1f5fbf;--danger:#a12a2a;--ok:#146c2e;--ok-bg:#e3f4e8;--on-accent:#fff;--warn:#b54708;--warn-bg:#fffaeb}
-@media (prefers-color-scheme:dark){:root{--fg:#e8ecf0;--muted:#a3adb9;--bg:#14181d;--card:#1d232b;--line:#333c47;--accent:#7fb0ff;--danger:#ff8f8f;--ok:#8fdca6;--ok-bg:#1f3a29;--on-accent:#14181d;--warn:#f5b86a;--warn-bg:#33260f}}
-*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
-main{max-width:32rem;margin:2rem auto;padding:0 1rem}.card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:1.5rem}
-h1{font-size:1.35rem;margin:0 0 .75rem}p{margin:.5rem 0}.muted{color:var(--muted);font-size:.9rem}
-ul.scopes{padding-left:0;list-style:none;margin:.75rem 0}ul.scopes li{padding:.5rem .75rem;border:1px solid var(--line);border-radius:8px;margin:.4rem 0}
-ul.scopes li strong{display:block}.not li{border-style:dashed}
-.actions{display:flex;gap:.75rem;flex-wrap:wrap;margin-top:1.25rem}
-button{font:inherit;padding:.65rem 1.2rem;border-radius:8px;border:1px solid var(--line);background:var(--card);color:var(--fg);cursor:pointer;min-width:8rem}
-button.primary{background:var(--accent);border-color:var(--accent);color:var(--on-accent)}button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
-a{color:var(--accent)}.error h1{color:var(--danger)}code,.pin{font-family:ui-monospace,Menlo,Consolas,monospace}
-.pin{font-size:2rem;letter-spacing:.2em;text-align:center;padding:1rem;border:2px dashed var(--line);border-radius:8px;margin:1rem 0}
-.consent h2{font-size:1rem;margin:1.25rem 0 .5rem}.app-head{display:flex;gap:.9rem;align-items:flex-start}.app-head h1{margin:0 0 .25rem;overflow-wrap:anywhere}
-.monogram{flex:none;width:3rem;height:3rem;border-radius:10px;background:var(--accent);color:var(--on-accent);display:flex;align-items:center;justify-content:center;font-size:1.5rem;font-weight:700}
-.about{margin:1rem 0;padding:.6rem .9rem;border-left:4px solid var(--line);background:var(--bg);border-radius:0 8px 8px 0}.about blockquote{margin:0;overflow-wrap:anywhere}.about figcaption{margin-top:.25rem}
-.account{display:flex;flex-wrap:wrap;gap:.25rem .75rem;align-items:baseline;padding:.6rem .9rem;border:1px solid var(--line);border-radius:8px;margin:1rem 0}
-.consent ul.scopes li{display:flex;gap:.6rem;align-items:flex-start;border:0;border-radius:0;margin:0;padding:.4rem 0;border-bottom:1px solid var(--line)}.consent ul.scopes li:last-child{border-bottom:0}
-.mark{flex:none;width:1.4rem;height:1.4rem;border-radius:50%;display:inline-flex;align-items:center;justify-content:center;font-size:.85rem;font-weight:700;margin-top:.05rem}
-.can .mark{background:var(--ok-bg);color:var(--ok)}.cannot .mark{background:var(--bg);color:var(--muted)}.cannot li{color:var(--muted)}
-.notice{margin-top:1.25rem;padding-top:1rem;border-top:1px solid var(--line)}.origin{overflow-wrap:anywhere}
-.consent .actions button{flex:1 1 9rem}
-label{display:block;font-weight:600;margin-bottom:.25rem}.code-input{font:inherit;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.5rem;letter-spacing:.15em;padding:.5rem;width:100%;border:1px solid var(--line);border-radius:8px;background:var(--card);color:var(--fg)}
-.warning{margin:1rem 0 0;padding:.6rem .9rem;border:1px solid var(--warn);border-left-width:4px;border-radius:8px;background:var(--warn-bg)}.user-code{font-family:ui-monospace,Menlo,Consolas,monospace;letter-spacing:.1em;white-space:nowrap}`;
-
-/** The built-in layout: a complete, self-contained page, inline style only, nothing loaded from elsewhere. */
-function builtInLayout(title: string, bodyHtml: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`
-    + `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${bodyHtml}</main></body></html>`;
-}
-
-/** A provider page; `title` is plain text, `bodyHtml` must already have every value escaped. */
-export function page(kind: PageKind, title: string, bodyHtml: string): HtmlPage {
-  return new HtmlPage(kind, title, bodyHtml);
-}
-
-/** The page shown instead of redirecting when the client or its redirect URI cannot be trusted. */
-export function errorPage(title: string, message: string): HtmlPage {
-  return page('error', title, `<div class="card error" role="alert"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`
-    + `<p class="muted">You can close this page. If an app sent you here, tell its developer.</p></div>`);
+  res.status(status).type('html').send(html);
 }

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { answerAuthorizeError } from '../endpoints/authorize-responses';
 import type { ResolvedOptions } from '../options';
+import type { PageRenderer } from '../pages/renderer';
 import type { Limits } from './limits';
 
 /**
@@ -10,7 +11,7 @@ import type { Limits } from './limits';
  * spend it, and colleagues behind the same address are not slowed. A visitor who is not signed in
  * can try nothing here; the endpoint tells them to sign in.
  */
-export function formGuard(options: ResolvedOptions, limits: Limits): RequestHandler {
+export function formGuard(options: ResolvedOptions, limits: Limits, pages: PageRenderer): RequestHandler {
   return async function guardForm(req: Request, res: Response, next: NextFunction) {
     let refund: () => Promise<void>;
     try {
@@ -21,7 +22,7 @@ export function formGuard(options: ResolvedOptions, limits: Limits): RequestHand
       }
       refund = await limits.formAttempt(String(user.id));
     } catch (err) {
-      answerAuthorizeError(res, options, err);
+      answerAuthorizeError(res, options, pages, err);
       return;
     }
     res.on('finish', () => {

@@ -55,3 +55,13 @@ export interface PageContext {
 }
 
 export type RenderPage = (page: PageContext) => string;
+
+/**
+ * A built-in page before its layout: which page, its title (plain text) and its body (HTML in which
+ * every value is already escaped). The renderer puts it in the site's `renderPage` layout or the built-in one.
+ */
+export interface Page {
+  kind: PageKind;
+  title: string;
+  bodyHtml: string;
+}

@@ -1,5 +1,5 @@
-import type { ConsentContext } from './context';
-import { escapeHtml, page, type HtmlPage } from '../http/html';
+import { escapeHtml } from './escape';
+import type { ConsentContext, Page } from './types';
 import { deviceCodeWarning } from './device-pages';
 
 /**
@@ -9,7 +9,7 @@ import { deviceCodeWarning } from './device-pages';
  * no JavaScript, nothing from another origin; headings label the lists for screen readers. For a
  * device, the code the user typed and a warning sit right above the buttons, where the choice is made.
  */
-export function renderDefaultConsent(ctx: ConsentContext): HtmlPage {
+export function consentPage(ctx: ConsentContext): Page {
   const e = escapeHtml;
   const app = e(ctx.client.name);
   const site = e(new URL(ctx.issuer).host);
@@ -33,7 +33,7 @@ export function renderDefaultConsent(ctx: ConsentContext): HtmlPage {
     ? `${app} asks to keep this access until you revoke it in your account settings.`
     : 'You can revoke its access at any time in your account settings.';
   const warning = ctx.delivery === 'device' && ctx.userCode ? deviceCodeWarning(ctx.userCode, ctx.client.name) : '';
-  return page('consent', `Allow ${ctx.client.name} to use your account?`, `<div class="card consent">
+  return { kind: 'consent', title: `Allow ${ctx.client.name} to use your account?`, bodyHtml: `<div class="card consent">
 <div class="app-head"><span class="monogram" aria-hidden="true">${e(ctx.client.name.trim().charAt(0).toUpperCase() || '?')}</span>
 <div><h1><span class="app-name">${app}</span> wants to use your account</h1>${owner}</div></div>
 ${description}
@@ -46,5 +46,5 @@ ${warning}
 <form method="post" action="${e(ctx.action)}" aria-label="Your answer to ${app}">${hidden}
 <div class="actions"><button type="submit" name="decision" value="approve" class="primary">Allow</button>
 <button type="submit" name="decision" value="deny">Deny</button></div>
-</form></div>`);
+</form></div>` };
 }
