@@ -1,7 +1,8 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { OAuthError, toOAuthError } from './errors';
 import { parseForm, parseJson } from './http/body-parsers';
-import { htmlSecurityHeaders, sendHtml } from './http/html';
+import { htmlSecurityHeaders } from './http/html';
+import { sendHtml } from './answers/page';
 import { sendOAuthError } from './answers/json-error';
 import type { ResolvedOptions } from './options';
 import { createPageRenderer, type PageRenderer } from './pages/renderer';

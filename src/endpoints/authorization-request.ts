@@ -3,21 +3,8 @@ import { invalidRequest, OAuthError, unsupportedResponseType } from '../errors';
 import type { ResolvedOptions } from '../options';
 import { isVisibleAscii, refuseBracketNames, safeName, singleValuedParams } from '../params';
 import { requestedScopeParam, resolveRequestedScopes } from '../scope';
+import { PageError, RedirectError } from '../answers/browser-error';
 import type { ClientRecord } from '../storage/records';
-
-/** A problem that must be shown to the user, never redirected (RFC 6749 §4.1.2.1). */
-export class PageError extends Error {
-  constructor(readonly status: number, readonly title: string, message: string) {
-    super(message);
-  }
-}
-
-/** A problem the client hears about through its (already verified) redirect URI. */
-export class RedirectError extends Error {
-  constructor(readonly oauth: OAuthError, readonly redirectUri: string, readonly state: string | null) {
-    super(oauth.message);
-  }
-}
 
 export interface TrustedTarget {
   client: ClientRecord;

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { hashSecret, randomId, randomSecret } from '../crypto';
-import { allowFormActionTo, sendHtml } from '../http/html';
+import { allowFormActionTo } from '../http/html';
+import { sendHtml } from '../answers/page';
 import type { ConsentContext } from '../pages/types';
 import type { Limits } from '../limits/limits';
 import type { ResolvedOptions } from '../options';
@@ -8,7 +9,7 @@ import { clientOwnerName } from '../consent/owner';
 import { consentSubject } from '../consent/build-context';
 import type { PageRenderer } from '../pages/renderer';
 import { rawQuery, resolveTarget, validateRest, type ValidatedRequest } from './authorization-request';
-import { answerAuthorizeError } from './authorize-responses';
+import { answerAuthorizeError } from '../answers/browser-error';
 
 /**
  * GET /authorize: validates the request and shows the consent page. It never issues a code:

@@ -4,12 +4,12 @@ import type { ResolvedOptions } from '../options';
 import { hasPersonalScope } from '../scope';
 import type { AuthorizationRequestRecord } from '../storage/records';
 import type { PageRenderer } from '../pages/renderer';
-import { sendHtml } from '../http/html';
+import { sendHtml } from '../answers/page';
 import { generatePin, pinLookup } from '../pin';
-import { PageError } from './authorization-request';
+import { PageError } from '../answers/browser-error';
 import { issueImplicitRedirect } from './implicit';
 import { redirectToClient } from '../answers/client-redirect';
-import { answerAuthorizeError } from './authorize-responses';
+import { answerAuthorizeError } from '../answers/browser-error';
 import { withdrawnScopes } from './consent-recheck';
 
 /**

@@ -3,7 +3,7 @@ import { saveClientTokens } from '../grants/issue';
 import type { ResolvedOptions } from '../options';
 import { formatScopes } from '../scope';
 import type { AuthorizationRequestRecord } from '../storage/records';
-import { PageError } from './authorization-request';
+import { PageError } from '../answers/browser-error';
 
 /**
  * `response_type=token` (guide 001), only where `compat.implicitGrant` is on and only for

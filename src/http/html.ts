@@ -41,10 +41,3 @@ export function allowFormActionTo(res: Response, redirectUri: string): void {
   if (typeof csp !== 'string' || source === null) return;
   res.setHeader('Content-Security-Policy', csp.replace(/form-action [^;]*/, `form-action 'self' ${source}`));
 }
-
-/** Sends a finished page, never cached. */
-export function sendHtml(res: Response, status: number, html: string): void {
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Pragma', 'no-cache');
-  res.status(status).type('html').send(html);
-}

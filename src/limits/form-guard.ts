@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { answerAuthorizeError } from '../endpoints/authorize-responses';
+import { answerAuthorizeError } from '../answers/browser-error';
 import type { ResolvedOptions } from '../options';
 import type { PageRenderer } from '../pages/renderer';
 import type { Limits } from './limits';

@@ -1,12 +1,30 @@
 import type { Response } from 'express';
 import { OAuthError, temporarilyUnavailable, toOAuthError } from '../errors';
-import { redirectToClient } from '../answers/client-redirect';
-import { sendHtml } from '../http/html';
+import { redirectToClient } from './client-redirect';
+import { sendHtml } from './page';
 import type { ResolvedOptions } from '../options';
 import type { PageRenderer } from '../pages/renderer';
-import { PageError, RedirectError } from './authorization-request';
 
-/** Pages for what cannot be redirected, redirects for what can, 503 pages for store failures. */
+/** A problem that must be shown to the user, never redirected (RFC 6749 §4.1.2.1). */
+export class PageError extends Error {
+  constructor(readonly status: number, readonly title: string, message: string) {
+    super(message);
+  }
+}
+
+/** A problem the client hears about through its (already verified) redirect URI. */
+export class RedirectError extends Error {
+  constructor(readonly oauth: OAuthError, readonly redirectUri: string, readonly state: string | null) {
+    super(oauth.message);
+  }
+}
+
+/**
+ * How the authorization endpoint, the consent decision and the device page answer a person at a
+ * browser when something fails: an error page for what cannot be redirected (PageError), a
+ * redirect to the client for what can (RedirectError), a "too many attempts" page, and a 503
+ * page for a store failure.
+ */
 export function answerAuthorizeError(res: Response, options: ResolvedOptions, pages: PageRenderer, err: unknown, status = 302): void {
   if (err instanceof PageError) {
     sendHtml(res, err.status, pages.error(res.req, err.title, err.message));
