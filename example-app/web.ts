@@ -59,6 +59,12 @@ export function pageContext(req: Request): { viewer: Viewer | null; csrfToken: s
   return { viewer, csrfToken: viewer ? csrfToken(req) : '', flash: viewer ? takeFlash(req) : null };
 }
 
+/** pageContext for a page behind requireLogin, where there always is a viewer. */
+export function signedInPageContext(req: Request): { viewer: Viewer; csrfToken: string; flash: Flash | null } {
+  const user = userOf(req);
+  return { ...pageContext(req), viewer: { username: user.username, isAdmin: user.isAdmin } };
+}
+
 /** The logged-in user; only for handlers behind requireLogin. */
 export function userOf(req: Request): { id: string; username: string; isAdmin: boolean } {
   if (!req.forumUser) throw new Error('userOf() used on a route without requireLogin');

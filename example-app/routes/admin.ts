@@ -5,7 +5,7 @@ import type { ForumOAuth } from '../provider';
 import { requireLogin, setFlash } from '../session';
 import { adminAppsPage } from '../views/admin-apps';
 import { errorPage } from '../views/error';
-import { field, formBody, isNotFoundError, isValidationError, pageContext, sendPage, userOf } from '../web';
+import { field, formBody, isNotFoundError, isValidationError, pageContext, sendPage, signedInPageContext } from '../web';
 
 function requireAdmin(req: Request, res: Response, next: NextFunction): void {
   if (req.forumUser?.isAdmin) return next();
@@ -36,10 +36,8 @@ export function adminRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): 
     await Promise.all([...new Set(apps.map((a) => a.ownerId).filter((id): id is string => id !== null))].map(async (id) => {
       owners.set(id, (await db.users.findById(id))?.username ?? null);
     }));
-    const user = userOf(req);
     sendPage(res, adminAppsPage({
-      ...pageContext(req),
-      viewer: { username: user.username, isAdmin: true },
+      ...signedInPageContext(req),
       apps: apps.map((app) => ({ ...app, ownerName: app.ownerId === null ? null : owners.get(app.ownerId) ?? `(user ${app.ownerId})` })),
       tokenRequests: await db.tokenRequests.list({ status: ['pending'] }),
     }));

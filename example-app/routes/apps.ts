@@ -5,7 +5,7 @@ import { DEFAULT_SCOPES, SCOPE_DESCRIPTIONS, type ForumOAuth } from '../provider
 import { requireLogin, setFlash } from '../session';
 import { appsPage, type AppsView } from '../views/apps';
 import { errorPage } from '../views/error';
-import { field, fieldList, formBody, isValidationError, pageContext, sendPage, userOf } from '../web';
+import { field, fieldList, formBody, isValidationError, pageContext, sendPage, signedInPageContext, userOf } from '../web';
 
 /**
  * The apps tab (source 000, step 1). How the secret is "shown once": the store keeps only its
@@ -22,8 +22,7 @@ export function appsRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): R
     const apps = (await oauth.clients.list({ ownerId: user.id })).reverse();
     const revealed = await db.secretReveals.revealedAmong(apps.map((a) => a.id));
     const page = appsPage({
-      ...pageContext(req),
-      viewer: { username: user.username, isAdmin: user.isAdmin },
+      ...signedInPageContext(req),
       apps: apps.map((app) => ({ ...app, secretRevealed: revealed.has(app.id) })),
       scopeDescriptions: SCOPE_DESCRIPTIONS,
       defaultScopes: DEFAULT_SCOPES,

@@ -4,7 +4,7 @@ import type { ForumOAuth } from '../provider';
 import { SCOPE_DESCRIPTIONS } from '../provider';
 import { requireLogin, setFlash } from '../session';
 import { authorizedPage } from '../views/authorized';
-import { formBody, pageContext, sendPage, userOf } from '../web';
+import { formBody, sendPage, signedInPageContext, userOf } from '../web';
 
 /** "Authorized apps": the user's consents, each revocable (every token of it dies with it). */
 export function authorizedRoutes({ oauth }: { oauth: ForumOAuth }): Router {
@@ -14,8 +14,7 @@ export function authorizedRoutes({ oauth }: { oauth: ForumOAuth }): Router {
   router.get('/settings/authorized', async (req, res) => {
     const user = userOf(req);
     sendPage(res, authorizedPage({
-      ...pageContext(req),
-      viewer: { username: user.username, isAdmin: user.isAdmin },
+      ...signedInPageContext(req),
       scopeDescriptions: SCOPE_DESCRIPTIONS,
       grants: await oauth.grants.listForUser(user.id),
     }));

@@ -5,7 +5,7 @@ import type { ForumOAuth } from '../provider';
 import { SCOPE_DESCRIPTIONS } from '../provider';
 import { requireLogin, setFlash } from '../session';
 import { TOKEN_LIFETIMES, tokensPage, type TokensView } from '../views/tokens';
-import { field, fieldList, formBody, isValidationError, pageContext, sendPage, userOf } from '../web';
+import { field, fieldList, formBody, isValidationError, sendPage, signedInPageContext, userOf } from '../web';
 
 /** A token request's name and scopes, checked before it waits in the admin queue; null when fine. */
 function requestProblem(name: string, scopes: string[]): string | null {
@@ -34,8 +34,7 @@ export function tokensRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }):
   async function render(req: Request, res: Response, extra: Partial<Pick<TokensView, 'created' | 'form'>> = {}, status = 200) {
     const user = userOf(req);
     sendPage(res, tokensPage({
-      ...pageContext(req),
-      viewer: { username: user.username, isAdmin: user.isAdmin },
+      ...signedInPageContext(req),
       scopeDescriptions: SCOPE_DESCRIPTIONS,
       tokens: await oauth.tokens.listPersonal(user.id),
       requests: await db.tokenRequests.list({ userId: user.id, status: ['pending', 'approved', 'denied'] }),

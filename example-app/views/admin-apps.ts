@@ -8,7 +8,7 @@ export interface AdminAppsView {
   viewer: Viewer;
   csrfToken: string;
   flash?: Flash | null | undefined;
-  apps: Array<AppSummary & { ownerName: string | null }>;
+  apps: QueuedApp[];
   /** Pending personal access token requests (source 001). */
   tokenRequests: TokenRequest[];
 }
@@ -35,37 +35,37 @@ function action(app: AppSummary, verb: Verb, csrfToken: string): SafeHtml {
   return html`<form class="inline" method="post" action="/admin/apps/${app.id}/${verb}">${csrfField(csrfToken)}<button type="submit" class="${style}">${labels[verb]}</button></form>`;
 }
 
-function row(app: AppSummary & { ownerName: string | null }, actions: SafeHtml): SafeHtml {
-  return html`<div class="card" id="app-${app.id}">
+type QueuedApp = AppSummary & { ownerName: string | null };
+
+/** An app's card: its name and status, who it is, then `meta` and what follows it. */
+function card(cardId: string, app: QueuedApp, meta: SafeHtml, rest: SafeHtml): SafeHtml {
+  return html`<div class="card" id="${cardId}">
   <h2>${app.name} ${statusBadge(app.status)}</h2>
   <dl class="meta">
     <dt>Client ID</dt><dd><code>${app.id}</code></dd>
     <dt>Owner</dt><dd>${app.ownerName ?? html`<span class="muted">the site</span>`}</dd>
-    <dt>Type</dt><dd>${app.isPublic ? 'public' : 'confidential'}</dd>
+    ${meta}
+  </dl>
+  ${rest}
+</div>`;
+}
+
+function row(app: QueuedApp, actions: SafeHtml): SafeHtml {
+  return card(`app-${app.id}`, app, html`<dt>Type</dt><dd>${app.isPublic ? 'public' : 'confidential'}</dd>
     <dt>Redirect URIs</dt><dd>${app.redirectUris.join(', ')}</dd>
     <dt>Scopes</dt><dd>${scopeList(app.scopes)}</dd>
     <dt>Resource server</dt><dd>${app.resourceServer ? 'yes: may introspect every live token' : 'no'}</dd>
     <dt>Implicit redirect</dt><dd>${app.allowImplicit ? 'allowed (response_type=token)' : 'no'}</dd>
     <dt>Tokens of its own</dt><dd>${app.allowClientCredentials ? 'allowed (client_credentials, no user)' : 'no'}</dd>
     <dt>Description</dt><dd>${app.description || html`<span class="muted">none</span>`}</dd>
-    <dt>Requested</dt><dd>${formatDate(app.createdAt)}</dd>
-  </dl>
-  <div class="actions">${actions}</div>
-</div>`;
+    <dt>Requested</dt><dd>${formatDate(app.createdAt)}</dd>`, html`<div class="actions">${actions}</div>`);
 }
 
 /** The owner's requested values beside the ones in force, with approve and deny. */
-function changeRow(app: AppSummary & { ownerName: string | null }, csrfToken: string): SafeHtml {
-  return html`<div class="card" id="change-${app.id}">
-  <h2>${app.name} ${statusBadge(app.status)}</h2>
-  <dl class="meta">
-    <dt>Client ID</dt><dd><code>${app.id}</code></dd>
-    <dt>Owner</dt><dd>${app.ownerName ?? html`<span class="muted">the site</span>`}</dd>
-    <dt>Asked</dt><dd>${formatDate(app.pendingChange!.requestedAt)}</dd>
-  </dl>
-  ${pendingChangeList(app, app.pendingChange!)}
-  <div class="actions">${action(app, 'approve-change', csrfToken)} ${action(app, 'deny-change', csrfToken)}</div>
-</div>`;
+function changeRow(app: QueuedApp, csrfToken: string): SafeHtml {
+  return card(`change-${app.id}`, app, html`<dt>Asked</dt><dd>${formatDate(app.pendingChange!.requestedAt)}</dd>`,
+    html`${pendingChangeList(app, app.pendingChange!)}
+  <div class="actions">${action(app, 'approve-change', csrfToken)} ${action(app, 'deny-change', csrfToken)}</div>`);
 }
 
 /** The admin's switches; a public app cannot hold any of them. */

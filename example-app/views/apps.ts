@@ -1,23 +1,10 @@
-import type { PendingClientChange } from 'express-oauth-provider';
+import type { ClientView, PendingClientChange } from 'express-oauth-provider';
 import { formatDate, html, type SafeHtml } from './html';
 import { csrfField, layout, type Flash, type Viewer } from './layout';
 
-export interface AppSummary {
-  id: string;
-  name: string;
-  description: string;
-  redirectUris: string[];
-  status: 'pending' | 'approved' | 'denied' | 'suspended';
-  isPublic: boolean;
-  /** null only for apps registered before default scopes: every scope of the site. */
-  scopes: string[] | null;
-  resourceServer: boolean;
-  allowImplicit: boolean;
-  allowClientCredentials: boolean;
-  /** An edit waiting for an administrator; the fields above stay in force until it is approved. */
-  pendingChange: PendingClientChange | null;
-  createdAt: Date;
-}
+/** What the apps tab and the admin queue show of an app: the client as the provider's service returns it. */
+export type AppSummary = Pick<ClientView, 'id' | 'name' | 'description' | 'redirectUris' | 'status' | 'isPublic' | 'scopes'
+  | 'resourceServer' | 'allowImplicit' | 'allowClientCredentials' | 'pendingChange' | 'createdAt'>;
 
 /** The scopes an app asks for, as the apps tab and the admin queue show them. */
 export function scopeList(scopes: string[] | null): string {
