@@ -1,6 +1,6 @@
 import type {
   AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, ClientStatus, DeviceAuthorizationRecord,
-  DeviceAuthorizationStatus, GrantRecord, PendingClientChange, RefreshTokenRecord,
+  DeviceAuthorizationStatus, DeviceTransactionRecord, GrantRecord, PendingClientChange, RefreshTokenRecord,
 } from '../../src/storage';
 
 /**
@@ -238,6 +238,28 @@ export function rowToDevice(row: Row): DeviceAuthorizationRecord {
     userId: toNullableText(row.user_id),
     interval: Number(row.poll_interval),
     lastPolledAt: row.last_polled_at === null || row.last_polled_at === undefined ? null : toDate(row.last_polled_at),
+    expiresAt: toDate(row.expires_at),
+  };
+}
+
+export function deviceTransactionToRow(transaction: DeviceTransactionRecord): Row {
+  return {
+    id: transaction.id,
+    user_id: transaction.userId,
+    grant_id: transaction.grantId,
+    device_hash: transaction.deviceHash,
+    csrf_hash: transaction.csrfHash,
+    expires_at: millis(transaction.expiresAt),
+  };
+}
+
+export function rowToDeviceTransaction(row: Row): DeviceTransactionRecord {
+  return {
+    id: toText(row.id),
+    userId: toText(row.user_id),
+    grantId: toNullableText(row.grant_id),
+    deviceHash: toNullableText(row.device_hash),
+    csrfHash: toText(row.csrf_hash),
     expiresAt: toDate(row.expires_at),
   };
 }

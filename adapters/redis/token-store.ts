@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import {
   announceRevocations, REVOCATION_MEMORY_MS, type DeviceAuthorizationChanges, type DeviceAuthorizationRecord,
-  type DeviceAuthorizationStatus, type GrantFilter, type GrantRecord, type RevocationChannel, type TokenStore,
+  type DeviceAuthorizationStatus, type DeviceTransactionRecord, type GrantFilter, type GrantRecord, type RevocationChannel, type TokenStore,
 } from '../../src/storage';
 import { createKeys } from './keys';
 import { defineScripts } from './scripts';
@@ -50,6 +50,13 @@ type RequestTuple = [
   expiresAt: number, userId: string, clientId: string, redirectUri: string, redirectUriSent: 0 | 1, scopes: string[],
   state: string | null, codeChallenge: string | null, permanent: 0 | 1, csrfHash: string, responseType?: 0 | 1 | 2,
 ];
+
+type DeviceTransactionTuple = [expiresAt: number, userId: string, grantId: string | null, deviceHash: string | null, csrfHash: string];
+
+function decodeDeviceTransaction(id: string, tuple: DeviceTransactionTuple): DeviceTransactionRecord {
+  const [expiresAt, userId, grantId, deviceHash, csrfHash] = tuple;
+  return { id, userId, grantId, deviceHash, csrfHash, expiresAt: new Date(expiresAt) };
+}
 
 /** A used code or refresh token is its live value with this in front (set by the consume script). */
 const USED = 'u';
@@ -383,6 +390,24 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
 
     async updateDeviceAuthorization(grantId, hash, expectedStatus, changes) {
       return (await run('oauthStoreUpdateDevice', [keys.device(grantId, hash)], [Date.now(), expectedStatus, ...deviceFields(changes)])) === 1;
+    },
+
+    async saveDeviceTransaction(transaction) {
+      const tuple: DeviceTransactionTuple = [
+        ms(transaction.expiresAt), transaction.userId, transaction.grantId, transaction.deviceHash, transaction.csrfHash,
+      ];
+      await client.set(keys.deviceTransaction(transaction.id), JSON.stringify(tuple), 'PX', ttl(tuple[0], Date.now()));
+    },
+
+    async findDeviceTransaction(id) {
+      const found = unwrap<DeviceTransactionTuple>(await client.get(keys.deviceTransaction(id)), Date.now());
+      return found ? decodeDeviceTransaction(id, found.tuple) : null;
+    },
+
+    async consumeDeviceTransaction(id) {
+      // As deleteAuthorizationRequest: GETDEL hands the value to one caller only.
+      const found = unwrap<DeviceTransactionTuple>(await client.getdel(keys.deviceTransaction(id)), Date.now());
+      return found ? decodeDeviceTransaction(id, found.tuple) : null;
     },
   };
   return options.revocations ? announceRevocations(store, options.revocations) : store;
