@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import { REVOCATION_MEMORY_MS, type GrantRecord, type TokenStore } from '../../src/storage';
-import {
-  accessToRow, codeToRow, deviceToRow, deviceTransactionToRow, encodeList, grantToRow, millis, refreshToRow, requestToRow,
-  rowToAccess, rowToCode, rowToDevice, rowToDeviceTransaction, rowToGrant, rowToRefresh, rowToRequest, type Row,
-} from './rows';
+import { deviceToRow, rowToDevice } from './device-rows';
+import { accessToRow, codeToRow, grantToRow, refreshToRow, rowToAccess, rowToCode, rowToGrant, rowToRefresh } from './grant-rows';
+import { encodeList, millis, type Row } from './rows';
+import { deviceTransactionToRow, requestToRow, rowToDeviceTransaction, rowToRequest } from './transaction-rows';
 import { assertStorableKey, HASH_LENGTH, isStorableKey, tableNames, type KnexStoreOptions } from './schema';
 import { inTransaction } from './transaction';
 

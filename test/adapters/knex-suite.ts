@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import type { Knex } from 'knex';
 import { knexClientStore, knexTokenStore, migrate, purgeExpired, rollback } from '../../adapters/knex';
 import { migrationSource } from '../../adapters/knex/migrations';
-import { clientToRow, grantToRow } from '../../adapters/knex/rows';
+import { clientToRow } from '../../adapters/knex/client-rows';
+import { grantToRow } from '../../adapters/knex/grant-rows';
 import { tableNames } from '../../adapters/knex/schema';
 import { hashSecret, mintGrantSecret, randomId, randomSecret } from '../../src/crypto';
 import {
