@@ -11,7 +11,7 @@
 import type {
   AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientChanges, ClientFilter, ClientRecord,
   ClientStore, DeviceAuthorizationChanges, DeviceAuthorizationLookup, DeviceAuthorizationRecord, DeviceAuthorizationStatus,
-  Found, GrantFilter, GrantRecord, RefreshTokenRecord, TokenStore,
+  DeviceTransactionRecord, Found, GrantFilter, GrantRecord, RefreshTokenRecord, TokenStore,
 } from '../src/storage';
 
 /** Client apps (usually SQL). Every field of ClientRecord round-trips; see the contract suite. */
@@ -154,6 +154,27 @@ export class TemplateTokenStore implements TokenStore {
    */
   async updateDeviceAuthorization(grantId: string, hash: string, expectedStatus: DeviceAuthorizationStatus,
     changes: DeviceAuthorizationChanges): Promise<boolean> {
+    throw new Error('not implemented');
+  }
+
+  /**
+   * Keeps a device-page transaction (the form of `/device`) until `expiresAt`. Store it apart from
+   * consent transactions: an id of one kind must never be found as the other.
+   */
+  async saveDeviceTransaction(transaction: DeviceTransactionRecord): Promise<void> {
+    throw new Error('not implemented');
+  }
+
+  /** The device-page transaction, or null when unknown or expired. Does not consume it. */
+  async findDeviceTransaction(id: string): Promise<DeviceTransactionRecord | null> {
+    throw new Error('not implemented');
+  }
+
+  /**
+   * Removes the transaction and returns it. Atomic: of any number of concurrent calls for one id,
+   * exactly one gets the record, the others null; null too when unknown or expired.
+   */
+  async consumeDeviceTransaction(id: string): Promise<DeviceTransactionRecord | null> {
     throw new Error('not implemented');
   }
 }

@@ -8,7 +8,7 @@ export { OAuthError, ConfigurationError, ValidationError, NotFoundError } from '
 export type {
   ClientStore, ClientFilter, ClientChanges, TokenStore, GrantFilter, DeviceAuthorizationLookup, DeviceAuthorizationChanges,
   ClientRecord, ClientStatus, GrantRecord, AuthorizationRequestRecord, AuthorizationCodeRecord, AccessTokenRecord,
-  RefreshTokenRecord, Found, DeviceAuthorizationRecord, DeviceAuthorizationStatus, PendingClientChange,
+  RefreshTokenRecord, Found, DeviceAuthorizationRecord, DeviceAuthorizationStatus, DeviceTransactionRecord, PendingClientChange,
   RevocationChannel, RevocationEvent, RevocationListener,
 } from './storage';
 export { announceRevocations, REVOCATION_MEMORY_MS } from './storage';

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ClientChanges, ClientFilter, ClientRecord, ClientStore } from '../../src/storage';
-import { clientToRow, rowToClient, type Row } from './rows';
+import { clientToRow, rowToClient } from './client-rows';
+import type { Row } from './rows';
 import { assertStorableKey, isStorableKey, tableNames, type KnexStoreOptions } from './schema';
 import { inTransaction } from './transaction';
 

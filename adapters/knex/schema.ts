@@ -20,6 +20,8 @@ export interface TableNames {
   authorizationRequests: string;
   /** Device authorizations (RFC 8628); added by migration 002. */
   deviceAuthorizations: string;
+  /** Transactions of the device page; added by migration 005. */
+  deviceTransactions: string;
   /** Knex's migration bookkeeping (it adds `<migrations>_lock` itself). */
   migrations: string;
 }
@@ -39,6 +41,7 @@ export function tableNames(options: KnexStoreOptions = {}): TableNames {
     refreshTokens: `${prefix}refresh_tokens`,
     authorizationRequests: `${prefix}authorization_requests`,
     deviceAuthorizations: `${prefix}device_authorizations`,
+    deviceTransactions: `${prefix}device_transactions`,
     migrations: `${prefix}migrations`,
   };
 }

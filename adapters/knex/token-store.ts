@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import { REVOCATION_MEMORY_MS, type GrantRecord, type TokenStore } from '../../src/storage';
-import {
-  accessToRow, codeToRow, deviceToRow, encodeList, grantToRow, millis, refreshToRow, requestToRow, rowToAccess, rowToCode,
-  rowToDevice, rowToGrant, rowToRefresh, rowToRequest, type Row,
-} from './rows';
+import { deviceToRow, rowToDevice } from './device-rows';
+import { accessToRow, codeToRow, grantToRow, refreshToRow, rowToAccess, rowToCode, rowToGrant, rowToRefresh } from './grant-rows';
+import { encodeList, millis, type Row } from './rows';
+import { deviceTransactionToRow, requestToRow, rowToDeviceTransaction, rowToRequest } from './transaction-rows';
 import { assertStorableKey, HASH_LENGTH, isStorableKey, tableNames, type KnexStoreOptions } from './schema';
 import { inTransaction } from './transaction';
 
@@ -206,6 +206,28 @@ export function knexTokenStore(knex: Knex, options: KnexStoreOptions = {}): Toke
       const changed = await knex(t.deviceAuthorizations).where({ hash, grant_id: grantId, status: expectedStatus })
         .andWhere('expires_at', '>', Date.now()).update(set);
       return changed === 1;
+    },
+
+    async saveDeviceTransaction(transaction) {
+      assertStorableKey(transaction.id, 'device transaction id');
+      await knex(t.deviceTransactions).insert(deviceTransactionToRow(transaction)).onConflict('id').merge();
+    },
+
+    async findDeviceTransaction(id) {
+      if (!isStorableKey(id)) return null;
+      const row = (await knex<Row>(t.deviceTransactions).where('id', id)
+        .andWhere('expires_at', '>', Date.now()).first()) as Row | undefined;
+      return row ? rowToDeviceTransaction(row) : null;
+    },
+
+    async consumeDeviceTransaction(id) {
+      if (!isStorableKey(id)) return null;
+      const now = Date.now();
+      const row = (await knex<Row>(t.deviceTransactions).where('id', id).andWhere('expires_at', '>', now).first()) as Row | undefined;
+      if (!row) return null;
+      // The row count decides the winner (MySQL has no DELETE … RETURNING); the losers read the row too, but get null.
+      const deleted = await knex(t.deviceTransactions).where('id', id).andWhere('expires_at', '>', now).del();
+      return deleted === 1 ? rowToDeviceTransaction(row) : null;
     },
   };
 }

@@ -1,6 +1,6 @@
 import {
   REVOCATION_MEMORY_MS, type AccessTokenRecord, type AuthorizationCodeRecord, type AuthorizationRequestRecord,
-  type DeviceAuthorizationRecord, type GrantRecord, type RefreshTokenRecord, type TokenStore,
+  type DeviceAuthorizationRecord, type DeviceTransactionRecord, type GrantRecord, type RefreshTokenRecord, type TokenStore,
 } from '../../src/storage';
 import { copyRecord } from './copy';
 import { ExpiringMap } from './expiring-map';
@@ -51,6 +51,7 @@ function upsertGrant(bucket: Bucket, grant: GrantRecord): void {
 export function memoryTokenStore(): TokenStore {
   warnIfProduction();
   const requests = new ExpiringMap<AuthorizationRequestRecord>();
+  const deviceTransactions = new ExpiringMap<DeviceTransactionRecord>();
   const buckets = new ExpiringMap<Bucket>();
   /** Revoked grant id -> until when the revocation is remembered. */
   const revoked = new ExpiringMap<number>();
@@ -209,6 +210,23 @@ export function memoryTokenStore(): TokenStore {
       if (changes.interval !== undefined) record.interval = changes.interval;
       if (changes.lastPolledAt !== undefined) record.lastPolledAt = changes.lastPolledAt === null ? null : new Date(changes.lastPolledAt.getTime());
       return true;
+    },
+
+    async saveDeviceTransaction(transaction) {
+      deviceTransactions.set(transaction.id, copyRecord(transaction), transaction.expiresAt.getTime());
+    },
+
+    async findDeviceTransaction(id) {
+      const transaction = deviceTransactions.get(id);
+      return transaction ? copyRecord(transaction) : null;
+    },
+
+    async consumeDeviceTransaction(id) {
+      // get() first so an expired transaction counts as absent, like everywhere else.
+      const transaction = deviceTransactions.get(id);
+      if (transaction === undefined) return null;
+      deviceTransactions.delete(id);
+      return copyRecord(transaction);
     },
   };
 }

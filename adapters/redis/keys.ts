@@ -21,6 +21,7 @@
  * Keys outside any grant's slot:
  *
  *   <p>q:<id>                 a consent transaction                  (string)
+ *   <p>t:<id>                 a device-page transaction              (string)
  *   <p>v:<userCodeHash>       `<grantId> <hash>` of the device authorization with this user code (string)
  *   <p>u:<userId>             grant ids of a user, scored by grant expiry rounded up to a day   (zset)
  *   <p>k:<clientId>           grant ids of a client, scored by grant expiry rounded up to a day (zset)
@@ -54,6 +55,7 @@ export interface Keys {
   refresh(grantId: string, hash: string): string;
   device(grantId: string, hash: string): string;
   request(id: string): string;
+  deviceTransaction(id: string): string;
   userCode(userCodeHash: string): string;
   byUser(userId: string): string;
   byClient(clientId: string): string;
@@ -77,6 +79,7 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     refresh: (grantId, hash) => grantBase(grantId) + member('r', hash),
     device: (grantId, hash) => grantBase(grantId) + member('d', hash),
     request: (id) => `${prefix}q:${id}`,
+    deviceTransaction: (id) => `${prefix}t:${id}`,
     userCode: (userCodeHash) => `${prefix}v:${userCodeHash}`,
     byUser: (userId) => `${prefix}u:${userId}`,
     byClient: (clientId) => `${prefix}k:${clientId}`,

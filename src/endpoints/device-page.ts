@@ -8,12 +8,12 @@ import type { ConsentContext } from '../pages/types';
 import type { Limits } from '../limits/limits';
 import type { ResolvedOptions, SiteUser } from '../options';
 import { normalizeShortCode } from '../short-code';
-import type { AuthorizationRequestRecord, ClientRecord, DeviceAuthorizationRecord } from '../storage/records';
+import type { ClientRecord, DeviceAuthorizationRecord, DeviceTransactionRecord } from '../storage/records';
 import { PageError } from '../answers/browser-error';
 import { answerAuthorizeError } from '../answers/browser-error';
 import { withdrawnScopes } from './consent-recheck';
 import { refuseCrossSite } from './decision';
-import { userCodeHash, verificationUri } from './device-authorization';
+import { userCodeHash } from './device-authorization';
 
 /**
  * GET and POST /device: where the user types the code their device shows (RFC 8628 §3.3), then
@@ -21,13 +21,9 @@ import { userCodeHash, verificationUri } from './device-authorization';
  *
  * Both forms (the code, then Allow/Deny) carry a CSRF token bound to the signed-in user the way the
  * consent transaction of /authorize does: a random token whose hash is kept, with the user, in a
- * short-lived AuthorizationRequestRecord that one POST consumes. Those records are marked as the
- * device page's by a client id that no client can have (`device:` + the device's grant id; client
- * ids have no colon) and carry the device code's hash in `state`; POST /authorize cannot use them
- * (approving finds no such app; denying redirects back to this page), and this page refuses any
- * other transaction.
+ * short-lived DeviceTransactionRecord that one POST consumes. The store keeps those apart from the
+ * consent transactions of /authorize, so neither endpoint finds the other's.
  */
-const TRANSACTION_CLIENT_PREFIX = 'device:';
 const MAX_FIELD = 64;
 
 export function devicePageEndpoints(options: ResolvedOptions, limits: Limits, pages: PageRenderer): { show: RequestHandler; submit: RequestHandler } {
@@ -38,13 +34,11 @@ export function devicePageEndpoints(options: ResolvedOptions, limits: Limits, pa
     await limits.pageShown(userId);
     const id = randomId();
     const csrf = randomSecret();
-    const transaction: AuthorizationRequestRecord = {
-      id, userId, clientId: `${TRANSACTION_CLIENT_PREFIX}${device?.grantId ?? ''}`, redirectUri: verificationUri(options),
-      redirectUriSent: false, responseType: 'code', scopes: device?.scopes ?? [], state: device?.hash ?? null,
-      codeChallenge: null, permanent: false, csrfHash: hashSecret(csrf),
+    const transaction: DeviceTransactionRecord = {
+      id, userId, grantId: device?.grantId ?? null, deviceHash: device?.hash ?? null, csrfHash: hashSecret(csrf),
       expiresAt: new Date(Date.now() + options.lifetimes.consent * 1000),
     };
-    await tokens.saveAuthorizationRequest(transaction);
+    await tokens.saveDeviceTransaction(transaction);
     return [['transaction_id', id], ['csrf_token', csrf]];
   }
 
@@ -105,21 +99,20 @@ export function devicePageEndpoints(options: ResolvedOptions, limits: Limits, pa
       const user = await options.currentUser(req);
       if (!user) throw new PageError(403, 'Signed out', 'You are no longer signed in. Sign in and enter the code again.');
       const userId = String(user.id);
-      const transaction = await tokens.getAuthorizationRequest(id);
+      const transaction = await tokens.findDeviceTransaction(id);
       if (!transaction) {
         await showCodeForm(req, res, 400, user, '', 'This page has expired. Enter the code again.');
         return;
       }
-      // The user's own transaction of this page, proven by its CSRF token, before it is consumed.
-      if (transaction.userId !== userId || !transaction.clientId.startsWith(TRANSACTION_CLIENT_PREFIX)
-        || !constantTimeEqual(hashSecret(csrf), transaction.csrfHash)) {
+      // The user's own transaction, proven by its CSRF token, before it is consumed.
+      if (transaction.userId !== userId || !constantTimeEqual(hashSecret(csrf), transaction.csrfHash)) {
         throw new PageError(403, 'Request refused', 'This form was not issued to you. Start again on your device.');
       }
-      const grantId = transaction.clientId.slice(TRANSACTION_CLIENT_PREFIX.length);
-      const answering = grantId !== '' && transaction.state !== null;
+      const { grantId, deviceHash } = transaction;
+      const answering = grantId !== null && deviceHash !== null;
       if (answering && decision !== 'approve' && decision !== 'deny') throw new PageError(400, 'Invalid answer', 'Choose Allow or Deny.');
       // One submission per form (a double click, K4).
-      if (!(await tokens.deleteAuthorizationRequest(id))) {
+      if (!(await tokens.consumeDeviceTransaction(id))) {
         throw new PageError(400, 'Already answered', 'This form was already sent.');
       }
 
@@ -143,7 +136,7 @@ export function devicePageEndpoints(options: ResolvedOptions, limits: Limits, pa
         return;
       }
 
-      const device = await tokens.findDeviceAuthorization({ grantId, hash: transaction.state! });
+      const device = await tokens.findDeviceAuthorization({ grantId, hash: deviceHash });
       if (!device || device.status !== 'pending') {
         throw new PageError(400, 'Code expired', 'This code has expired or was already answered. Start again on your device.');
       }

@@ -18,7 +18,7 @@ import { Counter } from './counter';
  * | a user code typed at /device, a consent form | user, before it is read        | `failures`         |
  * | a consent or device page shown (stores one)  | user                           | 3 × `failures`     |
  * | a device authorization stored                | IP + client                    | 3 × `failures`     |
- * | consent transactions / device authorizations stored, site-wide | one key each | `maxPending` per lifetime |
+ * | consent and device-page transactions / device authorizations stored, site-wide | one key each | `maxPending` per lifetime |
  *
  * Successful requests cost nothing, except the pages and device authorizations, which each store
  * a record. A client's id is public, so no key is the client alone unless the request proved it

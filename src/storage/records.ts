@@ -94,6 +94,24 @@ export interface AuthorizationRequestRecord {
   expiresAt: Date;
 }
 
+/**
+ * A form of the device page (`/device`) awaiting its one submission: the form to type the user code
+ * in, or the consent page for one device authorization. Kept apart from AuthorizationRequestRecord
+ * so that neither endpoint can be handed the other's transaction.
+ */
+export interface DeviceTransactionRecord {
+  id: string;
+  /** The signed-in user the form was shown to; only they may submit it. */
+  userId: string;
+  /** The grant id of the device authorization the consent page asks about; null on the code form. */
+  grantId: string | null;
+  /** SHA-256 of that device authorization's device code; null exactly when `grantId` is. */
+  deviceHash: string | null;
+  /** SHA-256 of the CSRF token printed in the form. */
+  csrfHash: string;
+  expiresAt: Date;
+}
+
 export interface AuthorizationCodeRecord {
   hash: string;
   grantId: string;

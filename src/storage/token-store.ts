@@ -1,6 +1,6 @@
 import type {
   AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, DeviceAuthorizationRecord, DeviceAuthorizationStatus,
-  Found, GrantRecord, RefreshTokenRecord,
+  DeviceTransactionRecord, Found, GrantRecord, RefreshTokenRecord,
 } from './records';
 import { methodsOf } from './method-list';
 
@@ -130,6 +130,22 @@ export interface TokenStore {
    */
   updateDeviceAuthorization(grantId: string, hash: string, expectedStatus: DeviceAuthorizationStatus,
     changes: DeviceAuthorizationChanges): Promise<boolean>;
+
+  /**
+   * Required. Keeps a device-page transaction until `expiresAt`. Kept apart from consent
+   * transactions: `getAuthorizationRequest` never finds it, nor `findDeviceTransaction` one of those.
+   */
+  saveDeviceTransaction(transaction: DeviceTransactionRecord): Promise<void>;
+
+  /** Required. The device-page transaction, or null when unknown or expired. Does not consume it. */
+  findDeviceTransaction(id: string): Promise<DeviceTransactionRecord | null>;
+
+  /**
+   * Required. Atomically removes the device-page transaction and returns it: of any number of
+   * concurrent calls for one id, exactly one gets the record, every other null. Null too when
+   * unknown or expired.
+   */
+  consumeDeviceTransaction(id: string): Promise<DeviceTransactionRecord | null>;
 }
 
 /** Every TokenStore method, for checking a store given at run time. */
@@ -137,4 +153,5 @@ export const TOKEN_STORE_METHODS = methodsOf<TokenStore>()([
   'saveAuthorizationRequest', 'getAuthorizationRequest', 'deleteAuthorizationRequest', 'saveGrant', 'saveCode', 'findCode',
   'consumeCode', 'saveTokens', 'getAccessToken', 'findRefreshToken', 'consumeRefreshToken', 'revokeAccessToken', 'revokeGrant',
   'getGrant', 'listGrants', 'saveDeviceAuthorization', 'findDeviceAuthorization', 'updateDeviceAuthorization',
+  'saveDeviceTransaction', 'findDeviceTransaction', 'consumeDeviceTransaction',
 ]);

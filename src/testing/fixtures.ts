@@ -1,7 +1,7 @@
 import { hashSecret, mintGrantSecret, randomClientId, randomId, randomSecret } from '../crypto';
 import type {
-  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, DeviceAuthorizationRecord, GrantRecord,
-  RefreshTokenRecord,
+  AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, DeviceAuthorizationRecord,
+  DeviceTransactionRecord, GrantRecord, RefreshTokenRecord,
 } from '../storage/records';
 
 /**
@@ -143,6 +143,20 @@ export function makeDeviceAuthorization(overrides: Partial<DeviceAuthorizationRe
     userId: null,
     interval: 5,
     lastPolledAt: null,
+    expiresAt: fromNow(10 * MINUTE),
+    ...overrides,
+  };
+}
+
+/** A device-page transaction for the consent page of a new device authorization. */
+export function makeDeviceTransaction(overrides: Partial<DeviceTransactionRecord> = {}): DeviceTransactionRecord {
+  const grantId = randomId();
+  return {
+    id: randomId(),
+    userId: fakeUserId(),
+    grantId,
+    deviceHash: fakeGrantSecretHash(grantId),
+    csrfHash: hashSecret(randomSecret()),
     expiresAt: fromNow(10 * MINUTE),
     ...overrides,
   };

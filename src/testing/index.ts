@@ -3,5 +3,5 @@ export type { ContractOptions } from './token-store-contract';
 export { runClientStoreContract } from './client-store-contract';
 export {
   fakeClientId, fakeGrantSecretHash, fakeUserId, fromNow, makeAccessToken, makeAuthorizationRequest, makeClient, makeCode,
-  makeClientGrant, makeDeviceAuthorization, makeGrant, makePersonalGrant, makeRefreshToken,
+  makeClientGrant, makeDeviceAuthorization, makeDeviceTransaction, makeGrant, makePersonalGrant, makeRefreshToken,
 } from './fixtures';

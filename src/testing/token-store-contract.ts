@@ -19,6 +19,7 @@ import { TOKEN_STORE_METHODS, type TokenStore } from '../storage/token-store';
 import { makeAccessToken, makeGrant, makeRefreshToken } from './fixtures';
 import { clientGrantTests } from './token-store-contract/client-grants';
 import { deviceAuthorizationTests } from './token-store-contract/device-authorizations';
+import { deviceTransactionTests } from './token-store-contract/device-transactions';
 import { grantTests } from './token-store-contract/grants';
 import { isolationTests } from './token-store-contract/isolation';
 import { requestAndCodeTests } from './token-store-contract/requests-and-codes';
@@ -68,6 +69,7 @@ export function runTokenStoreContract(
     grantTests(suite);
     clientGrantTests(suite);
     deviceAuthorizationTests(suite);
+    deviceTransactionTests(suite);
     isolationTests(suite);
   });
 }

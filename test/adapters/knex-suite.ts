@@ -7,12 +7,13 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import type { Knex } from 'knex';
 import { knexClientStore, knexTokenStore, migrate, purgeExpired, rollback } from '../../adapters/knex';
 import { migrationSource } from '../../adapters/knex/migrations';
-import { clientToRow, grantToRow } from '../../adapters/knex/rows';
+import { clientToRow } from '../../adapters/knex/client-rows';
+import { grantToRow } from '../../adapters/knex/grant-rows';
 import { tableNames } from '../../adapters/knex/schema';
 import { hashSecret, mintGrantSecret, randomId, randomSecret } from '../../src/crypto';
 import {
-  fromNow, makeAccessToken, makeAuthorizationRequest, makeClient, makeClientGrant, makeCode, makeGrant, makeRefreshToken,
-  runClientStoreContract, runTokenStoreContract,
+  fromNow, makeAccessToken, makeAuthorizationRequest, makeClient, makeClientGrant, makeCode, makeDeviceTransaction, makeGrant,
+  makeRefreshToken, runClientStoreContract, runTokenStoreContract,
 } from '../../src/testing';
 
 const MINUTE = 60_000;
@@ -56,9 +57,9 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       await migrate(db());
       expect(await rowCount(db(), tableNames().grants)).toBe(before);
       expect(await tokens.getGrant(grant.id)).toEqual(grant);
-      // Four migrations so far (001 initial, 002 device authorizations, 003 client review, 004 client credentials),
-      // each recorded once however often migrate runs.
-      expect(await rowCount(db(), tableNames().migrations)).toBe(4);
+      // Five migrations so far (001 initial, 002 device authorizations, 003 client review, 004 client credentials,
+      // 005 device transactions), each recorded once however often migrate runs.
+      expect(await rowCount(db(), tableNames().migrations)).toBe(5);
     });
 
     it('003 gives clients stored before it neither switch and no pending change', async () => {
@@ -84,7 +85,8 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       const client = makeClient();
       const { allow_client_credentials: _cc, ...oldRow } = clientToRow(client);
       await db()(names.clients).insert(oldRow);
-      await migrate(db(), { tablePrefix: prefix });
+      // 004 alone, so that the down below undoes it and no later migration.
+      await db().migrate.up(config);
       expect(await knexClientStore(db(), { tablePrefix: prefix }).get(client.id)).toEqual(client);
 
       const tokens = knexTokenStore(db(), { tablePrefix: prefix });
@@ -107,6 +109,25 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       }
       await rollback(db(), { tablePrefix: prefix });
       expect(await db().schema.hasTable(names.grants)).toBe(false);
+    });
+
+    it('005 adds the device-page transactions table; undone, it drops that table only', async () => {
+      const prefix = `dt${randomId().slice(0, 6).replace(/[^A-Za-z0-9]/g, 'x')}_`;
+      const names = tableNames({ tablePrefix: prefix });
+      const config = { migrationSource: migrationSource(names), tableName: names.migrations };
+      for (let i = 0; i < 4; i += 1) await db().migrate.up(config);
+      expect(await db().schema.hasTable(names.deviceTransactions)).toBe(false);
+      await migrate(db(), { tablePrefix: prefix });
+      const tokens = knexTokenStore(db(), { tablePrefix: prefix });
+      const transaction = makeDeviceTransaction();
+      await tokens.saveDeviceTransaction(transaction);
+      expect(await tokens.findDeviceTransaction(transaction.id)).toEqual(transaction);
+
+      await db().migrate.down(config);
+      expect(await db().schema.hasTable(names.deviceTransactions)).toBe(false);
+      expect(await db().schema.hasTable(names.authorizationRequests)).toBe(true);
+      await rollback(db(), { tablePrefix: prefix });
+      expect(await db().schema.hasTable(names.clients)).toBe(false);
     });
 
     it('keeps a second prefix in tables of its own, and rollback drops only those', async () => {
@@ -158,6 +179,8 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
         await expect(tokens.findDeviceAuthorization({ grantId: odd, hash: odd })).resolves.toBeNull();
         await expect(tokens.findDeviceAuthorization({ userCodeHash: odd })).resolves.toBeNull();
         await expect(tokens.updateDeviceAuthorization(odd, odd, 'pending', { status: 'approved' })).resolves.toBe(false);
+        await expect(tokens.findDeviceTransaction(odd)).resolves.toBeNull();
+        await expect(tokens.consumeDeviceTransaction(odd)).resolves.toBeNull();
       }
     });
   });
@@ -177,6 +200,7 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       const short = makeGrant({ expiresAt: fromNow(HOUR) });
       await tokens.saveCode(makeCode(short, { expiresAt: fromNow(MINUTE) }));
       await tokens.saveAuthorizationRequest(makeAuthorizationRequest({ expiresAt: fromNow(MINUTE) }));
+      await tokens.saveDeviceTransaction(makeDeviceTransaction({ expiresAt: fromNow(MINUTE) }));
       expect(await tokens.saveTokens(short, makeAccessToken(short, { expiresAt: fromNow(HOUR) }),
         makeRefreshToken(short, { expiresAt: fromNow(HOUR) }))).toBe(true);
       // Long-lived: survives the purge.
@@ -186,16 +210,19 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       expect(await tokens.saveTokens(long, longAccess, longRefresh)).toBe(true);
       const liveRequest = makeAuthorizationRequest({ expiresAt: fromNow(3 * HOUR) });
       await tokens.saveAuthorizationRequest(liveRequest);
+      const liveTransaction = makeDeviceTransaction({ expiresAt: fromNow(3 * HOUR) });
+      await tokens.saveDeviceTransaction(liveTransaction);
       // Revoked at +2h: its grant had expired by then, yet the marker must stay ten minutes.
       const revoked = makeGrant({ expiresAt: fromNow(HOUR) });
 
       expect(await purgeExpired(db(), { tablePrefix: prefix })).toBe(0);
       expect(await later(2 * HOUR, () => tokens.revokeGrant(revoked.id))).toBe(false);
 
-      // code, request, access, refresh, grant of `short`.
-      expect(await later(2 * HOUR, () => purgeExpired(db(), { tablePrefix: prefix }))).toBe(5);
+      // code, request, device transaction, access, refresh, grant of `short`.
+      expect(await later(2 * HOUR, () => purgeExpired(db(), { tablePrefix: prefix }))).toBe(6);
       expect(await rowCount(db(), t.codes)).toBe(0);
       expect(await rowCount(db(), t.authorizationRequests)).toBe(1);
+      expect(await rowCount(db(), t.deviceTransactions)).toBe(1);
       expect(await rowCount(db(), t.accessTokens)).toBe(1);
       expect(await rowCount(db(), t.refreshTokens)).toBe(1);
       expect(await rowCount(db(), t.grants)).toBe(2);
@@ -204,10 +231,11 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       expect(await tokens.getGrant(long.id)).toEqual(long);
       expect(await tokens.getAccessToken(long.id, longAccess.hash)).toEqual(longAccess);
       expect(await tokens.getAuthorizationRequest(liveRequest.id)).toEqual(liveRequest);
+      expect(await tokens.findDeviceTransaction(liveTransaction.id)).toEqual(liveTransaction);
 
-      // Past the ten minutes the marker goes; then the 3 h rows of `long` and the request.
+      // Past the ten minutes the marker goes; then the 3 h rows of `long`, the request and the device transaction.
       expect(await later(2 * HOUR + 11 * MINUTE, () => purgeExpired(db(), { tablePrefix: prefix }))).toBe(1);
-      expect(await later(4 * HOUR, () => purgeExpired(db(), { tablePrefix: prefix }))).toBe(2);
+      expect(await later(4 * HOUR, () => purgeExpired(db(), { tablePrefix: prefix }))).toBe(3);
       expect(await tokens.findRefreshToken(long.id, longRefresh.hash)).toEqual({ record: longRefresh, used: false });
       await rollback(db(), { tablePrefix: prefix });
     });
@@ -235,6 +263,10 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       const kept = makeAuthorizationRequest({ clientId: client.id, csrfHash: hashSecret(secret()) });
       await tokens.saveAuthorizationRequest(kept);
       expect(await tokens.deleteAuthorizationRequest(request.id)).toBe(true);
+      const pageForm = makeDeviceTransaction({ csrfHash: hashSecret(secret()) });
+      await tokens.saveDeviceTransaction(pageForm);
+      await tokens.saveDeviceTransaction(makeDeviceTransaction({ csrfHash: hashSecret(secret()) }));
+      expect(await tokens.consumeDeviceTransaction(pageForm.id)).toEqual(pageForm);
 
       const grant = makeGrant({ clientId: client.id });
       const code = makeCode(grant, { hash: grantSecret(grant.id), codeChallenge: hashSecret(secret()) });

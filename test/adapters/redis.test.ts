@@ -6,8 +6,8 @@ import { mintGrantSecret, randomId } from '../../src/crypto';
 import type { GrantRecord } from '../../src/storage/records';
 import type { TokenStore } from '../../src/storage/token-store';
 import {
-  fromNow, makeAccessToken, makeAuthorizationRequest, makeClientGrant, makeCode, makeDeviceAuthorization, makeGrant, makePersonalGrant, makeRefreshToken,
-  runTokenStoreContract,
+  fromNow, makeAccessToken, makeAuthorizationRequest, makeClientGrant, makeCode, makeDeviceAuthorization, makeDeviceTransaction, makeGrant,
+  makePersonalGrant, makeRefreshToken, runTokenStoreContract,
 } from '../../src/testing';
 import { describeIf, has, hasBinary, REDIS_URL, uniquePrefix } from '../support/services';
 
@@ -71,6 +71,9 @@ function everyMethod(store: TokenStore): Array<[string, () => Promise<unknown>]>
     ['revokeGrant', () => store.revokeGrant(grant.id)],
     ['getGrant', () => store.getGrant(grant.id)],
     ['listGrants', () => store.listGrants({ userId: grant.userId! })],
+    ['saveDeviceTransaction', () => store.saveDeviceTransaction(makeDeviceTransaction())],
+    ['findDeviceTransaction', () => store.findDeviceTransaction(randomId())],
+    ['consumeDeviceTransaction', () => store.consumeDeviceTransaction(randomId())],
   ];
 }
 
@@ -94,6 +97,7 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
       const store = redisTokenStore(redis, { prefix: p });
       const grant = makeGrant({ expiresAt: fromNow(7 * DAY) });
       await store.saveAuthorizationRequest(makeAuthorizationRequest({ expiresAt: fromNow(10 * MINUTE) }));
+      await store.saveDeviceTransaction(makeDeviceTransaction({ expiresAt: fromNow(10 * MINUTE) }));
       const code = makeCode(grant, { expiresAt: fromNow(5 * MINUTE) });
       await store.saveCode(code);
       expect(await store.consumeCode(grant.id, code.hash)).toBe(true);
@@ -111,7 +115,7 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
 
       const lifeOf = (key: string): number => {
         const rest = key.slice(p.length);
-        if (rest.startsWith('q:')) return 10 * MINUTE;
+        if (rest.startsWith('q:') || rest.startsWith('t:')) return 10 * MINUTE;
         // Index scores (and so the index TTL) are the grant's expiry rounded up to a day (INDEX_STEP_MS).
         if (rest.startsWith('u:') || rest.startsWith('k:')) return 8 * DAY;
         if (rest.endsWith(':x')) return 2 * HOUR; // the revoked grant's remaining life (≥ 10 min)
@@ -120,7 +124,7 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
         return rest.startsWith(`{${personal.id}}`) ? DAY : 7 * DAY; // refresh tokens, grants and member indexes: their longest member
       };
       const keys = await keysUnder(redis, p);
-      expect(keys.length).toBeGreaterThanOrEqual(12);
+      expect(keys.length).toBeGreaterThanOrEqual(13);
       for (const key of keys) {
         const pttl = await redis.pttl(key);
         expect({ key, ok: pttl > 0 && pttl <= lifeOf(key) + 1000 }).toEqual({ key, ok: true });

@@ -5,6 +5,8 @@ import {
 } from '../support/provider-fixture';
 import { useFakeClock } from '../support/fake-clock';
 import { answer, askDevice, authenticated, DEVICE_GRANT, deviceFor, poll, typeCode, type DeviceAnswer } from '../support/device-flow';
+import { hashSecret, randomId, randomSecret } from '../../src/crypto';
+import { userCodeHash } from '../../src/endpoints/device-authorization';
 
 /**
  * The device authorization grant (RFC 8628) end to end: the device asks, polls, the user types the
@@ -218,22 +220,51 @@ describe('the device authorization grant (RFC 8628)', () => {
     expect((await send(form.fields, 'mallory')).status).toBe(403);
     const anonymous = await request(f.app).post('/oauth/device').set('Origin', ISSUER).type('form').send({ ...form.fields, user_code: device.user_code });
     expect(anonymous.status).toBe(403);
-    // A consent transaction of /authorize is not this page's.
+    // A consent transaction of /authorize is unknown here, like an expired form of this page.
     const authorizePage = await request(f.app).get(`/oauth/authorize?${authorizeQuery(f.conf)}`).set('Cookie', asUser());
-    expect((await send(readConsentForm(authorizePage.text).fields)).status).toBe(403);
+    const foreign = await send(readConsentForm(authorizePage.text).fields);
+    expect(foreign.status).toBe(400);
+    expect(foreign.text).toContain('This page has expired');
     // The untouched form still works for its user.
     expect((await send(form.fields)).status).toBe(200);
   });
 
-  it('refuses a device-page transaction at POST /authorize without issuing anything', async () => {
+  it('answers a device-page transaction at POST /authorize as an expired request, issuing nothing', async () => {
     const f = await createFixture();
     const device = await deviceFor(f, f.conf);
-    const consent = await typeCode(f, device.user_code);
-    const form = readConsentForm(consent.text);
-    const misused = await request(f.app).post('/oauth/authorize').set('Cookie', asUser()).set('Origin', ISSUER).type('form')
-      .send({ ...form.fields, decision: 'approve' });
-    expect(misused.status).toBe(400);
-    expect(misused.headers.location).toBeUndefined();
+    const codeForm = readConsentForm((await request(f.app).get('/oauth/device').set('Cookie', asUser())).text);
+    const consent = readConsentForm((await typeCode(f, device.user_code)).text);
+    for (const [fields, decision] of [[codeForm.fields, 'approve'], [consent.fields, 'approve'], [consent.fields, 'deny']] as const) {
+      const misused = await request(f.app).post('/oauth/authorize').set('Cookie', asUser()).set('Origin', ISSUER).type('form')
+        .send({ ...fields, decision });
+      expect(misused.status).toBe(400);
+      expect(misused.text).toContain('Request expired');
+      expect(misused.headers.location).toBeUndefined();
+    }
+    expect((await poll(f, f.conf, device.device_code)).body.error).toBe('authorization_pending');
+    // Untouched by the attempts: the consent page still answers.
+    const approved = await request(f.app).post('/oauth/device').set('Cookie', asUser()).set('Origin', ISSUER).type('form')
+      .send({ ...consent.fields, decision: 'approve' });
+    expect(approved.status).toBe(200);
+  });
+
+  it('answers a device page left open across the upgrade (its transaction stored the old way) as expired', async () => {
+    const f = await createFixture();
+    const device = await deviceFor(f, f.conf);
+    const consent = readConsentForm((await typeCode(f, device.user_code)).text);
+    const found = await f.tokens.findDeviceAuthorization({ userCodeHash: userCodeHash(device.user_code)! });
+    // What versions before DeviceTransactionRecord saved for this page: a consent transaction of a client id no client has.
+    const id = randomId();
+    const csrf = randomSecret();
+    await f.tokens.saveAuthorizationRequest({
+      id, userId: 'id-alice', clientId: `device:${found!.grantId}`, redirectUri: `${ISSUER}/oauth/device`, redirectUriSent: false,
+      responseType: 'code', scopes: found!.scopes, state: found!.hash, codeChallenge: null, permanent: false,
+      csrfHash: hashSecret(csrf), expiresAt: new Date(Date.now() + 600_000),
+    });
+    const old = await request(f.app).post('/oauth/device').set('Cookie', asUser()).set('Origin', ISSUER).type('form')
+      .send({ ...consent.fields, transaction_id: id, csrf_token: csrf, decision: 'approve' });
+    expect(old.status).toBe(400);
+    expect(old.text).toContain('This page has expired');
     expect((await poll(f, f.conf, device.device_code)).body.error).toBe('authorization_pending');
   });
 

@@ -1,0 +1,57 @@
+import type { ClientRecord, ClientStatus, PendingClientChange } from '../../src/storage';
+import { decodeList, encodeList, millis, toBool, toDate, toNullableText, toText, type Cell, type Row } from './rows';
+
+export function clientToRow(client: ClientRecord): Row {
+  return {
+    id: client.id,
+    name: client.name,
+    description: client.description,
+    redirect_uris: encodeList(client.redirectUris),
+    owner_id: client.ownerId,
+    status: client.status,
+    is_public: client.isPublic,
+    secret_hash: client.secretHash,
+    scopes: client.scopes === null ? null : encodeList(client.scopes),
+    resource_server: client.resourceServer,
+    allow_implicit: client.allowImplicit,
+    allow_client_credentials: client.allowClientCredentials,
+    pending_change: client.pendingChange === null ? null : encodePendingChange(client.pendingChange),
+    created_at: millis(client.createdAt),
+    updated_at: millis(client.updatedAt),
+  };
+}
+
+export function rowToClient(row: Row): ClientRecord {
+  return {
+    id: toText(row.id),
+    name: toText(row.name),
+    description: toText(row.description),
+    redirectUris: decodeList(row.redirect_uris),
+    ownerId: toNullableText(row.owner_id),
+    status: toText(row.status) as ClientStatus,
+    isPublic: toBool(row.is_public),
+    secretHash: toNullableText(row.secret_hash),
+    scopes: row.scopes === null || row.scopes === undefined ? null : decodeList(row.scopes),
+    resourceServer: toBool(row.resource_server),
+    allowImplicit: toBool(row.allow_implicit),
+    allowClientCredentials: toBool(row.allow_client_credentials),
+    pendingChange: row.pending_change === null || row.pending_change === undefined ? null : decodePendingChange(row.pending_change),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+function encodePendingChange(change: PendingClientChange): string {
+  return JSON.stringify({ ...change, requestedAt: millis(change.requestedAt) });
+}
+
+/** Only the fields that were set come back, so an absent field stays "unchanged" rather than becoming undefined. */
+function decodePendingChange(cell: Cell): PendingClientChange {
+  const stored = JSON.parse(toText(cell)) as Record<string, unknown>;
+  const change: PendingClientChange = { requestedAt: toDate(stored.requestedAt as number) };
+  if (typeof stored.name === 'string') change.name = stored.name;
+  if (Array.isArray(stored.redirectUris)) change.redirectUris = stored.redirectUris.map(String);
+  if (Array.isArray(stored.scopes)) change.scopes = stored.scopes.map(String);
+  if (typeof stored.isPublic === 'boolean') change.isPublic = stored.isPublic;
+  return change;
+}

@@ -1,0 +1,107 @@
+import type { AccessTokenRecord, AuthorizationCodeRecord, GrantRecord, RefreshTokenRecord } from '../../src/storage';
+import { decodeList, encodeList, millis, toBool, toDate, toNullableText, toText, type Row } from './rows';
+
+export function grantToRow(grant: GrantRecord): Row {
+  return {
+    id: grant.id,
+    kind: grant.kind,
+    user_id: grant.userId,
+    client_id: grant.clientId,
+    scopes: encodeList(grant.scopes),
+    name: grant.name,
+    created_at: millis(grant.createdAt),
+    expires_at: millis(grant.expiresAt),
+    revoked_at: null,
+  };
+}
+
+export function rowToGrant(row: Row): GrantRecord {
+  return {
+    id: toText(row.id),
+    kind: grantKindOf(toText(row.kind)),
+    userId: toNullableText(row.user_id),
+    clientId: toNullableText(row.client_id),
+    scopes: decodeList(row.scopes),
+    name: toNullableText(row.name),
+    createdAt: toDate(row.created_at),
+    expiresAt: toDate(row.expires_at),
+  };
+}
+
+export function codeToRow(code: AuthorizationCodeRecord): Row {
+  return {
+    hash: code.hash,
+    grant_id: code.grantId,
+    client_id: code.clientId,
+    user_id: code.userId,
+    scopes: encodeList(code.scopes),
+    redirect_uri: code.redirectUri,
+    code_challenge: code.codeChallenge,
+    permanent: code.permanent,
+    expires_at: millis(code.expiresAt),
+    used_at: null,
+  };
+}
+
+export function rowToCode(row: Row): AuthorizationCodeRecord {
+  return {
+    hash: toText(row.hash),
+    grantId: toText(row.grant_id),
+    clientId: toText(row.client_id),
+    userId: toText(row.user_id),
+    scopes: decodeList(row.scopes),
+    redirectUri: toNullableText(row.redirect_uri),
+    codeChallenge: toNullableText(row.code_challenge),
+    permanent: toBool(row.permanent),
+    expiresAt: toDate(row.expires_at),
+  };
+}
+
+export function accessToRow(token: AccessTokenRecord): Row {
+  return {
+    hash: token.hash,
+    grant_id: token.grantId,
+    client_id: token.clientId,
+    user_id: token.userId,
+    scopes: encodeList(token.scopes),
+    expires_at: millis(token.expiresAt),
+  };
+}
+
+export function rowToAccess(row: Row): AccessTokenRecord {
+  return {
+    hash: toText(row.hash),
+    grantId: toText(row.grant_id),
+    clientId: toNullableText(row.client_id),
+    userId: toNullableText(row.user_id),
+    scopes: decodeList(row.scopes),
+    expiresAt: toDate(row.expires_at),
+  };
+}
+
+export function refreshToRow(token: RefreshTokenRecord): Row {
+  return {
+    hash: token.hash,
+    grant_id: token.grantId,
+    client_id: token.clientId,
+    user_id: token.userId,
+    scopes: encodeList(token.scopes),
+    expires_at: millis(token.expiresAt),
+    used_at: null,
+  };
+}
+
+export function rowToRefresh(row: Row): RefreshTokenRecord {
+  return {
+    hash: toText(row.hash),
+    grantId: toText(row.grant_id),
+    clientId: toText(row.client_id),
+    userId: toText(row.user_id),
+    scopes: decodeList(row.scopes),
+    expiresAt: toDate(row.expires_at),
+  };
+}
+
+function grantKindOf(value: string): GrantRecord['kind'] {
+  return value === 'personal' || value === 'client' ? value : 'authorization';
+}

@@ -1,0 +1,81 @@
+import type { TokenStore } from '../../src/storage';
+import type { RedisStoreContext } from './context';
+import { INDEX_STEP_MS, type GrantIndex } from './grant-index';
+import { encodeGrant, inner, ms, ttl, unwrap, type AccessTuple, type GrantTuple, type RefreshTuple } from './values';
+
+/** Access and refresh tokens: issuing them with their grant, reading, rotating and revoking them. */
+export function tokenMethods(
+  { keys, run }: RedisStoreContext, { indexGrant }: GrantIndex,
+): Pick<TokenStore, 'saveTokens' | 'getAccessToken' | 'findRefreshToken' | 'consumeRefreshToken' | 'revokeAccessToken'> {
+  return {
+    async saveTokens(grant, access, refresh) {
+      if (access.grantId !== grant.id || (refresh && refresh.grantId !== grant.id)) {
+        // A caller bug, not an outage: a token filed under another grant would escape revokeGrant.
+        throw new TypeError('saveTokens: every token must belong to the grant it is saved with');
+      }
+      const now = Date.now();
+      const grantExpiresAt = ms(grant.expiresAt);
+      // The grant's key outlives its tokens (a short-form access token is read together with it),
+      // whatever expiresAt the record itself carries.
+      const keyLife = Math.max(grantExpiresAt, ms(access.expiresAt), refresh ? ms(refresh.expiresAt) : 0);
+      const accessTuple: AccessTuple = [ms(access.expiresAt), access.scopes, access.clientId, access.userId];
+      const refreshTuple: RefreshTuple | null = refresh && [ms(refresh.expiresAt), refresh.clientId, refresh.userId, refresh.scopes];
+      const long = keys.longAccess(grant.id);
+      const result = await run('oauthStoreSaveTokens',
+        [keys.grant(grant.id), keys.members(grant.id), keys.revoked(grant.id), long, refresh ? keys.refresh(grant.id, refresh.hash) : long],
+        [
+          now, encodeGrant(grant), grantExpiresAt, ttl(keyLife, now),
+          JSON.stringify(accessTuple), accessTuple[0], ttl(accessTuple[0], now),
+          refreshTuple ? JSON.stringify(refreshTuple) : '', refreshTuple?.[0] ?? 0, refreshTuple ? ttl(refreshTuple[0], now) : 0,
+          inner([access.userId, access.clientId, access.scopes]), `${inner([access.userId, access.clientId])},`, JSON.stringify(access.scopes),
+          INDEX_STEP_MS, refresh ? inner([refresh.userId, refresh.clientId, refresh.scopes]) : '', access.hash,
+        ]);
+      if (result === 0) return false;
+      if (result === 2) await indexGrant(grant, now);
+      return true;
+    },
+
+    async getAccessToken(grantId, hash) {
+      // The hot path of requireScope: one round trip, one script over one slot. No grant means
+      // revoked (revokeGrant deletes the grant key with every token of it).
+      const found = await run('oauthStoreReadAccess',
+        [keys.grant(grantId), keys.members(grantId), keys.longAccess(grantId), keys.access(grantId, hash)],
+        [keys.member('a', hash), hash]) as [string, string] | null;
+      if (!found) return null;
+      const [grantValue, accessValue] = found;
+      // The usual short form `[expiresAt]` is read without JSON.parse; only the grant is parsed.
+      const short = accessValue.charCodeAt(0) === 0x5b && accessValue.indexOf(',') === -1;
+      const tuple = short ? null : JSON.parse(accessValue) as Exclude<AccessTuple, [number]>;
+      const expiresAt = tuple ? tuple[0] : Number(accessValue.slice(1, -1));
+      if (!(expiresAt > Date.now())) return null;
+      const [, grantUserId, grantClientId, grantScopes] = JSON.parse(grantValue) as GrantTuple;
+      const [, scopes = grantScopes, clientId = grantClientId, userId = grantUserId] = tuple ?? [expiresAt];
+      return { hash, grantId, clientId, userId, scopes, expiresAt: new Date(expiresAt) };
+    },
+
+    async findRefreshToken(grantId, hash) {
+      // Read with its grant, as an access token is: without the grant key (revoked) the token is
+      // dead, and the short form `[expiresAt]` takes its user, client and scopes from the grant.
+      const read = await run('oauthStoreReadRefresh', [keys.refresh(grantId, hash), keys.grant(grantId), keys.members(grantId)],
+        [keys.member('u', hash)]) as [string, string] | null;
+      if (!read) return null;
+      const [grantValue, value] = read;
+      const found = unwrap<RefreshTuple | [number]>(value, Date.now());
+      if (!found) return null;
+      const [, grantUserId, grantClientId, grantScopes] = JSON.parse(grantValue) as GrantTuple;
+      // Only grants with a client and a user have refresh tokens.
+      const [expiresAt, clientId = grantClientId!, userId = grantUserId!, scopes = grantScopes] = found.tuple;
+      return { record: { hash, grantId, clientId, userId, scopes, expiresAt: new Date(expiresAt) }, used: found.used };
+    },
+
+    async consumeRefreshToken(grantId, hash) {
+      return (await run('oauthStoreConsume', [keys.refresh(grantId, hash), keys.members(grantId)], [Date.now(), 1])) === 1;
+    },
+
+    async revokeAccessToken(grantId, hash) {
+      return (await run('oauthStoreRevokeAccess',
+        [keys.grant(grantId), keys.members(grantId), keys.longAccess(grantId), keys.access(grantId, hash)],
+        [Date.now(), keys.member('a', hash), hash])) === 1;
+    },
+  };
+}
