@@ -28,36 +28,8 @@ export function rowToGrant(row: Row): GrantRecord {
   };
 }
 
-export function codeToRow(code: AuthorizationCodeRecord): Row {
-  return {
-    hash: code.hash,
-    grant_id: code.grantId,
-    client_id: code.clientId,
-    user_id: code.userId,
-    scopes: encodeList(code.scopes),
-    redirect_uri: code.redirectUri,
-    code_challenge: code.codeChallenge,
-    permanent: code.permanent,
-    expires_at: millis(code.expiresAt),
-    used_at: null,
-  };
-}
-
-export function rowToCode(row: Row): AuthorizationCodeRecord {
-  return {
-    hash: toText(row.hash),
-    grantId: toText(row.grant_id),
-    clientId: toText(row.client_id),
-    userId: toText(row.user_id),
-    scopes: decodeList(row.scopes),
-    redirectUri: toNullableText(row.redirect_uri),
-    codeChallenge: toNullableText(row.code_challenge),
-    permanent: toBool(row.permanent),
-    expiresAt: toDate(row.expires_at),
-  };
-}
-
-export function accessToRow(token: AccessTokenRecord): Row {
+/** The columns every code and token row has; a code's and a refresh token's client and user are never null. */
+function tokenToRow(token: AccessTokenRecord): Row {
   return {
     hash: token.hash,
     grant_id: token.grantId,
@@ -67,6 +39,27 @@ export function accessToRow(token: AccessTokenRecord): Row {
     expires_at: millis(token.expiresAt),
   };
 }
+
+export function codeToRow(code: AuthorizationCodeRecord): Row {
+  return {
+    ...tokenToRow(code),
+    redirect_uri: code.redirectUri,
+    code_challenge: code.codeChallenge,
+    permanent: code.permanent,
+    used_at: null,
+  };
+}
+
+export function rowToCode(row: Row): AuthorizationCodeRecord {
+  return {
+    ...rowToRefresh(row),
+    redirectUri: toNullableText(row.redirect_uri),
+    codeChallenge: toNullableText(row.code_challenge),
+    permanent: toBool(row.permanent),
+  };
+}
+
+export const accessToRow = tokenToRow;
 
 export function rowToAccess(row: Row): AccessTokenRecord {
   return {
@@ -80,26 +73,11 @@ export function rowToAccess(row: Row): AccessTokenRecord {
 }
 
 export function refreshToRow(token: RefreshTokenRecord): Row {
-  return {
-    hash: token.hash,
-    grant_id: token.grantId,
-    client_id: token.clientId,
-    user_id: token.userId,
-    scopes: encodeList(token.scopes),
-    expires_at: millis(token.expiresAt),
-    used_at: null,
-  };
+  return { ...tokenToRow(token), used_at: null };
 }
 
 export function rowToRefresh(row: Row): RefreshTokenRecord {
-  return {
-    hash: toText(row.hash),
-    grantId: toText(row.grant_id),
-    clientId: toText(row.client_id),
-    userId: toText(row.user_id),
-    scopes: decodeList(row.scopes),
-    expiresAt: toDate(row.expires_at),
-  };
+  return { ...rowToAccess(row), clientId: toText(row.client_id), userId: toText(row.user_id) };
 }
 
 function grantKindOf(value: string): GrantRecord['kind'] {

@@ -93,11 +93,7 @@ export function makePersonalGrant(overrides: Partial<GrantRecord> = {}): GrantRe
 
 export function makeCode(grant: GrantRecord, overrides: Partial<AuthorizationCodeRecord> = {}): AuthorizationCodeRecord {
   return {
-    hash: fakeGrantSecretHash(grant.id),
-    grantId: grant.id,
-    clientId: grant.clientId ?? fakeClientId(),
-    userId: grant.userId ?? fakeUserId(),
-    scopes: [...grant.scopes],
+    ...makeRefreshToken(grant),
     redirectUri: 'https://app.example/callback',
     codeChallenge: hashSecret(randomSecret()),
     permanent: true,

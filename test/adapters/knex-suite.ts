@@ -10,6 +10,7 @@ import { migrationSource } from '../../adapters/knex/migrations';
 import { clientToRow } from '../../adapters/knex/client-rows';
 import { grantToRow } from '../../adapters/knex/grant-rows';
 import { tableNames } from '../../adapters/knex/schema';
+import { later } from '../../src/testing/token-store-contract/support';
 import { hashSecret, mintGrantSecret, randomId, randomSecret } from '../../src/crypto';
 import {
   fromNow, makeAccessToken, makeAuthorizationRequest, makeClient, makeClientGrant, makeCode, makeDeviceTransaction, makeGrant,
@@ -19,16 +20,6 @@ import {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/** Moves `Date.now` `ms` ahead while `fn` runs. */
-async function later<T>(ms: number, fn: () => Promise<T>): Promise<T> {
-  const realNow = Date.now;
-  const spy = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + ms);
-  try {
-    return await fn();
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 async function rowCount(db: Knex, table: string): Promise<number> {
   const [row] = await db(table).count({ n: '*' });
