@@ -1,12 +1,15 @@
 // Named type imports only: a default import in our .d.ts would break hosts built without esModuleInterop (TS1259).
 import type { RequestHandler, Router } from 'express';
 import { metadataEndpoint } from './endpoints/metadata';
-import { resolveOptions, type OAuthProviderOptions } from './options';
+import { parseOptions, resolveOptions, type OAuthProviderOptions, type ResolvedOptions } from './options';
+import type { ProviderContext } from './provider-context';
 import { createRequireScope, type RequireScopeArgs } from './require-scope';
 import { createRouter } from './router';
 import { createClientService, type ClientService } from './services/clients';
 import { createGrantService, type GrantService } from './services/grants';
 import { createTokenService, type TokenService } from './services/personal-tokens';
+import { AccessTokenCache, publishingTokenStore } from './token-cache';
+import { UserActivity } from './user-activity';
 
 export interface OAuthProvider {
   /** Mount at `routerPath` (default `/oauth`): authorize, token (+ grant), revoke (+ token/revoke), introspect. */
@@ -25,17 +28,53 @@ export interface OAuthProvider {
 
 /** Validates the options (throwing a ConfigurationError that names a wrong one) and wires everything. */
 export function createOAuthProvider(options: OAuthProviderOptions): OAuthProvider {
-  const resolved = resolveOptions(options);
-  const { clients, tokens } = resolved.store;
-  const scopes = [...resolved.scopes.keys()];
+  const context = createContext(options, resolveOptions(parseOptions(options)));
+  const { clients, tokens } = context.store;
+  const scopes = [...context.scopes.keys()];
   return {
-    router: createRouter(resolved),
-    metadata: metadataEndpoint(resolved, resolved.routerPath),
-    requireScope: createRequireScope(resolved),
+    router: createRouter(context),
+    metadata: metadataEndpoint(context, context.routerPath),
+    requireScope: createRequireScope(context),
     clients: createClientService({
-      clients, tokens, scopes, defaultScopes: resolved.defaultScopes, maxRedirectUris: resolved.maxRedirectUris, emit: resolved.emit,
+      clients, tokens, scopes, defaultScopes: context.defaultScopes, maxRedirectUris: context.maxRedirectUris, emit: context.emit,
     }),
-    grants: createGrantService({ clients, tokens, emit: resolved.emit }),
-    tokens: createTokenService({ tokens, scopes, emit: resolved.emit }),
+    grants: createGrantService({ clients, tokens, emit: context.emit }),
+    tokens: createTokenService({ tokens, scopes, emit: context.emit }),
   };
+}
+
+/** What holds state or reaches outside the process, built once per provider around the site's stores and hooks. */
+function createContext(o: OAuthProviderOptions, resolved: ResolvedOptions): ProviderContext {
+  const onEvent = o.onEvent;
+  const tokenCache = o.tokenCache ? new AccessTokenCache(o.tokenCache) : null;
+  const context: ProviderContext = {
+    ...resolved,
+    store: { clients: o.store.clients, tokens: o.store.tokens },
+    tokenCache,
+    userActivity: o.isUserActive ? new UserActivity(o.isUserActive) : null,
+    reportFailure: (err) => {
+      if (!o.logger) return;
+      const e = err as { name?: unknown; code?: unknown } | null;
+      try {
+        o.logger.error('oauth: a store failed; the request was answered 503', {
+          error: typeof e?.name === 'string' ? e.name : typeof err,
+          ...(typeof e?.code === 'string' || typeof e?.code === 'number' ? { code: e.code } : {}),
+        });
+      } catch { /* a failing logger must not turn a 503 into a crash */ }
+    },
+    warn: (message) => {
+      try {
+        if (o.logger?.warn) o.logger.warn(message);
+        else console.warn(message);
+      } catch { /* a failing logger must not fail the request */ }
+    },
+    // An audit listener that throws must not turn a successful request into a failed one.
+    emit: (event, payload) => {
+      if (!onEvent) return;
+      try { onEvent(event, payload); } catch { /* the site's listener failed; the request goes on */ }
+    },
+  };
+  // Every revocation, by whatever path, goes through the store: that is where the cache hears of it.
+  if (tokenCache) context.store.tokens = publishingTokenStore(o.store.tokens, tokenCache, o.tokenCache?.revocations ?? null, context.reportFailure);
+  return Object.freeze(context);
 }

@@ -3,7 +3,7 @@ import { parseGrantSecret } from './crypto';
 import { createBearerChallenge } from './answers/bearer-challenge';
 import { sendOAuthError } from './answers/json-error';
 import { ConfigurationError, toOAuthError } from './errors';
-import type { ResolvedOptions } from './options';
+import type { ProviderContext } from './provider-context';
 import type { AccessTokenRecord } from './storage/records';
 
 /** Who is calling, set by `requireScope` for the route's handler. */
@@ -33,7 +33,7 @@ const BARE_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
  * It answers RFC 6750 §3 errors itself; a store failure is a 503, never a 401 that would make
  * clients throw valid tokens away (M3).
  */
-export function createRequireScope(options: ResolvedOptions) {
+export function createRequireScope(options: ProviderContext) {
   const { tokens } = options.store;
   const cache = options.tokenCache;
   const activity = options.userActivity;

@@ -4,7 +4,7 @@ import { parseForm, parseJson } from './http/body-parsers';
 import { htmlSecurityHeaders } from './http/html';
 import { sendHtml } from './answers/page';
 import { sendOAuthError } from './answers/json-error';
-import type { ResolvedOptions } from './options';
+import type { ProviderContext } from './provider-context';
 import { createPageRenderer, type PageRenderer } from './pages/renderer';
 import { authorizeEndpoint } from './endpoints/authorize';
 import { decisionEndpoint } from './endpoints/decision';
@@ -18,7 +18,7 @@ import { createLimits } from './limits/limits';
 import { proxyWarning } from './limits/proxy-warning';
 
 /** The router a site mounts (usually at /oauth): each route parses its own body. */
-export function createRouter(options: ResolvedOptions): Router {
+export function createRouter(options: ProviderContext): Router {
   const router = express.Router();
   const html = htmlSecurityHeaders();
   const pages = createPageRenderer(options);

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { OAuthError, temporarilyUnavailable, toOAuthError } from '../errors';
 import { redirectToClient } from './client-redirect';
 import { sendHtml } from './page';
-import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import type { PageRenderer } from '../pages/renderer';
 
 /** A problem that must be shown to the user, never redirected (RFC 6749 §4.1.2.1). */
@@ -25,7 +25,7 @@ export class RedirectError extends Error {
  * redirect to the client for what can (RedirectError), a "too many attempts" page, and a 503
  * page for a store failure.
  */
-export function answerAuthorizeError(res: Response, options: ResolvedOptions, pages: PageRenderer, err: unknown, status = 302): void {
+export function answerAuthorizeError(res: Response, options: ProviderContext, pages: PageRenderer, err: unknown, status = 302): void {
   if (err instanceof PageError) {
     sendHtml(res, err.status, pages.error(res.req, err.title, err.message));
   } else if (err instanceof OAuthError && err.status === 429) {

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { invalidRequest, OAuthError, unsupportedResponseType } from '../errors';
 import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import { isVisibleAscii, refuseBracketNames, safeName, singleValuedParams } from '../params';
 import { requestedScopeParam, resolveRequestedScopes } from '../scope';
 import { PageError, RedirectError } from '../answers/browser-error';
@@ -30,7 +31,7 @@ function single(raw: Record<string, unknown>, name: string): string | undefined 
 }
 
 /** Step 1: the client and where answers may go. Anything wrong here is a page, not a redirect. */
-export async function resolveTarget(query: RawQuery, options: ResolvedOptions): Promise<TrustedTarget> {
+export async function resolveTarget(query: RawQuery, options: ProviderContext): Promise<TrustedTarget> {
   const raw = query.params;
   for (const name of ['client_id', 'redirect_uri'] as const) {
     if (query.malformed.includes(name)) throw new PageError(400, 'Invalid request', `The request's ${name} is not correctly encoded.`);

@@ -5,6 +5,7 @@ import { sendHtml } from '../answers/page';
 import type { ConsentContext } from '../pages/types';
 import type { Limits } from '../limits/limits';
 import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import { clientOwnerName } from '../consent/owner';
 import { consentSubject } from '../consent/build-context';
 import type { PageRenderer } from '../pages/renderer';
@@ -17,7 +18,7 @@ import { answerAuthorizeError } from '../answers/browser-error';
  * happens in the decision POST, against the transaction stored here. Each page stores a
  * transaction, so pages are counted per user (never per address: a whole office may share one).
  */
-export function authorizeEndpoint(options: ResolvedOptions, limits: Limits, pages: PageRenderer): RequestHandler {
+export function authorizeEndpoint(options: ProviderContext, limits: Limits, pages: PageRenderer): RequestHandler {
   return async function authorize(req: Request, res: Response) {
     try {
       const raw = rawQuery(req);

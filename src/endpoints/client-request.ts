@@ -3,6 +3,7 @@ import { readClientCredentials, verifyClient, type PresentedCredentials } from '
 import { invalidClient, invalidRequest } from '../errors';
 import type { Limits } from '../limits/limits';
 import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import { refuseBracketNames, singleValuedParams } from '../params';
 import type { ClientRecord } from '../storage/records';
 
@@ -41,7 +42,7 @@ export async function readNamedClient(req: Request, limits: Limits, options: Res
  * them per client alone would let anyone lock it out. `refuseWhileLimited: false` still counts
  * failures but lets a client that proves itself through (an authenticated revocation is never refused).
  */
-export async function authenticateNamedClient(req: Request, limits: Limits, options: ResolvedOptions, credentials: PresentedCredentials,
+export async function authenticateNamedClient(req: Request, limits: Limits, options: ProviderContext, credentials: PresentedCredentials,
   { refuseWhileLimited = true } = {}): Promise<ClientRecord> {
   if (refuseWhileLimited) await limits.beforeClientAuthentication(req, credentials.clientId);
   const client = await verifyClient(options.store.clients, credentials);

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { constantTimeEqual, hashSecret, mintGrantSecret, randomId } from '../crypto';
 import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import { hasPersonalScope } from '../scope';
 import type { AuthorizationRequestRecord } from '../storage/records';
 import type { PageRenderer } from '../pages/renderer';
@@ -17,7 +18,7 @@ import { withdrawnScopes } from './consent-recheck';
  * comes from the transaction stored at GET time, never from this body (B3, IO-9); the body
  * only names the transaction, proves it with the CSRF token, and says approve or deny.
  */
-export function decisionEndpoint(options: ResolvedOptions, pages: PageRenderer): RequestHandler {
+export function decisionEndpoint(options: ProviderContext, pages: PageRenderer): RequestHandler {
   const { tokens, clients } = options.store;
 
   return async function decide(req: Request, res: Response) {

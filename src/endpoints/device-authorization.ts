@@ -5,6 +5,7 @@ import { DEVICE_POLL_INTERVAL } from '../grants';
 import { noStore, sendOAuthError } from '../answers/json-error';
 import type { Limits } from '../limits/limits';
 import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import { readBodyParams } from '../params';
 import { requestedScopeParam, resolveRequestedScopes } from '../scope';
 import { generateShortCode, normalizeShortCode } from '../short-code';
@@ -28,7 +29,7 @@ export function verificationUri(options: ResolvedOptions): string {
  * keeps only their hashes. A public client's id is all it takes to store one, so what is stored
  * is capped per address and client and site-wide.
  */
-export function deviceAuthorizationEndpoint(options: ResolvedOptions, limits: Limits): RequestHandler {
+export function deviceAuthorizationEndpoint(options: ProviderContext, limits: Limits): RequestHandler {
   const { tokens } = options.store;
 
   return async function deviceAuthorization(req: Request, res: Response) {

@@ -6,7 +6,8 @@ import { sendHtml } from '../answers/page';
 import type { PageRenderer } from '../pages/renderer';
 import type { ConsentContext } from '../pages/types';
 import type { Limits } from '../limits/limits';
-import type { ResolvedOptions, SiteUser } from '../options';
+import type { SiteUser } from '../options';
+import type { ProviderContext } from '../provider-context';
 import { normalizeShortCode } from '../short-code';
 import type { ClientRecord, DeviceAuthorizationRecord, DeviceTransactionRecord } from '../storage/records';
 import { PageError } from '../answers/browser-error';
@@ -26,7 +27,7 @@ import { userCodeHash } from './device-authorization';
  */
 const MAX_FIELD = 64;
 
-export function devicePageEndpoints(options: ResolvedOptions, limits: Limits, pages: PageRenderer): { show: RequestHandler; submit: RequestHandler } {
+export function devicePageEndpoints(options: ProviderContext, limits: Limits, pages: PageRenderer): { show: RequestHandler; submit: RequestHandler } {
   const { tokens, clients } = options.store;
 
   async function saveTransaction(userId: string, device: DeviceAuthorizationRecord | null): Promise<Array<[string, string]>> {

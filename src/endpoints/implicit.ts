@@ -1,6 +1,6 @@
 import { mintGrantSecret, randomId } from '../crypto';
 import { saveClientTokens } from '../grants/issue';
-import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import { formatScopes } from '../scope';
 import type { AuthorizationRequestRecord } from '../storage/records';
 import { PageError } from '../answers/browser-error';
@@ -11,7 +11,7 @@ import { PageError } from '../answers/browser-error';
  * access token (no refresh token) straight into the redirect. Its own grant, so revocation works
  * as for any other.
  */
-export async function issueImplicitRedirect(options: ResolvedOptions, t: AuthorizationRequestRecord): Promise<string> {
+export async function issueImplicitRedirect(options: ProviderContext, t: AuthorizationRequestRecord): Promise<string> {
   const grantId = randomId();
   const token = mintGrantSecret(grantId);
   const expiresAt = new Date(Date.now() + options.lifetimes.accessToken * 1000);

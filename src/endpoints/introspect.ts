@@ -3,7 +3,7 @@ import { parseGrantSecret } from '../crypto';
 import { invalidClient, toOAuthError } from '../errors';
 import { noStore, sendOAuthError } from '../answers/json-error';
 import type { Limits } from '../limits/limits';
-import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import { formatScopes } from '../scope';
 import { authenticateNamedClient, readNamedClient, readTokenForm } from './client-request';
 
@@ -19,7 +19,7 @@ import { authenticateNamedClient, readNamedClient, readTokenForm } from './clien
  *   access tokens included: it serves the API those tokens are presented to.
  * - `token_type_hint` only orders the look-ups (§2.1): a token of the other type is still found.
  */
-export function introspectEndpoint(options: ResolvedOptions, limits: Limits): RequestHandler {
+export function introspectEndpoint(options: ProviderContext, limits: Limits): RequestHandler {
   const { tokens } = options.store;
 
   async function findAccess(grantId: string, hash: string) {

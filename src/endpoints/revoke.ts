@@ -3,7 +3,7 @@ import { parseGrantSecret } from '../crypto';
 import { invalidRequest, toOAuthError } from '../errors';
 import { noStore, sendOAuthError } from '../answers/json-error';
 import type { Limits } from '../limits/limits';
-import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import { authenticateNamedClient, readNamedClient, readTokenForm } from './client-request';
 
 /**
@@ -13,7 +13,7 @@ import { authenticateNamedClient, readNamedClient, readTokenForm } from './clien
  * proves itself is never refused by a limiter: revoking is what a client does when something
  * went wrong, including when someone else has been failing to authenticate in its name.
  */
-export function revokeEndpoint(options: ResolvedOptions, limits: Limits): RequestHandler {
+export function revokeEndpoint(options: ProviderContext, limits: Limits): RequestHandler {
   const { tokens } = options.store;
   return async function revoke(req: Request, res: Response) {
     try {

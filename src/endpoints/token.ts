@@ -7,6 +7,7 @@ import {
 } from '../grants';
 import type { Limits } from '../limits/limits';
 import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import { readBodyParams } from '../params';
 import { authenticateNamedClient, readNamedClient } from './client-request';
 import { formatScopes, parseScopeList, requestedScopeParam } from '../scope';
@@ -19,7 +20,7 @@ const BODY_ONLY = ['grant_type', 'grand_type', 'code', 'redirect_uri', 'client_i
  * duplicated or misplaced parameters, authenticates the client once, then runs the grant (one
  * file per grant type in src/grants/) and sends what it issued.
  */
-export function tokenEndpoint(options: ResolvedOptions, limits: Limits): RequestHandler {
+export function tokenEndpoint(options: ProviderContext, limits: Limits): RequestHandler {
   const grants = createGrants(options);
   return async function token(req: Request, res: Response) {
     let grantType: GrantType | undefined;

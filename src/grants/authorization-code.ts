@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { parseGrantSecret } from '../crypto';
 import { invalidGrant, invalidRequest } from '../errors';
-import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import { issueUserTokens } from './issue';
 import { runAuthorizationCodeGrant, type AcceptedCode } from './library';
 import { revokeReusedGrant } from './reuse';
@@ -12,7 +12,7 @@ import type { Grant, GrantRequest } from './types';
  * its order (find, check expiry, consume, issue); this file holds our rules for each: a replayed
  * code, another client's code, a redirect URI or PKCE verifier that does not match.
  */
-export function authorizationCodeGrant(options: ResolvedOptions): Grant {
+export function authorizationCodeGrant(options: ProviderContext): Grant {
   const { tokens } = options.store;
 
   return (request) => runAuthorizationCodeGrant(
@@ -29,7 +29,7 @@ export function authorizationCodeGrant(options: ResolvedOptions): Grant {
   );
 }
 
-async function findCode(options: ResolvedOptions, { params, client, lookup }: GrantRequest, code: string): Promise<AcceptedCode | null> {
+async function findCode(options: ProviderContext, { params, client, lookup }: GrantRequest, code: string): Promise<AcceptedCode | null> {
   const { tokens } = options.store;
   const parsed = parseGrantSecret(code);
   if (!parsed) return null;

@@ -1,6 +1,7 @@
 import { randomId } from '../crypto';
 import { invalidScope, unauthorizedClient } from '../errors';
 import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import { parseScopeList } from '../scope';
 import type { AccessTokenRecord, ClientRecord, GrantRecord } from '../storage/records';
 import { mintToken } from './issue';
@@ -16,7 +17,7 @@ export const CLIENT_CREDENTIALS_GRANT_TYPE = 'client_credentials';
  * Not the library's grant type: its `getUserFromClient` would have to invent a user, and its
  * `saveToken` files every token under a user's grant.
  */
-export function clientCredentialsGrant(options: ResolvedOptions): Grant {
+export function clientCredentialsGrant(options: ProviderContext): Grant {
   return async ({ params, client }): Promise<IssuedTokens> => {
     // authenticate: which clients may use it at all
     if (client.isPublic) {
@@ -68,7 +69,7 @@ function clientCredentialsScopes(options: ResolvedOptions, client: ClientRecord,
  * permission withdrawn, while the token was being issued revokes what it listed before the save,
  * so this token must go too.
  */
-async function saveClientCredentialsToken(options: ResolvedOptions, grant: GrantRecord & { clientId: string },
+async function saveClientCredentialsToken(options: ProviderContext, grant: GrantRecord & { clientId: string },
   access: AccessTokenRecord): Promise<'revoked' | null> {
   const { tokens, clients } = options.store;
   if (!(await tokens.saveTokens(grant, access, null))) return 'revoked';

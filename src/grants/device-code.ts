@@ -1,6 +1,6 @@
 import { parseGrantSecret } from '../crypto';
 import { invalidGrant, invalidRequest, OAuthError } from '../errors';
-import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import type { DeviceAuthorizationRecord } from '../storage/records';
 import { issueUserTokens, mintToken } from './issue';
 import { revokeReusedGrant } from './reuse';
@@ -20,7 +20,7 @@ const deviceError = (error: 'authorization_pending' | 'slow_down' | 'expired_tok
  * `grant_type=urn:ietf:params:oauth:grant-type:device_code` (RFC 8628 §3.4): the device polls
  * until its user answers on the device page. The library has no such grant.
  */
-export function deviceCodeGrant(options: ResolvedOptions): Grant {
+export function deviceCodeGrant(options: ProviderContext): Grant {
   const { tokens } = options.store;
 
   return async ({ params, client }): Promise<IssuedTokens> => {
@@ -54,7 +54,7 @@ export function deviceCodeGrant(options: ResolvedOptions): Grant {
 }
 
 /** Throws the RFC 8628 §3.5 answer for a device code its user has not approved (yet). */
-async function refuseUnlessApproved(options: ResolvedOptions, device: DeviceAuthorizationRecord, now: number, clientId: string): Promise<void> {
+async function refuseUnlessApproved(options: ProviderContext, device: DeviceAuthorizationRecord, now: number, clientId: string): Promise<void> {
   const { tokens } = options.store;
   switch (device.status) {
     case 'pending': {

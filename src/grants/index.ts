@@ -1,4 +1,4 @@
-import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import { authorizationCodeGrant } from './authorization-code';
 import { CLIENT_CREDENTIALS_GRANT_TYPE, clientCredentialsGrant } from './client-credentials';
 import { DEVICE_CODE_GRANT_TYPE, deviceCodeGrant } from './device-code';
@@ -26,7 +26,7 @@ export const GRANT_TYPE_ALIASES: Readonly<Record<string, GrantType>> = {
 };
 
 /** The grants, built once per provider. */
-export function createGrants(options: ResolvedOptions): Readonly<Record<GrantType, Grant>> {
+export function createGrants(options: ProviderContext): Readonly<Record<GrantType, Grant>> {
   return {
     authorization_code: authorizationCodeGrant(options),
     refresh_token: refreshTokenGrant(options),

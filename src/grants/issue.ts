@@ -1,6 +1,6 @@
 import { mintGrantSecret } from '../crypto';
 import { invalidGrant } from '../errors';
-import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import type { AccessTokenRecord, GrantRecord, RefreshTokenRecord } from '../storage/records';
 import type { GrantOwner, IssuedTokens } from './types';
 
@@ -25,7 +25,7 @@ export function mintToken(grantId: string, lifetime: number): MintedToken {
  * or the user is no longer active. A refresh token is kept only where the site hands them out
  * (`refreshTokens: 'always'`, or a permanent grant); `newGrant` says the grant starts here.
  */
-export async function issueUserTokens(options: ResolvedOptions, owner: GrantOwner, scope: string[],
+export async function issueUserTokens(options: ProviderContext, owner: GrantOwner, scope: string[],
   access: MintedToken, offeredRefresh: MintedToken | null, newGrant: boolean): Promise<IssuedTokens> {
   const wantsRefresh = options.refreshTokens === 'always' || owner.permanent;
   const refresh = wantsRefresh ? offeredRefresh : null;
@@ -61,7 +61,7 @@ export async function issueUserTokens(options: ResolvedOptions, owner: GrantOwne
  * refreshed grant needs no re-read: it existed (and was listed) before the suspension began,
  * so the suspension revokes it, before this save (which then fails) or after it.
  */
-export async function saveClientTokens(options: ResolvedOptions, grant: GrantRecord & { clientId: string; userId: string },
+export async function saveClientTokens(options: ProviderContext, grant: GrantRecord & { clientId: string; userId: string },
   access: AccessTokenRecord, refresh: RefreshTokenRecord | null, newGrant: boolean): Promise<IssueRefusal | null> {
   const { tokens, clients } = options.store;
   if (options.userActivity && !(await options.userActivity.check(grant.userId))) {

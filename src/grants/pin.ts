@@ -1,6 +1,6 @@
 import { randomId } from '../crypto';
 import { invalidGrant, invalidRequest } from '../errors';
-import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import { pinLookup } from '../pin';
 import { issueUserTokens, mintToken } from './issue';
 import type { Grant, GrantOwner, IssuedTokens } from './types';
@@ -11,7 +11,7 @@ import type { Grant, GrantOwner, IssuedTokens } from './types';
  * anything is issued (single use), and the tokens get a grant of their own (the PIN's lookup key
  * is derived from the PIN itself). The token endpoint spends a guess before this runs.
  */
-export function pinGrant(options: ResolvedOptions): Grant {
+export function pinGrant(options: ProviderContext): Grant {
   const { tokens } = options.store;
   const invalid = () => invalidGrant('Invalid grant: the PIN is invalid, expired or already used');
 

@@ -1,12 +1,12 @@
 import { parseGrantSecret } from '../crypto';
-import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import type { PrefetchedLookup } from './types';
 
 /**
  * Starts reading the code or refresh token a token request presents, so that the read overlaps
  * with client authentication. A read has no effect; a failing one surfaces when the grant awaits it.
  */
-export function prefetchGrantSecret(options: ResolvedOptions, params: Record<string, string>): PrefetchedLookup | undefined {
+export function prefetchGrantSecret(options: ProviderContext, params: Record<string, string>): PrefetchedLookup | undefined {
   const { tokens } = options.store;
   const started = <T>(promise: Promise<T>) => {
     promise.catch(() => undefined); // awaited later, or not at all when the client fails to authenticate

@@ -1,6 +1,6 @@
 import { parseGrantSecret } from '../crypto';
 import { invalidScope } from '../errors';
-import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import { parseScopeList } from '../scope';
 import { issueUserTokens } from './issue';
 import { runRefreshTokenGrant, type AcceptedRefreshToken } from './library';
@@ -16,7 +16,7 @@ import type { Grant, GrantRequest } from './types';
  * `compat.refreshWithoutRotation` (guides 000 and 004), and the response then echoes it, because
  * client libraries (simple-oauth2) keep only what the last response carried (RFC 6749 §5.1 allows both).
  */
-export function refreshTokenGrant(options: ResolvedOptions): Grant {
+export function refreshTokenGrant(options: ProviderContext): Grant {
   return async (request) => {
     const rotate = request.client.isPublic || !options.compat.refreshWithoutRotation;
     const issued = await runRefreshTokenGrant(
@@ -32,7 +32,7 @@ export function refreshTokenGrant(options: ResolvedOptions): Grant {
   };
 }
 
-async function findRefreshToken(options: ResolvedOptions, { params, client, lookup }: GrantRequest,
+async function findRefreshToken(options: ProviderContext, { params, client, lookup }: GrantRequest,
   refreshToken: string): Promise<AcceptedRefreshToken | null> {
   const { tokens } = options.store;
   const parsed = parseGrantSecret(refreshToken);
@@ -66,7 +66,7 @@ async function findRefreshToken(options: ResolvedOptions, { params, client, look
 }
 
 /** Retires the presented token; false, and its grant revoked, when a concurrent refresh rotated it first (decision 4). */
-async function rotateRefreshToken(options: ResolvedOptions, refreshToken: string, clientId: string): Promise<boolean> {
+async function rotateRefreshToken(options: ProviderContext, refreshToken: string, clientId: string): Promise<boolean> {
   const parsed = parseGrantSecret(refreshToken);
   if (!parsed) return false;
   if (await options.store.tokens.consumeRefreshToken(parsed.grantId, parsed.hash)) return true;

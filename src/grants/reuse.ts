@@ -1,4 +1,4 @@
-import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 
 export type ReuseEvent = 'code.reused' | 'refresh.reused' | 'device_code.reused';
 
@@ -6,7 +6,7 @@ export type ReuseEvent = 'code.reused' | 'refresh.reused' | 'device_code.reused'
  * A code or token came back after it was used. We cannot tell thief from client, so what it
  * issued dies (its whole grant), and the site hears of it.
  */
-export async function revokeReusedGrant(options: ResolvedOptions, event: ReuseEvent, grantId: string, clientId: string): Promise<void> {
+export async function revokeReusedGrant(options: ProviderContext, event: ReuseEvent, grantId: string, clientId: string): Promise<void> {
   await options.store.tokens.revokeGrant(grantId);
   options.emit(event, { grantId, clientId });
 }

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { answerAuthorizeError } from '../answers/browser-error';
-import type { ResolvedOptions } from '../options';
+import type { ProviderContext } from '../provider-context';
 import type { PageRenderer } from '../pages/renderer';
 import type { Limits } from './limits';
 
@@ -11,7 +11,7 @@ import type { Limits } from './limits';
  * spend it, and colleagues behind the same address are not slowed. A visitor who is not signed in
  * can try nothing here; the endpoint tells them to sign in.
  */
-export function formGuard(options: ResolvedOptions, limits: Limits, pages: PageRenderer): RequestHandler {
+export function formGuard(options: ProviderContext, limits: Limits, pages: PageRenderer): RequestHandler {
   return async function guardForm(req: Request, res: Response, next: NextFunction) {
     let refund: () => Promise<void>;
     try {

@@ -207,7 +207,7 @@ describe('createClientService', () => {
 
   it('keeps an approval when an event listener throws, so the shown-once secret is not lost', async () => {
     const clients = memoryClientStore();
-    // The provider wraps the site's onEvent once (src/options.ts); the services rely on that.
+    // The provider wraps the site's onEvent once (src/provider.ts); the services rely on that.
     const { clients: service } = createOAuthProvider({
       issuer: 'https://forum.example', scopes: Object.fromEntries(SCOPES.map((s) => [s, s])),
       store: { clients, tokens: memoryTokenStore() }, currentUser: () => null, loginUrl: () => '/login', maxRedirectUris: 3,

@@ -1,15 +1,15 @@
 import { memoryClientStore, memoryTokenStore } from '../../adapters/memory';
-import { resolveOptions, type OAuthProviderOptions } from '../../src/options';
+import { parseOptions, resolveOptions, type OAuthProviderOptions } from '../../src/options';
 import { formatScopes, hasPersonalScope, parseScopeList, requestedScopeParam, resolveRequestedScopes } from '../../src/scope';
 
-const options = (extra: Partial<OAuthProviderOptions> = {}) => resolveOptions({
+const options = (extra: Partial<OAuthProviderOptions> = {}) => resolveOptions(parseOptions({
   issuer: 'https://forum.example',
   scopes: { identity: { description: 'See your username', personal: true }, read: 'Read posts', write: 'Post as you' },
   store: { clients: memoryClientStore(), tokens: memoryTokenStore() },
   currentUser: () => null,
   loginUrl: (returnTo) => `/login?next=${encodeURIComponent(returnTo)}`,
   ...extra,
-});
+}));
 
 /** The message of what `run` throws (fails the test if it does not throw). */
 function thrown(run: () => unknown): string {

@@ -1,5 +1,5 @@
-import type { ClientChanges } from '../storage/client-store';
-import type { ClientRecord, PendingClientChange } from '../storage/records';
+import type { ClientChanges } from '../../storage/client-store';
+import type { ClientRecord, PendingClientChange } from '../../storage/records';
 
 /**
  * Reviewed changes: the fields an admin approved (what users see on the consent page and where

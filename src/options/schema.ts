@@ -1,11 +1,11 @@
 import type { Request } from 'express';
 import { z } from 'zod';
-import type { ConsentContext, RenderPage } from './pages/types';
-import { ConfigurationError } from './errors';
-import { CLIENT_STORE_METHODS, type ClientStore } from './storage/client-store';
-import { TOKEN_STORE_METHODS, type TokenStore } from './storage/token-store';
-import { AccessTokenCache, publishingTokenStore, type TokenCacheOptions } from './token-cache';
-import { UserActivity, type IsUserActive } from './user-activity';
+import type { ConsentContext, RenderPage } from '../pages/types';
+import { ConfigurationError } from '../errors';
+import { CLIENT_STORE_METHODS, type ClientStore } from '../storage/client-store';
+import { TOKEN_STORE_METHODS, type TokenStore } from '../storage/token-store';
+import type { TokenCacheOptions } from '../token-cache';
+import type { IsUserActive } from '../user-activity';
 
 /** The site's logged-in user, as `currentUser` returns it. */
 export interface SiteUser {
@@ -144,6 +144,8 @@ const storeWith = (methods: readonly string[]) => z.custom<object>(
   `expected an object with the methods ${methods.join(', ')}`,
 );
 
+// `satisfies`: an option added to OAuthProviderOptions without a rule here fails typecheck, instead
+// of being refused at start-up as an unknown key.
 const schema = z.strictObject({
   issuer: z.url({ protocol: /^https?$/ }).refine((u) => !u.includes('#') && !u.includes('?'), 'the issuer has no query or fragment'),
   // A string is short for { description }: one object schema, so a wrong field is named in the error (not "Invalid input").
@@ -201,126 +203,29 @@ const schema = z.strictObject({
       && typeof (v as { publish?: unknown }).publish === 'function' && typeof (v as { subscribe?: unknown }).subscribe === 'function',
     'expected a RevocationChannel (publish, subscribe, ready)').optional(),
   }).optional(),
-});
+} satisfies Record<keyof OAuthProviderOptions, z.ZodType>);
 
-export interface ScopeDefinition {
+/** A scope as the parse gives it: the string shorthand expanded. */
+interface ParsedScope {
   description: string;
-  personal: boolean;
-  showWhenWithheld: boolean;
+  personal?: boolean | undefined;
+  showWhenWithheld?: boolean | undefined;
 }
 
-/** The options after validation and defaults: frozen, and independent of the caller's object. */
-export interface ResolvedOptions {
-  issuer: string;
-  scopes: ReadonlyMap<string, ScopeDefinition>;
-  defaultScopes: readonly string[] | null;
-  store: { clients: ClientStore; tokens: TokenStore };
-  currentUser: OAuthProviderOptions['currentUser'];
-  loginUrl: OAuthProviderOptions['loginUrl'];
-  lifetimes: Required<NonNullable<OAuthProviderOptions['lifetimes']>>;
-  refreshTokens: 'always' | 'when-permanent';
-  requirePkce: 'public' | 'all';
-  maxRedirectUris: number;
-  routerPath: string;
-  realm: string;
-  renderConsent: OAuthProviderOptions['renderConsent'] | null;
-  renderPage: RenderPage | null;
-  clientOwnerName: OAuthProviderOptions['clientOwnerName'] | null;
-  compat: Required<CompatibilityOptions>;
-  rateLimit: false | { failures: number; windowSeconds: number; maxPending: number; redis: RateLimitRedisClient | null; keyPrefix: string };
-  /** A warning about the deployment for the site owner (logger.warn, else the console). */
-  warn: (message: string) => void;
-  emit: (event: string, payload: Record<string, unknown>) => void;
-  /** Logs a store failure without anything from the request: driver messages can quote SQL values. */
-  reportFailure: (err: unknown) => void;
-  /** With `isUserActive`: the hook, and the few seconds of answers requireScope reuses. */
-  userActivity: UserActivity | null;
-  /** With `tokenCache`: the cache requireScope reads (and `store.tokens` evicts from it on every revocation). */
-  tokenCache: AccessTokenCache | null;
-}
+// Written out rather than inferred from the schema: an inferred type would put zod's types in our
+// .d.ts files, which hosts compiled without esModuleInterop cannot read (TS1259).
+/** The options as validated: the caller's own values, each scope given as `{ description, ... }`. */
+export type ParsedOptions = Omit<OAuthProviderOptions, 'scopes'> & { scopes: Record<string, ParsedScope> };
 
-export function resolveOptions(options: OAuthProviderOptions): ResolvedOptions {
+/** Throws a ConfigurationError that names the first wrong option. */
+export function parseOptions(options: OAuthProviderOptions): ParsedOptions {
   const parsed = schema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? issue.path.join('.') : '(options)';
     throw new ConfigurationError(`createOAuthProvider: option \`${where}\` is invalid: ${issue.message}`);
   }
-  const o = options;
-  const scopes = new Map<string, ScopeDefinition>();
-  // The schema has already turned a bare description into { description }.
-  for (const [name, def] of Object.entries(parsed.data.scopes)) {
-    scopes.set(name, { description: def.description, personal: def.personal ?? false, showWhenWithheld: def.showWhenWithheld ?? false });
-  }
-  for (const name of o.defaultScopes ?? []) {
-    if (!scopes.has(name)) throw new ConfigurationError(`createOAuthProvider: option \`defaultScopes\` names "${name}", which is not in \`scopes\``);
-  }
-  const onEvent = o.onEvent;
-  const tokenCache = o.tokenCache ? new AccessTokenCache(o.tokenCache) : null;
-  const resolved: ResolvedOptions = {
-    issuer: o.issuer.replace(/\/+$/, ''),
-    scopes,
-    defaultScopes: o.defaultScopes ? Object.freeze([...o.defaultScopes]) : null,
-    store: { clients: o.store.clients, tokens: o.store.tokens },
-    tokenCache,
-    userActivity: o.isUserActive ? new UserActivity(o.isUserActive) : null,
-    currentUser: o.currentUser,
-    loginUrl: o.loginUrl,
-    lifetimes: Object.freeze({
-      authorizationCode: o.lifetimes?.authorizationCode ?? 300,
-      personalAuthorizationCode: o.lifetimes?.personalAuthorizationCode ?? 90,
-      accessToken: o.lifetimes?.accessToken ?? 3600,
-      refreshToken: o.lifetimes?.refreshToken ?? 30 * 24 * 3600,
-      consent: o.lifetimes?.consent ?? 600,
-      deviceCode: o.lifetimes?.deviceCode ?? 600,
-    }),
-    refreshTokens: o.refreshTokens ?? 'always',
-    requirePkce: o.requirePkce ?? 'public',
-    maxRedirectUris: o.maxRedirectUris ?? 5,
-    routerPath: o.routerPath ?? '/oauth',
-    realm: o.realm ?? new URL(o.issuer).host,
-    renderConsent: o.renderConsent ?? null,
-    renderPage: o.renderPage ?? null,
-    clientOwnerName: o.clientOwnerName ?? null,
-    compat: Object.freeze({
-      bareTokenAuthorization: o.compat?.bareTokenAuthorization ?? false,
-      implicitGrant: o.compat?.implicitGrant ?? false,
-      grandType: o.compat?.grandType ?? false,
-      refreshWithoutRotation: o.compat?.refreshWithoutRotation ?? false,
-      defaultResponseTypeCode: o.compat?.defaultResponseTypeCode ?? false,
-      optionalRedirectUriAtToken: o.compat?.optionalRedirectUriAtToken ?? false,
-      ignoreAuthorizationWithBodySecret: o.compat?.ignoreAuthorizationWithBodySecret ?? false,
-    }),
-    rateLimit: o.rateLimit === false ? false : {
-      failures: o.rateLimit?.failures ?? 20,
-      windowSeconds: o.rateLimit?.windowSeconds ?? 60,
-      maxPending: o.rateLimit?.maxPending ?? 10_000,
-      redis: o.rateLimit?.redis ?? null,
-      keyPrefix: o.rateLimit?.keyPrefix ?? 'oauth:rl:',
-    },
-    reportFailure: (err) => {
-      if (!o.logger) return;
-      const e = err as { name?: unknown; code?: unknown } | null;
-      try {
-        o.logger.error('oauth: a store failed; the request was answered 503', {
-          error: typeof e?.name === 'string' ? e.name : typeof err,
-          ...(typeof e?.code === 'string' || typeof e?.code === 'number' ? { code: e.code } : {}),
-        });
-      } catch { /* a failing logger must not turn a 503 into a crash */ }
-    },
-    warn: (message) => {
-      try {
-        if (o.logger?.warn) o.logger.warn(message);
-        else console.warn(message);
-      } catch { /* a failing logger must not fail the request */ }
-    },
-    // An audit listener that throws must not turn a successful request into a failed one.
-    emit: (event, payload) => {
-      if (!onEvent) return;
-      try { onEvent(event, payload); } catch { /* the site's listener failed; the request goes on */ }
-    },
-  };
-  // Every revocation, by whatever path, goes through the store: that is where the cache hears of it.
-  if (tokenCache) resolved.store.tokens = publishingTokenStore(o.store.tokens, tokenCache, o.tokenCache?.revocations ?? null, resolved.reportFailure);
-  return Object.freeze(resolved);
+  // Only the scopes are taken from the parse (it expands the string shorthand); every other value,
+  // functions and stores included, stays the caller's own.
+  return { ...options, scopes: parsed.data.scopes };
 }

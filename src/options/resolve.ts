@@ -1,0 +1,84 @@
+import type { RenderPage } from '../pages/types';
+import { ConfigurationError } from '../errors';
+import type { CompatibilityOptions, OAuthProviderOptions, ParsedOptions, RateLimitRedisClient } from './schema';
+
+export interface ScopeDefinition {
+  description: string;
+  personal: boolean;
+  showWhenWithheld: boolean;
+}
+
+/**
+ * The options after validation and defaults: frozen, and independent of the caller's object.
+ * `store`, `logger`, `onEvent`, `isUserActive` and `tokenCache` are not here: createOAuthProvider
+ * builds what uses them once, into the ProviderContext.
+ */
+export interface ResolvedOptions {
+  issuer: string;
+  scopes: ReadonlyMap<string, ScopeDefinition>;
+  defaultScopes: readonly string[] | null;
+  currentUser: OAuthProviderOptions['currentUser'];
+  loginUrl: OAuthProviderOptions['loginUrl'];
+  lifetimes: Required<NonNullable<OAuthProviderOptions['lifetimes']>>;
+  refreshTokens: 'always' | 'when-permanent';
+  requirePkce: 'public' | 'all';
+  maxRedirectUris: number;
+  routerPath: string;
+  realm: string;
+  renderConsent: OAuthProviderOptions['renderConsent'] | null;
+  renderPage: RenderPage | null;
+  clientOwnerName: OAuthProviderOptions['clientOwnerName'] | null;
+  compat: Required<CompatibilityOptions>;
+  rateLimit: false | { failures: number; windowSeconds: number; maxPending: number; redis: RateLimitRedisClient | null; keyPrefix: string };
+}
+
+/** Defaults and normalisation; throws a ConfigurationError for options that contradict each other. */
+export function resolveOptions(o: ParsedOptions): ResolvedOptions {
+  const scopes = new Map<string, ScopeDefinition>();
+  for (const [name, def] of Object.entries(o.scopes)) {
+    scopes.set(name, { description: def.description, personal: def.personal ?? false, showWhenWithheld: def.showWhenWithheld ?? false });
+  }
+  for (const name of o.defaultScopes ?? []) {
+    if (!scopes.has(name)) throw new ConfigurationError(`createOAuthProvider: option \`defaultScopes\` names "${name}", which is not in \`scopes\``);
+  }
+  const resolved: ResolvedOptions = {
+    issuer: o.issuer.replace(/\/+$/, ''),
+    scopes,
+    defaultScopes: o.defaultScopes ? Object.freeze([...o.defaultScopes]) : null,
+    currentUser: o.currentUser,
+    loginUrl: o.loginUrl,
+    lifetimes: Object.freeze({
+      authorizationCode: o.lifetimes?.authorizationCode ?? 300,
+      personalAuthorizationCode: o.lifetimes?.personalAuthorizationCode ?? 90,
+      accessToken: o.lifetimes?.accessToken ?? 3600,
+      refreshToken: o.lifetimes?.refreshToken ?? 30 * 24 * 3600,
+      consent: o.lifetimes?.consent ?? 600,
+      deviceCode: o.lifetimes?.deviceCode ?? 600,
+    }),
+    refreshTokens: o.refreshTokens ?? 'always',
+    requirePkce: o.requirePkce ?? 'public',
+    maxRedirectUris: o.maxRedirectUris ?? 5,
+    routerPath: o.routerPath ?? '/oauth',
+    realm: o.realm ?? new URL(o.issuer).host,
+    renderConsent: o.renderConsent ?? null,
+    renderPage: o.renderPage ?? null,
+    clientOwnerName: o.clientOwnerName ?? null,
+    compat: Object.freeze({
+      bareTokenAuthorization: o.compat?.bareTokenAuthorization ?? false,
+      implicitGrant: o.compat?.implicitGrant ?? false,
+      grandType: o.compat?.grandType ?? false,
+      refreshWithoutRotation: o.compat?.refreshWithoutRotation ?? false,
+      defaultResponseTypeCode: o.compat?.defaultResponseTypeCode ?? false,
+      optionalRedirectUriAtToken: o.compat?.optionalRedirectUriAtToken ?? false,
+      ignoreAuthorizationWithBodySecret: o.compat?.ignoreAuthorizationWithBodySecret ?? false,
+    }),
+    rateLimit: o.rateLimit === false ? false : {
+      failures: o.rateLimit?.failures ?? 20,
+      windowSeconds: o.rateLimit?.windowSeconds ?? 60,
+      maxPending: o.rateLimit?.maxPending ?? 10_000,
+      redis: o.rateLimit?.redis ?? null,
+      keyPrefix: o.rateLimit?.keyPrefix ?? 'oauth:rl:',
+    },
+  };
+  return Object.freeze(resolved);
+}

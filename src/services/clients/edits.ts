@@ -1,0 +1,68 @@
+import { hashSecret, randomSecret } from '../../crypto';
+import type { ClientChanges } from '../../storage/client-store';
+import type { ClientStatus, PendingClientChange } from '../../storage/records';
+import { parseDescription, parseName } from '../fields';
+import { parseRedirectUris } from '../redirect-uris';
+import { parseClientScopes, parseFlag } from './input';
+import { applyPendingChange, mergePendingChange, REVIEWED_FIELDS, type ReviewedValues } from './pending-change';
+import { changeClient, loadClient, requirePendingChange, revokeAllGrants } from './records';
+import type { ClientService, ClientServiceDeps, Emit } from './types';
+import { toView } from './view';
+
+/** Statuses whose values were reviewed by an admin, so that an edit of them is reviewed too. */
+const REVIEWED_STATUSES: readonly ClientStatus[] = ['approved', 'suspended'];
+
+/** An owner edits an app; on a reviewed app the edit waits for an admin to approve or deny it. */
+export function edits(deps: ClientServiceDeps, emit: Emit): Pick<ClientService, 'update' | 'approveChange' | 'denyChange'> {
+  const { clients, tokens } = deps;
+  return {
+    async update(id, input) {
+      const client = await loadClient(clients, id);
+      // Everything is parsed before anything is written, as in request.
+      const wanted: Partial<ReviewedValues> = {};
+      if (input.name !== undefined) wanted.name = parseName(input.name);
+      if (input.redirectUris !== undefined) wanted.redirectUris = parseRedirectUris(input.redirectUris, deps.maxRedirectUris);
+      if (input.scopes !== undefined) wanted.scopes = parseClientScopes(input.scopes, deps);
+      const isPublic = parseFlag(input.isPublic, 'isPublic');
+      if (isPublic !== undefined) wanted.isPublic = isPublic;
+      const changes: ClientChanges = {};
+      if (input.description !== undefined) changes.description = parseDescription(input.description);
+
+      let requested: PendingClientChange | null = null;
+      if (REVIEWED_STATUSES.includes(client.status)) {
+        changes.pendingChange = mergePendingChange(client, wanted, new Date());
+        if (changes.pendingChange !== client.pendingChange) requested = changes.pendingChange;
+      } else {
+        // Never approved: nothing here was reviewed yet, so the admin reviews the new values with the app.
+        Object.assign(changes, applyPendingChange(client, { ...wanted, requestedAt: new Date() }));
+      }
+      const updated = await changeClient(clients, client.id, changes);
+      if (requested !== null) {
+        emit('client.change_requested', { clientId: client.id, fields: REVIEWED_FIELDS.filter((f) => requested[f] !== undefined) });
+      }
+      return { client: toView(updated), pendingReview: updated.pendingChange !== null };
+    },
+
+    async approveChange(id) {
+      const client = await loadClient(clients, id);
+      const pending = requirePendingChange(client);
+      const changes = applyPendingChange(client, pending);
+      // Public to confidential: the app now needs a secret, made here and shown once, as at approval.
+      const clientSecret = changes.isPublic === false && client.isPublic ? randomSecret() : null;
+      if (clientSecret !== null) changes.secretHash = hashSecret(clientSecret);
+      const updated = await changeClient(clients, client.id, { ...changes, pendingChange: null });
+      // Confidential to public: its refresh tokens would now work without a secret, so they go.
+      const revokedGrants = changes.isPublic === true && !client.isPublic ? await revokeAllGrants(tokens, client.id) : 0;
+      emit('client.change_approved', { clientId: client.id, fields: REVIEWED_FIELDS.filter((f) => pending[f] !== undefined), revokedGrants });
+      return { client: toView(updated), clientSecret };
+    },
+
+    async denyChange(id) {
+      const client = await loadClient(clients, id);
+      requirePendingChange(client);
+      const updated = await changeClient(clients, client.id, { pendingChange: null });
+      emit('client.change_denied', { clientId: client.id });
+      return toView(updated);
+    },
+  };
+}

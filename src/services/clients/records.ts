@@ -1,0 +1,47 @@
+import { NotFoundError, ValidationError } from '../../errors';
+import type { ClientChanges, ClientStore } from '../../storage/client-store';
+import type { ClientRecord, ClientStatus, PendingClientChange } from '../../storage/records';
+import type { TokenStore } from '../../storage/token-store';
+
+export async function loadClient(clients: ClientStore, id: string): Promise<ClientRecord> {
+  const client = typeof id === 'string' ? await clients.get(id) : null;
+  if (!client) throw new NotFoundError(`No client with id ${JSON.stringify(String(id))}.`);
+  return client;
+}
+
+export async function changeClient(clients: ClientStore, id: string, changes: ClientChanges): Promise<ClientRecord> {
+  // The store sets updatedAt itself (ClientStore.update's contract).
+  const updated = await clients.update(id, changes);
+  // Deleted between our read and this write: report it as missing rather than half-done.
+  if (!updated) throw new NotFoundError(`No client with id ${JSON.stringify(id)}.`);
+  return updated;
+}
+
+export function requireStatus(client: ClientRecord, allowed: ClientStatus[], action: string): void {
+  if (!allowed.includes(client.status)) {
+    throw new ValidationError(
+      'invalid_status',
+      `status: client ${client.id} is ${client.status}; it can be ${action} only when ${allowed.join(' or ')}.`,
+      'status',
+    );
+  }
+}
+
+export function requirePendingChange(client: ClientRecord): PendingClientChange {
+  if (client.pendingChange === null) {
+    throw new ValidationError('no_pending_change', `pendingChange: client ${client.id} has no change waiting for review.`, 'pendingChange');
+  }
+  return client.pendingChange;
+}
+
+export async function revokeAllGrants(tokens: TokenStore, clientId: string): Promise<number> {
+  const grants = await tokens.listGrants({ clientId });
+  const revoked = await Promise.all(grants.map((grant) => tokens.revokeGrant(grant.id)));
+  return revoked.filter(Boolean).length;
+}
+
+export async function revokeClientKindGrants(tokens: TokenStore, clientId: string): Promise<number> {
+  const grants = (await tokens.listGrants({ clientId })).filter((grant) => grant.kind === 'client');
+  const revoked = await Promise.all(grants.map((grant) => tokens.revokeGrant(grant.id)));
+  return revoked.filter(Boolean).length;
+}

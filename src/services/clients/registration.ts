@@ -1,0 +1,58 @@
+import { hashSecret, randomClientId, randomSecret } from '../../crypto';
+import { ValidationError } from '../../errors';
+import type { ClientRecord } from '../../storage/records';
+import { parseDescription, parseName } from '../fields';
+import { parseRedirectUris } from '../redirect-uris';
+import { parseClientScopes, parseFlag, parsePermissions, refuseForPublic } from './input';
+import { changeClient, loadClient, requireStatus } from './records';
+import type { ClientService, ClientServiceDeps, Emit } from './types';
+import { toView } from './view';
+
+/** A developer requests an app; an admin approves it (its secret is made then) or denies it. */
+export function registration(deps: ClientServiceDeps, emit: Emit): Pick<ClientService, 'request' | 'approve' | 'deny'> {
+  const { clients } = deps;
+  return {
+    async request(input) {
+      // Everything is checked before anything is stored: a rejected request leaves no record.
+      const name = parseName(input.name);
+      const redirectUris = parseRedirectUris(input.redirectUris, deps.maxRedirectUris);
+      const description = parseDescription(input.description);
+      const scopes = parseClientScopes(input.scopes, deps);
+      const isPublic = parseFlag(input.isPublic, 'isPublic');
+      const permissions = parsePermissions(input);
+      // Only an explicit `true` makes a public client: a missing flag must not drop client authentication.
+      refuseForPublic(isPublic === true, permissions);
+      const ownerId = input.ownerId ?? null;
+      if (ownerId !== null && (typeof ownerId !== 'string' || ownerId === '')) {
+        throw new ValidationError('invalid_owner_id', 'ownerId: must be a non-empty string or null.', 'ownerId');
+      }
+      const now = new Date();
+      const record: ClientRecord = {
+        id: randomClientId(), name, description, redirectUris, ownerId, status: 'pending', isPublic: isPublic === true,
+        secretHash: null, scopes, resourceServer: permissions.resourceServer === true, allowImplicit: permissions.allowImplicit === true,
+        allowClientCredentials: permissions.allowClientCredentials === true, pendingChange: null, createdAt: now, updatedAt: now,
+      };
+      await clients.create(record);
+      emit('client.requested', { clientId: record.id, ownerId });
+      return toView(record);
+    },
+
+    async approve(id) {
+      const client = await loadClient(clients, id);
+      requireStatus(client, ['pending', 'denied'], 'approved');
+      // The plain secret exists only in this return value; the store keeps its SHA-256.
+      const clientSecret = client.isPublic ? null : randomSecret();
+      const updated = await changeClient(clients, client.id, { status: 'approved', secretHash: clientSecret === null ? null : hashSecret(clientSecret) });
+      emit('client.approved', { clientId: client.id });
+      return { client: toView(updated), clientSecret };
+    },
+
+    async deny(id) {
+      const client = await loadClient(clients, id);
+      requireStatus(client, ['pending'], 'denied');
+      const updated = await changeClient(clients, client.id, { status: 'denied' });
+      emit('client.denied', { clientId: client.id });
+      return toView(updated);
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { ClientRecord } from '../../storage/records';
+
+/** A client as the site owner sees it: everything but the secret hash. */
+export type ClientView = Omit<ClientRecord, 'secretHash'>;
+
+/** Copies the fields a site may show; the secret hash never leaves the service. */
+export function toView(record: ClientRecord): ClientView {
+  const pending = record.pendingChange;
+  return {
+    id: record.id,
+    name: record.name,
+    description: record.description,
+    redirectUris: [...record.redirectUris],
+    ownerId: record.ownerId,
+    status: record.status,
+    isPublic: record.isPublic,
+    scopes: record.scopes === null ? null : [...record.scopes],
+    resourceServer: record.resourceServer,
+    allowImplicit: record.allowImplicit,
+    allowClientCredentials: record.allowClientCredentials,
+    pendingChange: pending === null ? null : {
+      ...pending,
+      ...(pending.redirectUris ? { redirectUris: [...pending.redirectUris] } : {}),
+      ...(pending.scopes ? { scopes: [...pending.scopes] } : {}),
+    },
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
