@@ -28,8 +28,7 @@ const rel = (path: string) => relative(ROOT, path).split(sep).join('/');
 /** Every module specifier a file names: static imports, re-exports and dynamic imports. */
 function specifiers(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const found = [...text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1]);
-  return found;
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1]!);
 }
 
 function resolveRelative(from: string, spec: string): string {
@@ -50,7 +49,7 @@ const localImports = new Map(files.map((file) => [
 function areaOf(path: string): string | null {
   const parts = path.split('/');
   if (parts[0] !== 'src') return null;
-  return parts[1];
+  return parts[1]!;
 }
 
 describe('architecture', () => {
