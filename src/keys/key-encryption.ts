@@ -1,7 +1,7 @@
 import { loadJose, type JWK } from './jose';
 
 /** Shorter site secrets would make the password-based key wrapping the weak point. */
-export const MIN_SECRET_LENGTH = 32;
+const MIN_SECRET_LENGTH = 32;
 
 const KEY_MANAGEMENT = 'PBES2-HS512+A256KW';
 const CONTENT_ENCRYPTION = 'A256GCM';

@@ -1,7 +1,7 @@
 import type { KeyStore, PublicJwk, SigningAlgorithm, SigningKeyRecord } from '../storage/key-store';
 import { loadJose, type CryptoKey, type JWK } from './jose';
 import { decryptPrivateKey, encryptPrivateKey } from './key-encryption';
-import { generationsDue, nextPublication, resolveSchedule, type Schedule, type SigningKeyOptions } from './schedule';
+import { generationAt, generationsDue, nextPublication, resolveSchedule, type Schedule, type SigningKeyOptions } from './schedule';
 
 export interface SigningKeysOptions extends SigningKeyOptions {
   store: KeyStore;
@@ -113,7 +113,10 @@ export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
       if (!schedule.algorithms.includes(alg)) throw new Error(`Signing keys: no keys are kept for ${String(alg)}`);
       const keys = await currentKeys();
       const now = Date.now();
-      const signing = keys.filter((k) => k.alg === alg && k.activatesAt.getTime() <= now && now < k.retiresAt.getTime())
+      // By generation rather than activatesAt: a key another instance has just made for the current
+      // generation (on a fresh store) signs here too, even if this host's clock is a little behind.
+      const current = generationAt(schedule, now);
+      const signing = keys.filter((k) => k.alg === alg && k.generation <= current && now < k.retiresAt.getTime())
         .sort((a, b) => b.generation - a.generation)[0];
       if (!signing) throw new Error(`Signing keys: the store holds no ${alg} key that signs now`);
       for (const kid of privateKeys.keys()) if (!keys.some((k) => k.kid === kid)) privateKeys.delete(kid);

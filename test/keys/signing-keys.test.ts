@@ -80,6 +80,14 @@ describe('createSigningKeys', () => {
     expect(published).toContain(next.kid);
   });
 
+  it('signs with a key another instance has just made, though this clock is a few seconds behind', async () => {
+    const clock = fakeClock(START);
+    const store = memoryKeyStore();
+    const made = await createSigningKeys({ store, secret: SECRET }).signingKey('ES256');
+    clock.set(START - 5000);
+    expect((await createSigningKeys({ store, secret: SECRET }).signingKey('ES256')).kid).toBe(made.kid);
+  });
+
   it('keeps a retired key in the JWKS until retiresAt + keepAfterRetiring', async () => {
     const clock = fakeClock(START);
     const keys = createSigningKeys({ store: memoryKeyStore(), secret: SECRET, algorithms: ['RS256'] });
