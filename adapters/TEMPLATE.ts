@@ -1,7 +1,7 @@
 /**
- * A store to copy when writing your own adapter: every method of ClientStore and TokenStore, with
- * what it must guarantee. Each body throws until you write it; `runClientStoreContract` and
- * `runTokenStoreContract` (from `express-oauth-provider/testing`) then check it against a real
+ * A store to copy when writing your own adapter: every method of ClientStore, TokenStore and
+ * KeyStore, with what it must guarantee. Each body throws until you write it; `runClientStoreContract`,
+ * `runTokenStoreContract` and `runKeyStoreContract` (from `express-oauth-provider/testing`) then check it against a real
  * instance of your database. In your own package import these types from 'express-oauth-provider'.
  *
  * Everywhere: every method is async; "not found", "expired" and "revoked" are `null` / `false`,
@@ -11,7 +11,7 @@
 import type {
   AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientChanges, ClientFilter, ClientRecord,
   ClientStore, DeviceAuthorizationChanges, DeviceAuthorizationLookup, DeviceAuthorizationRecord, DeviceAuthorizationStatus,
-  DeviceTransactionRecord, Found, GrantFilter, GrantRecord, RefreshTokenRecord, TokenStore,
+  DeviceTransactionRecord, Found, GrantFilter, GrantRecord, KeyStore, RefreshTokenRecord, SigningKeyRecord, TokenStore,
 } from '../src/storage';
 
 /** Client apps (usually SQL). Every field of ClientRecord round-trips; see the contract suite. */
@@ -175,6 +175,27 @@ export class TemplateTokenStore implements TokenStore {
    * exactly one gets the record, the others null; null too when unknown or expired.
    */
   async consumeDeviceTransaction(id: string): Promise<DeviceTransactionRecord | null> {
+    throw new Error('not implemented');
+  }
+}
+
+/**
+ * The keys that sign OpenID Connect ID tokens, shared by every instance of the site (OpenID
+ * Connect is coming; nothing calls this store yet). Few records: a handful per algorithm.
+ */
+export class TemplateKeyStore implements KeyStore {
+  /**
+   * Stores the key, create-only on (`alg`, `generation`): false, changing nothing, when a key with
+   * that algorithm and generation exists. Atomic: of N concurrent adds for one pair exactly one
+   * returns true (instances that rotate at the same moment agree on the winner's key).
+   * `privateKey` is already encrypted by the provider; store it as it is.
+   */
+  async addSigningKey(key: SigningKeyRecord): Promise<boolean> {
+    throw new Error('not implemented');
+  }
+
+  /** Every key whose `expiresAt` is ahead of `Date.now()`, any order, every field as added (times as Dates). */
+  async listSigningKeys(): Promise<SigningKeyRecord[]> {
     throw new Error('not implemented');
   }
 }

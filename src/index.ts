@@ -9,7 +9,7 @@ export type {
   ClientStore, ClientFilter, ClientChanges, TokenStore, GrantFilter, DeviceAuthorizationLookup, DeviceAuthorizationChanges,
   ClientRecord, ClientStatus, GrantRecord, AuthorizationRequestRecord, AuthorizationCodeRecord, AccessTokenRecord,
   RefreshTokenRecord, Found, DeviceAuthorizationRecord, DeviceAuthorizationStatus, DeviceTransactionRecord, PendingClientChange,
-  RevocationChannel, RevocationEvent, RevocationListener,
+  RevocationChannel, RevocationEvent, RevocationListener, KeyStore, SigningKeyRecord, SigningAlgorithm, PublicJwk,
 } from './storage';
 export { announceRevocations, REVOCATION_MEMORY_MS } from './storage';
 export type { ClientService, ClientView, ClientRequest, ClientUpdate, ClientPermissions } from './services/clients';

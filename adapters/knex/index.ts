@@ -4,6 +4,7 @@ import { tableNames, type KnexStoreOptions } from './schema';
 
 export { knexClientStore } from './client-store';
 export { knexTokenStore } from './token-store';
+export { knexKeyStore } from './key-store';
 export { purgeExpired } from './purge';
 export type { KnexStoreOptions } from './schema';
 

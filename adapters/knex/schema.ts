@@ -22,6 +22,8 @@ export interface TableNames {
   deviceAuthorizations: string;
   /** Transactions of the device page; added by migration 005. */
   deviceTransactions: string;
+  /** OpenID Connect signing keys; added by migration 006. */
+  signingKeys: string;
   /** Knex's migration bookkeeping (it adds `<migrations>_lock` itself). */
   migrations: string;
 }
@@ -42,6 +44,7 @@ export function tableNames(options: KnexStoreOptions = {}): TableNames {
     authorizationRequests: `${prefix}authorization_requests`,
     deviceAuthorizations: `${prefix}device_authorizations`,
     deviceTransactions: `${prefix}device_transactions`,
+    signingKeys: `${prefix}signing_keys`,
     migrations: `${prefix}migrations`,
   };
 }

@@ -1,2 +1,3 @@
 export { memoryClientStore } from './client-store';
 export { memoryTokenStore } from './token-store';
+export { memoryKeyStore } from './key-store';

@@ -2,6 +2,8 @@ import type { ClusterOptions, RedisOptions } from 'ioredis';
 
 export { redisTokenStore } from './token-store';
 export type { RedisTokenStoreOptions } from './token-store';
+export { redisKeyStore } from './key-store';
+export type { RedisKeyStoreOptions } from './key-store';
 export { redisRevocationChannel } from './revocations';
 export type { RedisRevocationChannelOptions } from './revocations';
 

@@ -25,6 +25,8 @@
  *   <p>v:<userCodeHash>       `<grantId> <hash>` of the device authorization with this user code (string)
  *   <p>u:<userId>             grant ids of a user, scored by grant expiry rounded up to a day   (zset)
  *   <p>k:<clientId>           grant ids of a client, scored by grant expiry rounded up to a day (zset)
+ *   <p>{keys}                 the OpenID Connect signing keys (hash, used by redisKeyStore): field
+ *                             `<alg>:<generation>` → the key record (JSON); one key, so one slot
  *
  * Keys and members are short on purpose: they are paid for by every live token (the target is
  * ≤ 200 bytes of `MEMORY USAGE` per token; an access token is one index entry of ~64 bytes).
@@ -59,12 +61,13 @@ export interface Keys {
   userCode(userCodeHash: string): string;
   byUser(userId: string): string;
   byClient(clientId: string): string;
+  signingKeys(): string;
 }
 
 export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
   // A brace in the prefix would become the hash tag of every key and put all grants in one slot
   // (or, unbalanced, scatter one grant's keys over several slots and break the scripts).
-  if (/[{}]/.test(prefix)) throw new TypeError(`redisTokenStore: the key prefix must not contain "{" or "}" (got ${JSON.stringify(prefix)})`);
+  if (/[{}]/.test(prefix)) throw new TypeError(`Redis stores: the key prefix must not contain "{" or "}" (got ${JSON.stringify(prefix)})`);
   const grantBase = (grantId: string) => `${prefix}{${grantId}}:`;
   const member = (kind: MemberKind, hash: string) => `${kind}:${hash}`;
   return {
@@ -83,5 +86,6 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     userCode: (userCodeHash) => `${prefix}v:${userCodeHash}`,
     byUser: (userId) => `${prefix}u:${userId}`,
     byClient: (clientId) => `${prefix}k:${clientId}`,
+    signingKeys: () => `${prefix}{keys}`,
   };
 }

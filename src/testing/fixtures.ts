@@ -1,8 +1,10 @@
+import { randomInt } from 'node:crypto';
 import { hashSecret, mintGrantSecret, randomClientId, randomId, randomSecret } from '../crypto';
 import type {
   AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, DeviceAuthorizationRecord,
   DeviceTransactionRecord, GrantRecord, RefreshTokenRecord,
 } from '../storage/records';
+import type { PublicJwk, SigningKeyRecord } from '../storage/key-store';
 
 /**
  * Record builders for adapter tests. Every call draws fresh random ids and hashes, so one store
@@ -154,6 +156,30 @@ export function makeDeviceTransaction(overrides: Partial<DeviceTransactionRecord
     deviceHash: fakeGrantSecretHash(grantId),
     csrfHash: hashSecret(randomSecret()),
     expiresAt: fromNow(10 * MINUTE),
+    ...overrides,
+  };
+}
+
+/**
+ * A signing key as a store sees it. Its generation is drawn at random (so tests sharing a store
+ * never collide), and its key material is random text of the right shape: the store never
+ * interprets it, and no real private key is made for a storage test.
+ */
+export function makeSigningKey(overrides: Partial<SigningKeyRecord> = {}): SigningKeyRecord {
+  const alg = overrides.alg ?? 'ES256';
+  const publicJwk: PublicJwk = alg === 'ES256'
+    ? { kty: 'EC', crv: 'P-256', x: randomId(), y: randomId() }
+    : { kty: 'RSA', n: randomId().repeat(8), e: 'AQAB' };
+  return {
+    kid: randomId(),
+    alg,
+    generation: randomInt(2 ** 40),
+    publicJwk,
+    privateKey: ['eyJhbGciOiJQQkVTMi1IUzUxMitBMjU2S1ciLCJlbmMiOiJBMjU2R0NNIn0', randomId(), randomId(), randomId(), randomId()].join('.'),
+    createdAt: fromNow(-MINUTE),
+    activatesAt: fromNow(-MINUTE),
+    retiresAt: fromNow(HOUR),
+    expiresAt: fromNow(2 * HOUR),
     ...overrides,
   };
 }

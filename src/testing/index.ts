@@ -1,7 +1,8 @@
 export { runTokenStoreContract } from './token-store-contract';
 export type { ContractOptions } from './token-store-contract';
 export { runClientStoreContract } from './client-store-contract';
+export { runKeyStoreContract } from './key-store-contract';
 export {
   fakeClientId, fakeGrantSecretHash, fakeUserId, fromNow, makeAccessToken, makeAuthorizationRequest, makeClient, makeCode,
-  makeClientGrant, makeDeviceAuthorization, makeDeviceTransaction, makeGrant, makePersonalGrant, makeRefreshToken,
+  makeClientGrant, makeDeviceAuthorization, makeDeviceTransaction, makeGrant, makePersonalGrant, makeRefreshToken, makeSigningKey,
 } from './fixtures';

@@ -11,6 +11,7 @@ import { clientToRow } from '../../adapters/knex/client-rows';
 import { grantToRow } from '../../adapters/knex/grant-rows';
 import { tableNames } from '../../adapters/knex/schema';
 import { later } from '../../src/testing/token-store-contract/support';
+import { runKnexKeyStoreSuite } from './knex-key-suite';
 import { hashSecret, mintGrantSecret, randomId, randomSecret } from '../../src/crypto';
 import {
   fromNow, makeAccessToken, makeAuthorizationRequest, makeClient, makeClientGrant, makeCode, makeDeviceTransaction, makeGrant,
@@ -37,6 +38,7 @@ async function allTables(db: Knex, prefix: string): Promise<Record<string, unkno
 export function runKnexAdapterSuite(label: string, db: () => Knex): void {
   runTokenStoreContract(label, () => knexTokenStore(db()));
   runClientStoreContract(label, () => knexClientStore(db()));
+  runKnexKeyStoreSuite(label, db);
 
   describe(`${label} migrations`, () => {
     it('does nothing when migrate runs again', async () => {
@@ -48,9 +50,9 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       await migrate(db());
       expect(await rowCount(db(), tableNames().grants)).toBe(before);
       expect(await tokens.getGrant(grant.id)).toEqual(grant);
-      // Five migrations so far (001 initial, 002 device authorizations, 003 client review, 004 client credentials,
-      // 005 device transactions), each recorded once however often migrate runs.
-      expect(await rowCount(db(), tableNames().migrations)).toBe(5);
+      // Six migrations so far (001 initial, 002 device authorizations, 003 client review, 004 client credentials,
+      // 005 device transactions, 006 signing keys), each recorded once however often migrate runs.
+      expect(await rowCount(db(), tableNames().migrations)).toBe(6);
     });
 
     it('003 gives clients stored before it neither switch and no pending change', async () => {
@@ -108,7 +110,8 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       const config = { migrationSource: migrationSource(names), tableName: names.migrations };
       for (let i = 0; i < 4; i += 1) await db().migrate.up(config);
       expect(await db().schema.hasTable(names.deviceTransactions)).toBe(false);
-      await migrate(db(), { tablePrefix: prefix });
+      // 005 alone, so that the down below undoes it and no later migration.
+      await db().migrate.up(config);
       const tokens = knexTokenStore(db(), { tablePrefix: prefix });
       const transaction = makeDeviceTransaction();
       await tokens.saveDeviceTransaction(transaction);

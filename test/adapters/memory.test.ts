@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { memoryClientStore, memoryTokenStore } from '../../adapters/memory';
-import { makeAccessToken, makeClient, makeGrant, runClientStoreContract, runTokenStoreContract } from '../../src/testing';
+import { memoryClientStore, memoryKeyStore, memoryTokenStore } from '../../adapters/memory';
+import { makeAccessToken, makeClient, makeGrant, runClientStoreContract, runKeyStoreContract, runTokenStoreContract } from '../../src/testing';
 
 runTokenStoreContract('memory', () => memoryTokenStore());
 runClientStoreContract('memory', () => memoryClientStore());
+runKeyStoreContract('memory', () => memoryKeyStore());
 
 describe('memory stores', () => {
   it('keep separate data per instance', async () => {

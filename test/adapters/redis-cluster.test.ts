@@ -1,6 +1,6 @@
 import { Cluster } from 'ioredis';
-import { recommendedClusterOptions, redisTokenStore } from '../../adapters/redis';
-import { makeAccessToken, makeCode, makeGrant, makeRefreshToken, runTokenStoreContract } from '../../src/testing';
+import { recommendedClusterOptions, redisKeyStore, redisTokenStore } from '../../adapters/redis';
+import { makeAccessToken, makeCode, makeGrant, makeRefreshToken, runKeyStoreContract, runTokenStoreContract } from '../../src/testing';
 import { describeIf, has, REDIS_CLUSTER_NODES, uniquePrefix } from '../support/services';
 
 // Start the cluster with .ci/redis-cluster.sh (127.0.0.1:7000-7002).
@@ -38,6 +38,7 @@ describeIf(has.redisCluster)('redisTokenStore on a Redis Cluster', () => {
   });
 
   runTokenStoreContract('redis cluster', () => redisTokenStore(cluster, { prefix }));
+  runKeyStoreContract('redis cluster', () => redisKeyStore(cluster, { prefix }));
 
   it('keeps every key of one grant in one slot, and spreads grants over the nodes', async () => {
     const p = `${prefix}slots:`;

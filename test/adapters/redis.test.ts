@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import Redis from 'ioredis';
-import { recommendedRedisOptions, redisTokenStore } from '../../adapters/redis';
+import { recommendedRedisOptions, redisKeyStore, redisTokenStore } from '../../adapters/redis';
 import { mintGrantSecret, randomId } from '../../src/crypto';
 import type { GrantRecord } from '../../src/storage/records';
 import type { TokenStore } from '../../src/storage/token-store';
 import {
   fromNow, makeAccessToken, makeAuthorizationRequest, makeClientGrant, makeCode, makeDeviceAuthorization, makeDeviceTransaction, makeGrant,
-  makePersonalGrant, makeRefreshToken, runTokenStoreContract,
+  makePersonalGrant, makeRefreshToken, makeSigningKey, runKeyStoreContract, runTokenStoreContract,
 } from '../../src/testing';
 import { describeIf, has, hasBinary, REDIS_URL, uniquePrefix } from '../support/services';
 
@@ -90,6 +90,23 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
   });
 
   runTokenStoreContract('redis', () => redisTokenStore(redis, { prefix }));
+  runKeyStoreContract('redis', () => redisKeyStore(redis, { prefix: `${prefix}sk:` }));
+
+  describe('signing keys in Redis', () => {
+    it('keeps them in one hash that lives as long as its latest key', async () => {
+      const p = `${prefix}skttl:`;
+      const store = redisKeyStore(redis, { prefix: p });
+      const short = makeSigningKey({ expiresAt: fromNow(HOUR) });
+      const long = makeSigningKey({ expiresAt: fromNow(DAY) });
+      expect(await store.addSigningKey(long)).toBe(true);
+      expect(await store.addSigningKey(short)).toBe(true);
+      expect(await keysUnder(redis, p)).toEqual([`${p}{keys}`]);
+      const pttl = await redis.pttl(`${p}{keys}`);
+      expect(pttl).toBeGreaterThan(DAY - MINUTE);
+      expect(pttl).toBeLessThanOrEqual(DAY + 1000);
+      expect(await redis.hlen(`${p}{keys}`)).toBe(2);
+    });
+  });
 
   describe('what lands in Redis', () => {
     it('L2: gives every key a TTL above 0 and no longer than the life of what it holds', async () => {
