@@ -8,12 +8,12 @@
  * owners, and unfiltered lists are checked only for the clients the test created. Client records
  * carry only `secretHash`, the SHA-256 of a discarded random secret, never a plain secret.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { ClientStore } from '../storage/client-store';
+import { describe, expect, it } from '@jest/globals';
+import { CLIENT_STORE_METHODS, type ClientStore } from '../storage/client-store';
 import type { ClientRecord } from '../storage/records';
 import { hashSecret, randomId, randomSecret } from '../crypto';
 import { fakeUserId, fromNow, makeClient } from './fixtures';
-import type { ContractOptions } from './token-store-contract';
+import { storeUnderTest, type ContractOptions } from './store-under-test';
 
 const HOUR = 3_600_000;
 
@@ -29,14 +29,7 @@ export function runClientStoreContract(
   options: ContractOptions = {},
 ): void {
   describe(`${label} ClientStore contract`, () => {
-    let store: ClientStore;
-
-    beforeAll(async () => {
-      store = await makeStore();
-    });
-    afterAll(async () => {
-      await options.teardown?.();
-    });
+    const store = storeUnderTest(makeStore, options, CLIENT_STORE_METHODS);
 
     async function created(overrides: Partial<ClientRecord> = {}): Promise<ClientRecord> {
       const client = makeClient(overrides);

@@ -1,5 +1,5 @@
 export { runTokenStoreContract } from './token-store-contract';
-export type { ContractOptions } from './token-store-contract';
+export type { ContractOptions } from './store-under-test';
 export { runClientStoreContract } from './client-store-contract';
 export { runKeyStoreContract } from './key-store-contract';
 export {

@@ -8,10 +8,10 @@
  * generations and looks only at those among what the store lists. Expiry is tested with
  * `Date.now` moved forward, never by sleeping. The keys carry random text for their key material.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { KeyStore, SigningKeyRecord } from '../storage/key-store';
+import { describe, expect, it } from '@jest/globals';
+import { KEY_STORE_METHODS, type KeyStore, type SigningKeyRecord } from '../storage/key-store';
 import { makeSigningKey } from './fixtures';
-import type { ContractOptions } from './token-store-contract';
+import { storeUnderTest, type ContractOptions } from './store-under-test';
 import { HOUR, later, trues } from './token-store-contract/support';
 
 export function runKeyStoreContract(
@@ -20,17 +20,7 @@ export function runKeyStoreContract(
   options: ContractOptions = {},
 ): void {
   describe(`${label} KeyStore contract`, () => {
-    let store: KeyStore;
-
-    beforeAll(async () => {
-      store = await makeStore();
-    });
-    afterEach(() => {
-      jest.restoreAllMocks();
-    });
-    afterAll(async () => {
-      await options.teardown?.();
-    });
+    const store = storeUnderTest(makeStore, options, KEY_STORE_METHODS);
 
     /** The listed keys of these generations, in a stable order. */
     async function listed(...generations: number[]): Promise<SigningKeyRecord[]> {

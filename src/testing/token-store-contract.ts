@@ -13,10 +13,11 @@
  * - Records hold only hashes: the fixtures put the SHA-256 of a discarded random secret in every
  *   `hash` / `csrfHash` / `codeChallenge` field, never a plain secret.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, jest } from '@jest/globals';
+import { describe, expect } from '@jest/globals';
 import type { GrantRecord } from '../storage/records';
 import { TOKEN_STORE_METHODS, type TokenStore } from '../storage/token-store';
 import { makeAccessToken, makeGrant, makeRefreshToken } from './fixtures';
+import { storeUnderTest, type ContractOptions } from './store-under-test';
 import { clientGrantTests } from './token-store-contract/client-grants';
 import { deviceAuthorizationTests } from './token-store-contract/device-authorizations';
 import { deviceTransactionTests } from './token-store-contract/device-transactions';
@@ -26,35 +27,15 @@ import { requestAndCodeTests } from './token-store-contract/requests-and-codes';
 import type { ContractSuite } from './token-store-contract/support';
 import { tokenTests } from './token-store-contract/tokens';
 
-export interface ContractOptions {
-  /** Runs once after the suite (close connections, drop the schema). */
-  teardown?: () => Promise<void>;
-}
-
 export function runTokenStoreContract(
   label: string,
   makeStore: () => TokenStore | Promise<TokenStore>,
   options: ContractOptions = {},
 ): void {
   describe(`${label} TokenStore contract`, () => {
-    let store: TokenStore;
-
-    beforeAll(async () => {
-      store = await makeStore();
-    });
-    afterEach(() => {
-      jest.restoreAllMocks();
-    });
-    afterAll(async () => {
-      await options.teardown?.();
-    });
-
-    // The parts are declared before beforeAll makes the store: they get one that calls it later.
-    const forwarding = Object.fromEntries(TOKEN_STORE_METHODS.map((name) => [
-      name, (...args: unknown[]) => (store[name] as (...a: unknown[]) => unknown).apply(store, args),
-    ])) as unknown as TokenStore;
+    const store = storeUnderTest(makeStore, options, TOKEN_STORE_METHODS);
     const suite: ContractSuite = {
-      store: forwarding,
+      store,
       async savedGrant(overrides: Partial<GrantRecord> = {}) {
         const grant = makeGrant(overrides);
         const access = makeAccessToken(grant);
