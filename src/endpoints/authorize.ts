@@ -5,6 +5,7 @@ import { sendHtml } from '../answers/page';
 import type { ConsentContext } from '../pages/types';
 import type { Limits } from '../limits/limits';
 import type { ResolvedOptions } from '../options';
+import { PLAIN_LOGIN, SWITCH_ACCOUNT } from '../openid/login-request';
 import type { ProviderContext } from '../provider-context';
 import { clientOwnerName } from '../consent/owner';
 import { consentSubject } from '../consent/build-context';
@@ -27,7 +28,7 @@ export function authorizeEndpoint(options: ProviderContext, limits: Limits, page
       if (!user) {
         // RFC 9700 §4.11.2: the user is authenticated before anything is redirected to the client.
         res.setHeader('Cache-Control', 'no-store');
-        res.redirect(302, options.loginUrl(localReturnPath(req)));
+        res.redirect(302, options.loginUrl(localReturnPath(req), PLAIN_LOGIN));
         return;
       }
       const request = validateRest(raw, target, options);
@@ -38,7 +39,7 @@ export function authorizeEndpoint(options: ProviderContext, limits: Limits, page
       await options.store.tokens.saveAuthorizationRequest({
         id: transactionId, userId, clientId: request.client.id, redirectUri: request.redirectUri,
         redirectUriSent: request.redirectUriSent, responseType: request.responseType, scopes: request.scopes, state: request.state,
-        codeChallenge: request.codeChallenge, permanent: request.permanent, csrfHash: hashSecret(csrfToken),
+        codeChallenge: request.codeChallenge, permanent: request.permanent, openid: null, csrfHash: hashSecret(csrfToken),
         expiresAt: new Date(Date.now() + options.lifetimes.consent * 1000),
       });
       const context = consentContext(req, options, request, { id: userId, name: user.name ?? userId }, [
@@ -70,6 +71,6 @@ function consentContext(req: Request, options: ResolvedOptions, request: Validat
     permanent: request.permanent,
     action: `${req.baseUrl}/authorize`,
     hiddenFields,
-    switchAccountUrl: options.loginUrl(localReturnPath(req)),
+    switchAccountUrl: options.loginUrl(localReturnPath(req), SWITCH_ACCOUNT),
   };
 }

@@ -87,12 +87,12 @@ export function decisionEndpoint(options: ProviderContext, pages: PageRenderer):
       // the code awaits its exchange also kills the code (J2, K3). A PIN's grant is its lookup key.
       const listed = await tokens.saveGrant({
         id: key.grantId, kind: 'authorization', userId: t.userId, clientId: t.clientId, scopes: t.scopes, name: null,
-        createdAt: new Date(), expiresAt,
+        createdAt: new Date(), expiresAt, openid: t.openid && { ...t.openid, nonce: null },
       });
       if (!listed) throw new Error('the new grant was already revoked');
       await tokens.saveCode({
         hash: key.hash, grantId: key.grantId, clientId: t.clientId, userId: t.userId, scopes: t.scopes,
-        redirectUri: t.redirectUriSent ? t.redirectUri : null, codeChallenge: t.codeChallenge, permanent: t.permanent, expiresAt,
+        redirectUri: t.redirectUriSent ? t.redirectUri : null, codeChallenge: t.codeChallenge, permanent: t.permanent, openid: t.openid, expiresAt,
       });
       options.emit('code.issued', { clientId: t.clientId, userId: t.userId, scopes: t.scopes, responseType: t.responseType });
       if (pin !== null) {

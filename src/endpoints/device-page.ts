@@ -7,6 +7,7 @@ import type { PageRenderer } from '../pages/renderer';
 import type { ConsentContext } from '../pages/types';
 import type { Limits } from '../limits/limits';
 import type { SiteUser } from '../options';
+import { PLAIN_LOGIN, SWITCH_ACCOUNT } from '../openid/login-request';
 import type { ProviderContext } from '../provider-context';
 import { normalizeShortCode } from '../short-code';
 import type { ClientRecord, DeviceAuthorizationRecord, DeviceTransactionRecord } from '../storage/records';
@@ -50,7 +51,7 @@ export function devicePageEndpoints(options: ProviderContext, limits: Limits, pa
   async function showCodeForm(req: Request, res: Response, status: number, user: SiteUser, prefill: string, error: string | null) {
     sendHtml(res, status, pages.deviceCode(req, {
       action: `${req.baseUrl}/device`, hiddenFields: await saveTransaction(String(user.id), null), prefill, error,
-      userName: user.name ?? String(user.id), switchAccountUrl: options.loginUrl(returnPath(req, prefill || null)),
+      userName: user.name ?? String(user.id), switchAccountUrl: options.loginUrl(returnPath(req, prefill || null), SWITCH_ACCOUNT),
     }));
   }
 
@@ -66,7 +67,7 @@ export function devicePageEndpoints(options: ProviderContext, limits: Limits, pa
       permanent: false,
       action: `${req.baseUrl}/device`,
       hiddenFields,
-      switchAccountUrl: options.loginUrl(returnPath(req, typed)),
+      switchAccountUrl: options.loginUrl(returnPath(req, typed), SWITCH_ACCOUNT),
     };
   }
 
@@ -79,7 +80,7 @@ export function devicePageEndpoints(options: ProviderContext, limits: Limits, pa
       const user = await options.currentUser(req);
       if (!user) {
         res.setHeader('Cache-Control', 'no-store');
-        res.redirect(302, options.loginUrl(returnPath(req, typed || null)));
+        res.redirect(302, options.loginUrl(returnPath(req, typed || null), PLAIN_LOGIN));
         return;
       }
       await showCodeForm(req, res, 200, user, typed, null);
@@ -159,7 +160,7 @@ export function devicePageEndpoints(options: ProviderContext, limits: Limits, pa
         // device before it polls for its tokens (J2, K3); revoking the grant drops the device too.
         const listed = await tokens.saveGrant({
           id: device.grantId, kind: 'authorization', userId, clientId: device.clientId, scopes: device.scopes, name: null,
-          createdAt: new Date(), expiresAt: device.expiresAt,
+          createdAt: new Date(), expiresAt: device.expiresAt, openid: null,
         });
         if (!listed) throw new PageError(400, 'Code expired', 'This code has expired or was already answered. Start again on your device.');
       }

@@ -68,7 +68,7 @@ async function findCode(options: ProviderContext, { params, client, lookup }: Gr
   }
 
   return {
-    owner: { userId: record.userId, clientId: record.clientId, grantId: record.grantId, grantScopes: record.scopes, permanent: record.permanent },
+    owner: { userId: record.userId, clientId: record.clientId, grantId: record.grantId, grantScopes: record.scopes, permanent: record.permanent, openid: record.openid },
     scope: record.scopes,
     expiresAt: record.expiresAt,
     codeChallenge: record.codeChallenge,

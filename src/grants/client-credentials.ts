@@ -33,7 +33,7 @@ export function clientCredentialsGrant(options: ProviderContext): Grant {
     const access = mintToken(grantId, options.lifetimes.accessToken);
     const refused = await saveClientCredentialsToken(
       options,
-      { id: grantId, kind: 'client', userId: null, clientId: client.id, scopes, name: null, createdAt: new Date(), expiresAt: access.expiresAt },
+      { id: grantId, kind: 'client', userId: null, clientId: client.id, scopes, name: null, createdAt: new Date(), expiresAt: access.expiresAt, openid: null },
       { hash: access.hash, grantId, clientId: client.id, userId: null, scopes, expiresAt: access.expiresAt },
     );
     if (refused) throw unauthorizedClient('Unauthorized client: this client may no longer use `client_credentials`');

@@ -34,7 +34,7 @@ export async function issueUserTokens(options: ProviderContext, owner: GrantOwne
   const refused = await saveClientTokens(
     options,
     // createdAt only counts for a new grant: saveTokens keeps an existing grant's own.
-    { id: grantId, kind: 'authorization', userId, clientId, scopes: grantScopes, name: null, createdAt: new Date(), expiresAt },
+    { id: grantId, kind: 'authorization', userId, clientId, scopes: grantScopes, name: null, createdAt: new Date(), expiresAt, openid: owner.openid && { ...owner.openid, nonce: null } },
     { hash: access.hash, grantId, clientId, userId, scopes: scope, expiresAt: access.expiresAt },
     refresh ? { hash: refresh.hash, grantId, clientId, userId, scopes: grantScopes, expiresAt: refresh.expiresAt } : null,
     newGrant,

@@ -28,8 +28,8 @@ export function pinGrant(options: ProviderContext): Grant {
     if (!(await tokens.consumeCode(key.grantId, key.hash))) throw invalid();
 
     // issue
-    const { userId, scopes, permanent } = found.record;
-    const owner: GrantOwner = { userId, clientId: client.id, grantId: randomId(), grantScopes: scopes, permanent };
+    const { userId, scopes, permanent, openid } = found.record;
+    const owner: GrantOwner = { userId, clientId: client.id, grantId: randomId(), grantScopes: scopes, permanent, openid };
     let issued: IssuedTokens;
     try {
       issued = await issueUserTokens(options, owner, scopes, mintToken(owner.grantId, options.lifetimes.accessToken),

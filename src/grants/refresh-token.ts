@@ -59,7 +59,7 @@ async function findRefreshToken(options: ProviderContext, { params, client, look
   }
   return {
     // A grant that has a refresh token is a lasting one: its successor comes with the new access token.
-    owner: { userId: record.userId, clientId: record.clientId, grantId: record.grantId, grantScopes: record.scopes, permanent: true },
+    owner: { userId: record.userId, clientId: record.clientId, grantId: record.grantId, grantScopes: record.scopes, permanent: true, openid: null },
     scope: allowed,
     expiresAt: record.expiresAt,
   };

@@ -1,5 +1,5 @@
 import type { TokenStore } from '../storage/token-store';
-import type { ClientRecord } from '../storage/records';
+import type { ClientRecord, OpenIdAuthentication } from '../storage/records';
 
 type FoundCode = Awaited<ReturnType<TokenStore['findCode']>>;
 type FoundRefresh = Awaited<ReturnType<TokenStore['findRefreshToken']>>;
@@ -34,4 +34,6 @@ export interface GrantOwner {
   grantScopes: string[];
   /** The user asked for lasting access (`duration=permanent`), so a refresh token comes with it. */
   permanent: boolean;
+  /** How the user signed in, for a grant that began with an OpenID Connect request (the nonce only on a code exchange). */
+  openid: OpenIdAuthentication | null;
 }

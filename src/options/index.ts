@@ -1,2 +1,4 @@
-export { parseOptions, type CompatibilityOptions, type OAuthProviderOptions, type SiteUser } from './schema';
-export { resolveOptions, type ResolvedOptions } from './resolve';
+export {
+  parseOptions, type CompatibilityOptions, type LoginRequest, type OAuthProviderOptions, type OpenIdOptions, type SiteUser, type UserClaims,
+} from './schema';
+export { resolveOptions, type ResolvedOpenId, type ResolvedOptions } from './resolve';

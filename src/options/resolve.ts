@@ -1,6 +1,7 @@
 import type { RenderPage } from '../pages/types';
 import { ConfigurationError } from '../errors';
-import type { CompatibilityOptions, OAuthProviderOptions, ParsedOptions, RateLimitRedisClient } from './schema';
+import { STANDARD_SCOPE_DESCRIPTIONS } from '../openid/standard-scopes';
+import type { CompatibilityOptions, OAuthProviderOptions, OpenIdOptions, ParsedOptions, RateLimitRedisClient } from './schema';
 
 export interface ScopeDefinition {
   description: string;
@@ -30,6 +31,17 @@ export interface ResolvedOptions {
   clientOwnerName: OAuthProviderOptions['clientOwnerName'] | null;
   compat: Required<CompatibilityOptions>;
   rateLimit: false | { failures: number; windowSeconds: number; maxPending: number; redis: RateLimitRedisClient | null; keyPrefix: string };
+  /** null unless the site turned OpenID Connect on. */
+  openid: ResolvedOpenId | null;
+}
+
+/** OpenID Connect's settings; the signing keys are built from `keys` into the ProviderContext. */
+export interface ResolvedOpenId {
+  keys: OpenIdOptions['keys'];
+  claims: OpenIdOptions['claims'];
+  subjects: { type: 'public' } | { type: 'pairwise'; salt: string };
+  idTokenLifetime: number;
+  logout: OpenIdOptions['logout'] | null;
 }
 
 /** Defaults and normalisation; throws a ConfigurationError for options that contradict each other. */
@@ -37,6 +49,12 @@ export function resolveOptions(o: ParsedOptions): ResolvedOptions {
   const scopes = new Map<string, ScopeDefinition>();
   for (const [name, def] of Object.entries(o.scopes)) {
     scopes.set(name, { description: def.description, personal: def.personal ?? false, showWhenWithheld: def.showWhenWithheld ?? false });
+  }
+  // OpenID Connect's scopes, in the site's own words where it defines them.
+  if (o.openid) {
+    for (const [name, description] of Object.entries(STANDARD_SCOPE_DESCRIPTIONS)) {
+      if (!scopes.has(name)) scopes.set(name, { description, personal: false, showWhenWithheld: false });
+    }
   }
   for (const name of o.defaultScopes ?? []) {
     if (!scopes.has(name)) throw new ConfigurationError(`createOAuthProvider: option \`defaultScopes\` names "${name}", which is not in \`scopes\``);
@@ -79,6 +97,13 @@ export function resolveOptions(o: ParsedOptions): ResolvedOptions {
       redis: o.rateLimit?.redis ?? null,
       keyPrefix: o.rateLimit?.keyPrefix ?? 'oauth:rl:',
     },
+    openid: o.openid ? Object.freeze({
+      keys: o.openid.keys,
+      claims: o.openid.claims,
+      subjects: o.openid.subjects ?? { type: 'public' as const },
+      idTokenLifetime: o.openid.idTokenLifetime ?? 3600,
+      logout: o.openid.logout ?? null,
+    }) : null,
   };
   return Object.freeze(resolved);
 }

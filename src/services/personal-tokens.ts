@@ -52,7 +52,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       const { value, hash } = mintGrantSecret(grantId);
       const createdAt = new Date(Date.now());
       const expiresAt = new Date(createdAt.getTime() + expiresIn * 1000);
-      const grant: GrantRecord = { id: grantId, kind: 'personal', userId, clientId: null, scopes, name, createdAt, expiresAt };
+      const grant: GrantRecord = { id: grantId, kind: 'personal', userId, clientId: null, scopes, name, createdAt, expiresAt, openid: null };
       const saved = await tokens.saveTokens(grant, { hash, grantId, clientId: null, userId, scopes, expiresAt }, null);
       // Only a revoked grant id makes saveTokens refuse, and this id is brand new: a store bug.
       if (!saved) throw new Error('The token store refused a new personal token grant.');

@@ -33,6 +33,13 @@ export interface ClientRecord {
   /** May use `grant_type=client_credentials`: tokens for the app itself, with no user (confidential clients only). */
   allowClientCredentials: boolean;
   /**
+   * Where OpenID Connect RP-initiated logout may send the user back (`post_logout_redirect_uri`),
+   * compared by exact string match, like `redirectUris`. Empty: logout stays on the site.
+   */
+  postLogoutRedirectUris: string[];
+  /** The algorithm of this client's ID tokens (`id_token_signed_response_alg`). RS256 unless the client chose ES256. */
+  idTokenSigningAlg: 'RS256' | 'ES256';
+  /**
    * An owner's edit of an approved app, waiting for an admin. Until it is approved every endpoint
    * keeps using the fields above, which are the approved values.
    */
@@ -45,6 +52,7 @@ export interface ClientRecord {
 export interface PendingClientChange {
   name?: string;
   redirectUris?: string[];
+  postLogoutRedirectUris?: string[];
   scopes?: string[];
   isPublic?: boolean;
   requestedAt: Date;
@@ -68,6 +76,30 @@ export interface GrantRecord {
   createdAt: Date;
   /** When the last token of the grant expires; `saveTokens` only ever moves it later. */
   expiresAt: Date;
+  /**
+   * For a grant that began with an OpenID Connect request (scope `openid`): how the user signed in
+   * and which claims were asked for, so that a refresh's ID token and userinfo answer alike. Its
+   * `nonce` is always null here. `saveTokens` keeps the value the grant was first saved with.
+   */
+  openid: OpenIdAuthentication | null;
+}
+
+/**
+ * What an OpenID Connect authentication request carried and how the user had signed in, taken from
+ * the consent transaction to the code, and (without the nonce) to the grant. Plain JSON: an
+ * adapter may keep it as one serialised value.
+ */
+export interface OpenIdAuthentication {
+  /** The request's `nonce`, returned in the ID token of the code exchange. */
+  nonce: string | null;
+  /** When the user signed in (epoch seconds) as the site's session reports it; null when it does not say. */
+  authTime: number | null;
+  /** The authentication context class the site reported for that sign-in. */
+  acr: string | null;
+  /** The authentication methods the site reported for that sign-in (`pwd`, `otp`, …). */
+  amr: string[] | null;
+  /** Individual claims asked for with the `claims` request parameter (OpenID Connect Core §5.5), by where they go. */
+  claims: { idToken: string[]; userinfo: string[] } | null;
 }
 
 /** A consent transaction: an authorization request already validated, awaiting the user's decision. */
@@ -89,6 +121,8 @@ export interface AuthorizationRequestRecord {
   codeChallenge: string | null;
   /** The client asked for a refresh token (`permanent=true`). */
   permanent: boolean;
+  /** Set exactly when the request was an OpenID Connect one (scope `openid`). */
+  openid: OpenIdAuthentication | null;
   /** SHA-256 of the CSRF token printed in the consent form. */
   csrfHash: string;
   expiresAt: Date;
@@ -123,6 +157,8 @@ export interface AuthorizationCodeRecord {
   /** S256 challenge, or null when the client sent none. */
   codeChallenge: string | null;
   permanent: boolean;
+  /** Set exactly when the request was an OpenID Connect one: the exchange then returns an ID token. */
+  openid: OpenIdAuthentication | null;
   expiresAt: Date;
 }
 
