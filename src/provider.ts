@@ -56,7 +56,7 @@ function createContext(o: OAuthProviderOptions, resolved: ResolvedOptions): Prov
     store: { clients: o.store.clients, tokens: o.store.tokens },
     tokenCache,
     userActivity: o.isUserActive ? new UserActivity(o.isUserActive) : null,
-    idTokenKeys: resolved.openid ? createIdTokenKeys(resolved.openid.keys) : null,
+    idTokenKeys: resolved.openid ? createIdTokenKeys(resolved.openid) : null,
     reportFailure: (err) => {
       if (!o.logger) return;
       const e = err as { name?: unknown; code?: unknown } | null;

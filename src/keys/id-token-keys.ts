@@ -1,6 +1,7 @@
 import type { ResolvedOpenId } from '../options';
 import { ConfigurationError } from '../errors';
 import { loadJose, type CryptoKey, type JWK } from './jose';
+import { resolveSchedule } from './schedule';
 import { createSigningKeys } from './signing-keys';
 import type { SigningAlgorithm } from '../storage/key-store';
 
@@ -27,11 +28,15 @@ async function signWith(key: ActiveKey, claims: Record<string, unknown>): Promis
 }
 
 /** Keys in a key store, made and rotated on a schedule, or the site's own. */
-export function createIdTokenKeys(keys: ResolvedOpenId['keys']): IdTokenKeys {
+export function createIdTokenKeys({ keys, idTokenLifetime }: Pick<ResolvedOpenId, 'keys' | 'idTokenLifetime'>): IdTokenKeys {
   if ('jwks' in keys) return siteKeys(keys.jwks);
   let signing: ReturnType<typeof createSigningKeys>;
   try {
     signing = createSigningKeys(keys);
+    // A retired key must stay published until the last token it signed has expired.
+    if (resolveSchedule(keys).keepAfterRetiring < idTokenLifetime * 1000) {
+      throw new Error(`keepAfterRetiring must be at least the ID-token lifetime (${idTokenLifetime} s), or tokens signed just before a rotation could not be verified`);
+    }
   } catch (err) {
     throw new ConfigurationError(`createOAuthProvider: option \`openid.keys\` is invalid: ${(err as Error).message}`);
   }

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { OAuthProviderOptions, UserClaims } from '../../src';
+import type { ClientStore, OAuthProviderOptions, TokenStore, UserClaims } from '../../src';
 import { memoryKeyStore } from '../../adapters/memory';
 import { loadJose } from '../../src/keys/jose';
 import { createFixture, ISSUER, pkcePair, readConsentForm, type Fixture, type TestClient } from './provider-fixture';
@@ -24,7 +24,8 @@ export interface OpenIdFixture extends Fixture {
  * and `auth=<epoch ms of the login>`; without `auth` the site does not say when the user logged in.
  * Client `rp`: confidential, scopes openid profile email read, a post-logout URI.
  */
-export async function createOpenIdFixture(overrides: Partial<OAuthProviderOptions> = {}, openid: Partial<NonNullable<OAuthProviderOptions['openid']>> = {}): Promise<OpenIdFixture> {
+export async function createOpenIdFixture(overrides: Partial<OAuthProviderOptions> = {}, openid: Partial<NonNullable<OAuthProviderOptions['openid']>> = {},
+  stores: { clients?: ClientStore; tokens?: TokenStore } = {}): Promise<OpenIdFixture> {
   const logouts: string[] = [];
   const f = await createFixture({
     currentUser: (req) => {
@@ -41,7 +42,7 @@ export async function createOpenIdFixture(overrides: Partial<OAuthProviderOption
       ...openid,
     },
     ...overrides,
-  });
+  }, stores);
   const view = await f.oauth.clients.request({
     name: 'Relying Party', redirectUris: [RP_REDIRECT], postLogoutRedirectUris: [RP_LOGGED_OUT], description: 'Signs people in',
     ownerId: 'dev', isPublic: false, scopes: ['openid', 'profile', 'email', 'read'],
