@@ -1,9 +1,12 @@
-import type { ResolvedOpenId } from '../options';
+import type { KeyStore } from '../storage/key-store';
 import { ConfigurationError } from '../errors';
 import { loadJose, type CryptoKey, type JWK } from './jose';
-import { resolveSchedule } from './schedule';
+import { resolveSchedule, type SigningKeyOptions } from './schedule';
 import { createSigningKeys } from './signing-keys';
 import type { SigningAlgorithm } from '../storage/key-store';
+
+/** Keys kept in a key store and encrypted there with `secret`, or the site's own private JWKs. */
+export type IdTokenKeyOptions = ({ store: KeyStore; secret: string } & SigningKeyOptions) | { jwks: Array<Record<string, unknown>> };
 
 /** What OpenID Connect needs of its keys: sign, publish, and check a token we signed (an `id_token_hint`). */
 export interface IdTokenKeys {
@@ -28,7 +31,7 @@ async function signWith(key: ActiveKey, claims: Record<string, unknown>): Promis
 }
 
 /** Keys in a key store, made and rotated on a schedule, or the site's own. */
-export function createIdTokenKeys({ keys, idTokenLifetime }: Pick<ResolvedOpenId, 'keys' | 'idTokenLifetime'>): IdTokenKeys {
+export function createIdTokenKeys({ keys, idTokenLifetime }: { keys: IdTokenKeyOptions; idTokenLifetime: number }): IdTokenKeys {
   if ('jwks' in keys) return siteKeys(keys.jwks);
   let signing: ReturnType<typeof createSigningKeys>;
   try {

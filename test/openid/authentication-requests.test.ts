@@ -13,12 +13,12 @@ const authorize = (f: OpenIdFixture, extra: Record<string, string | undefined>, 
 
 function redirectParams(res: request.Response): URLSearchParams {
   expect(res.status).toBe(302);
-  return new URL(res.headers.location, ISSUER).searchParams;
+  return new URL(res.headers.location!, ISSUER).searchParams;
 }
 
 function expectClientError(res: request.Response, error: string): void {
   expect(res.status).toBe(302);
-  const url = new URL(res.headers.location);
+  const url = new URL(res.headers.location!);
   expect(`${url.origin}${url.pathname}`).toBe('https://rp.example/cb');
   expect(url.searchParams.get('error')).toBe(error);
   expect(url.searchParams.get('state')).toBe('st-1');
@@ -28,7 +28,7 @@ function expectClientError(res: request.Response, error: string): void {
 /** The login redirect's `next`, as the site would send the user back after login. */
 function loginNext(res: request.Response): { next: string; login: URLSearchParams } {
   expect(res.status).toBe(302);
-  const login = new URL(res.headers.location, ISSUER);
+  const login = new URL(res.headers.location!, ISSUER);
   expect(login.pathname).toBe('/login');
   return { next: login.searchParams.get('next')!, login: login.searchParams };
 }
@@ -50,7 +50,7 @@ describe('prompt=none', () => {
     const pkce = pkcePair();
     const res = await authorize(f, { prompt: 'none', nonce: 'silent-nonce' }, session(), pkce);
     const params = redirectParams(res);
-    expect(res.headers.location.startsWith('https://rp.example/cb?')).toBe(true);
+    expect(res.headers.location!.startsWith('https://rp.example/cb?')).toBe(true);
     expect(params.get('state')).toBe('st-1');
     expect(params.get('iss')).toBe(ISSUER);
     const tokens = await exchangeCode(f, params.get('code')!, pkce.verifier);

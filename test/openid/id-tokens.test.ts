@@ -3,7 +3,7 @@ import request from 'supertest';
 import { ISSUER, pkcePair } from '../support/provider-fixture';
 import { useFakeClock } from '../support/fake-clock';
 import { createOpenIdFixture, oidcQuery, session, signIn, USERS, verifyIdToken } from '../support/openid-fixture';
-import { consent } from '../support/provider-fixture';
+import { consent, createFixture, readConsentForm } from '../support/provider-fixture';
 
 const clock = useFakeClock();
 
@@ -30,7 +30,6 @@ describe('discovery and keys', () => {
   });
 
   it('has no OpenID Connect discovery or endpoints when the option is off', async () => {
-    const { createFixture } = await import('../support/provider-fixture');
     const f = await createFixture();
     expect((await request(f.app).get('/.well-known/openid-configuration')).status).toBe(404);
     expect((await request(f.app).get('/.well-known/oauth-authorization-server')).body.jwks_uri).toBeUndefined();
@@ -124,7 +123,7 @@ describe('ID tokens', () => {
     const { clientSecret } = await f.oauth.clients.approve(view.id);
     const second = { id: view.id, secret: clientSecret, redirectUri: 'https://second.example/cb' };
     const res = await consent(f, oidcQuery(second, { scope: 'openid', code_challenge: undefined, code_challenge_method: undefined }), 'approve');
-    const code = new URL(res.headers.location).searchParams.get('code')!;
+    const code = new URL(res.headers.location!).searchParams.get('code')!;
     const other = await request(f.app).post('/oauth/token').auth(second.id, second.secret!).type('form')
       .send({ grant_type: 'authorization_code', code, redirect_uri: second.redirectUri });
     const otherSub = (await verifyIdToken(f, other.body.id_token, second.id)).payload.sub;
@@ -156,7 +155,7 @@ describe('ID tokens', () => {
     const f = await createOpenIdFixture();
     const res = await request(f.app).get(`/oauth/authorize?${oidcQuery(f.rp, { claims: '{"id_token":' })}`).set('Cookie', session());
     expect(res.status).toBe(302);
-    const location = new URL(res.headers.location);
+    const location = new URL(res.headers.location!);
     expect(location.searchParams.get('error')).toBe('invalid_request');
     expect(location.searchParams.get('state')).toBe('st-1');
     expect(location.searchParams.get('iss')).toBe(ISSUER);
@@ -168,9 +167,9 @@ describe('ID tokens', () => {
     const pkce = pkcePair();
     const page = await request(f.app).get(`/oauth/authorize?${oidcQuery(f.rp, { scope: 'openid' }, pkce)}`).set('Cookie', session());
     expect(page.status).toBe(200);
-    const form = (await import('../support/provider-fixture')).readConsentForm(page.text);
+    const form = readConsentForm(page.text);
     const answer = await request(f.app).post(form.action).set('Cookie', session()).set('Origin', ISSUER).type('form').send({ ...form.fields, decision: 'approve' });
-    const code = new URL(answer.headers.location).searchParams.get('code')!;
+    const code = new URL(answer.headers.location!).searchParams.get('code')!;
     down = true;
     const res = await request(f.app).post('/oauth/token').auth(f.rp.id, f.rp.secret!).type('form')
       .send({ grant_type: 'authorization_code', code, redirect_uri: f.rp.redirectUri, code_verifier: pkce.verifier });

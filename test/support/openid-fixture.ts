@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { ClientStore, OAuthProviderOptions, TokenStore, UserClaims } from '../../src';
+import type { ClientStore, OAuthProviderOptions, OpenIdOptions, TokenStore, UserClaims } from '../../src';
 import { memoryKeyStore } from '../../adapters/memory';
 import { loadJose } from '../../src/keys/jose';
 import { createFixture, ISSUER, pkcePair, readConsentForm, type Fixture, type TestClient } from './provider-fixture';
@@ -24,7 +24,7 @@ export interface OpenIdFixture extends Fixture {
  * and `auth=<epoch ms of the login>`; without `auth` the site does not say when the user logged in.
  * Client `rp`: confidential, scopes openid profile email read, a post-logout URI.
  */
-export async function createOpenIdFixture(overrides: Partial<OAuthProviderOptions> = {}, openid: Partial<NonNullable<OAuthProviderOptions['openid']>> = {},
+export async function createOpenIdFixture(overrides: Partial<OAuthProviderOptions> = {}, openid: { [K in keyof OpenIdOptions]?: OpenIdOptions[K] | undefined } = {},
   stores: { clients?: ClientStore; tokens?: TokenStore } = {}): Promise<OpenIdFixture> {
   const logouts: string[] = [];
   const f = await createFixture({
@@ -40,7 +40,7 @@ export async function createOpenIdFixture(overrides: Partial<OAuthProviderOption
       claims: (userId) => USERS[userId] ?? null,
       logout: (req) => { logouts.push(/(?:^|;\s*)user=([a-z]+)/.exec(req.headers.cookie ?? '')?.[1] ?? '(nobody)'); },
       ...openid,
-    },
+    } as OpenIdOptions,
     ...overrides,
   }, stores);
   const view = await f.oauth.clients.request({
@@ -74,7 +74,7 @@ export async function signIn(f: OpenIdFixture, extra: Record<string, string | un
   if (page.status !== 200) throw new Error(`consent page: ${page.status} ${page.headers.location ?? page.text.slice(0, 300)}`);
   const form = readConsentForm(page.text);
   const answer = await request(f.app).post(form.action).set('Cookie', cookie).set('Origin', ISSUER).type('form').send({ ...form.fields, decision: 'approve' });
-  const code = new URL(answer.headers.location).searchParams.get('code');
+  const code = new URL(answer.headers.location!).searchParams.get('code');
   if (!code) throw new Error(`no code: ${answer.headers.location}`);
   return exchangeCode(f, code, pkce.verifier);
 }
