@@ -3,7 +3,7 @@ import { invalidRequest, OAuthError, unsupportedResponseType } from '../errors';
 import type { ResolvedOptions } from '../options';
 import type { ProviderContext } from '../provider-context';
 import { isVisibleAscii, refuseBracketNames, safeName, singleValuedParams } from '../params';
-import { requestedScopeParam, resolveRequestedScopes } from '../scope';
+import { parseScopeList, requestedScopeParam, resolveRequestedScopes } from '../scope';
 import { PageError, RedirectError } from '../answers/browser-error';
 import type { ClientRecord } from '../storage/records';
 
@@ -75,7 +75,9 @@ export function validateRest(query: RawQuery, target: TrustedTarget, options: Re
   }
   if (params.state !== undefined && target.state === null) throw fail(invalidRequest('`state` may hold only visible ASCII characters.'));
 
-  const responseType = params.response_type ?? (options.compat.defaultResponseTypeCode ? 'code' : undefined);
+  // Guide 000's clients leave it out; an OpenID Connect request must say it (Core §3.1.2.1).
+  const openIdRequest = options.openid !== null && parseScopeList(requestedScopeParam(params)).includes('openid');
+  const responseType = params.response_type ?? (options.compat.defaultResponseTypeCode && !openIdRequest ? 'code' : undefined);
   if (responseType === undefined) throw fail(invalidRequest('Missing parameter: `response_type`.'));
   if (!(responseType === 'code' || responseType === 'pin' || (responseType === 'token' && options.compat.implicitGrant !== false))) {
     throw fail(unsupportedResponseType('Supported response types: code, pin.'));
