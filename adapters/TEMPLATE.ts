@@ -7,6 +7,11 @@
  * Everywhere: every method is async; "not found", "expired" and "revoked" are `null` / `false`,
  * never a throw. A throw means the store is unavailable (the provider answers 503). Expiry follows
  * each record's `expiresAt` against `Date.now()`; let the storage drop records itself at that time.
+ *
+ * OpenID Connect: consent transactions, codes and grants carry `openid` (how the user signed in, or
+ * null), plain JSON that must come back exactly, null and every sub-field included; a record stored
+ * before your adapter knew the field reads as `openid: null`. Clients carry `postLogoutRedirectUris`
+ * (a list, `[]` for older records) and `idTokenSigningAlg` (`'RS256'` for older records).
  */
 import type {
   AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientChanges, ClientFilter, ClientRecord,
@@ -14,7 +19,10 @@ import type {
   DeviceTransactionRecord, Found, GrantFilter, GrantRecord, KeyStore, RefreshTokenRecord, SigningKeyRecord, TokenStore,
 } from '../src/storage';
 
-/** Client apps (usually SQL). Every field of ClientRecord round-trips; see the contract suite. */
+/**
+ * Client apps (usually SQL). Every field of ClientRecord round-trips, `postLogoutRedirectUris` and
+ * `idTokenSigningAlg` too, and a pending change's `postLogoutRedirectUris`; see the contract suite.
+ */
 export class TemplateClientStore implements ClientStore {
   /** Stores a new client. Rejects when the id exists: never overwrites. */
   async create(client: ClientRecord): Promise<void> {
@@ -62,8 +70,9 @@ export class TemplateTokenStore implements TokenStore {
 
   /**
    * Records an approved grant before it has tokens, so `listGrants` (and so revocation by user or
-   * client) reaches it. Created if new; if it exists only `expiresAt` moves, and only later.
-   * False, storing nothing, when the grant was revoked.
+   * client) reaches it. Created if new, with its `openid`; if it exists only `expiresAt` moves, and
+   * only later: every other field, `openid` included, stays as first saved. False, storing nothing,
+   * when the grant was revoked.
    */
   async saveGrant(grant: GrantRecord): Promise<boolean> {
     throw new Error('not implemented');
@@ -85,8 +94,10 @@ export class TemplateTokenStore implements TokenStore {
   }
 
   /**
-   * Stores the grant (as in saveGrant) and its new tokens as ONE atomic step. False, storing
-   * nothing, when the grant was revoked: a token issued during a revocation must not survive it.
+   * Stores the grant (as in saveGrant: a new grant with the `openid` given, an existing one keeping
+   * the `openid` it was first saved with, whatever this call passes) and its new tokens as ONE atomic
+   * step. False, storing nothing, when the grant was revoked: a token issued during a revocation must
+   * not survive it.
    */
   async saveTokens(grant: GrantRecord, access: AccessTokenRecord, refresh: RefreshTokenRecord | null): Promise<boolean> {
     throw new Error('not implemented');

@@ -15,6 +15,8 @@ export function clientToRow(client: ClientRecord): Row {
     resource_server: client.resourceServer,
     allow_implicit: client.allowImplicit,
     allow_client_credentials: client.allowClientCredentials,
+    post_logout_redirect_uris: encodeList(client.postLogoutRedirectUris),
+    id_token_signing_alg: client.idTokenSigningAlg,
     pending_change: client.pendingChange === null ? null : encodePendingChange(client.pendingChange),
     created_at: millis(client.createdAt),
     updated_at: millis(client.updatedAt),
@@ -35,6 +37,9 @@ export function rowToClient(row: Row): ClientRecord {
     resourceServer: toBool(row.resource_server),
     allowImplicit: toBool(row.allow_implicit),
     allowClientCredentials: toBool(row.allow_client_credentials),
+    // NULL on rows from before migration 007: no URIs.
+    postLogoutRedirectUris: decodeList(row.post_logout_redirect_uris),
+    idTokenSigningAlg: toText(row.id_token_signing_alg) === 'ES256' ? 'ES256' : 'RS256',
     pendingChange: row.pending_change === null || row.pending_change === undefined ? null : decodePendingChange(row.pending_change),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
@@ -51,6 +56,7 @@ function decodePendingChange(cell: Cell): PendingClientChange {
   const change: PendingClientChange = { requestedAt: toDate(stored.requestedAt as number) };
   if (typeof stored.name === 'string') change.name = stored.name;
   if (Array.isArray(stored.redirectUris)) change.redirectUris = stored.redirectUris.map(String);
+  if (Array.isArray(stored.postLogoutRedirectUris)) change.postLogoutRedirectUris = stored.postLogoutRedirectUris.map(String);
   if (Array.isArray(stored.scopes)) change.scopes = stored.scopes.map(String);
   if (typeof stored.isPublic === 'boolean') change.isPublic = stored.isPublic;
   return change;

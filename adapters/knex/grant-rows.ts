@@ -1,5 +1,5 @@
 import type { AccessTokenRecord, AuthorizationCodeRecord, GrantRecord, RefreshTokenRecord } from '../../src/storage';
-import { decodeList, encodeList, millis, toBool, toDate, toNullableText, toText, type Row } from './rows';
+import { decodeList, decodeOpenId, encodeList, encodeOpenId, millis, toBool, toDate, toNullableText, toText, type Row } from './rows';
 
 export function grantToRow(grant: GrantRecord): Row {
   return {
@@ -12,6 +12,7 @@ export function grantToRow(grant: GrantRecord): Row {
     created_at: millis(grant.createdAt),
     expires_at: millis(grant.expiresAt),
     revoked_at: null,
+    openid: encodeOpenId(grant.openid),
   };
 }
 
@@ -25,6 +26,7 @@ export function rowToGrant(row: Row): GrantRecord {
     name: toNullableText(row.name),
     createdAt: toDate(row.created_at),
     expiresAt: toDate(row.expires_at),
+    openid: decodeOpenId(row.openid),
   };
 }
 
@@ -46,6 +48,7 @@ export function codeToRow(code: AuthorizationCodeRecord): Row {
     redirect_uri: code.redirectUri,
     code_challenge: code.codeChallenge,
     permanent: code.permanent,
+    openid: encodeOpenId(code.openid),
     used_at: null,
   };
 }
@@ -56,6 +59,7 @@ export function rowToCode(row: Row): AuthorizationCodeRecord {
     redirectUri: toNullableText(row.redirect_uri),
     codeChallenge: toNullableText(row.code_challenge),
     permanent: toBool(row.permanent),
+    openid: decodeOpenId(row.openid),
   };
 }
 

@@ -37,8 +37,9 @@ export function knexTokenStore(knex: Knex, options: KnexStoreOptions = {}): Toke
   };
 
   /**
-   * Creates the grant, or moves a live one's expiry later; false, writing nothing, when it was
-   * revoked. The UPDATE takes the grant's row lock, which serialises it against revokeGrant.
+   * Creates the grant, or moves a live one's expiry later (its other columns, openid included, stay
+   * as first saved); false, writing nothing, when it was revoked. The UPDATE takes the grant's row
+   * lock, which serialises it against revokeGrant.
    */
   const upsertLiveGrant = async (trx: Knex.Transaction, grant: GrantRecord): Promise<boolean> => {
     await trx(t.grants).insert(grantToRow(grant)).onConflict('id').ignore();

@@ -1,5 +1,5 @@
 import type { AuthorizationRequestRecord, DeviceTransactionRecord } from '../../src/storage';
-import { decodeList, encodeList, millis, toBool, toDate, toNullableText, toText, type Row } from './rows';
+import { decodeList, decodeOpenId, encodeList, encodeOpenId, millis, toBool, toDate, toNullableText, toText, type Row } from './rows';
 
 export function requestToRow(request: AuthorizationRequestRecord): Row {
   return {
@@ -13,6 +13,7 @@ export function requestToRow(request: AuthorizationRequestRecord): Row {
     state: request.state,
     code_challenge: request.codeChallenge,
     permanent: request.permanent,
+    openid: encodeOpenId(request.openid),
     csrf_hash: request.csrfHash,
     expires_at: millis(request.expiresAt),
   };
@@ -30,6 +31,7 @@ export function rowToRequest(row: Row): AuthorizationRequestRecord {
     state: toNullableText(row.state),
     codeChallenge: toNullableText(row.code_challenge),
     permanent: toBool(row.permanent),
+    openid: decodeOpenId(row.openid),
     csrfHash: toText(row.csrf_hash),
     expiresAt: toDate(row.expires_at),
   };

@@ -2,13 +2,6 @@ import type { ClientChanges, ClientFilter, ClientRecord, ClientStore } from '../
 import { copyRecord } from './copy';
 import { warnIfProduction } from './production-warning';
 
-/** copyRecord is flat: the pending change is an object of its own, with an array and a Date inside. */
-function copyClient(client: ClientRecord): ClientRecord {
-  const copy = copyRecord(client);
-  copy.pendingChange = client.pendingChange === null ? null : copyRecord(client.pendingChange);
-  return copy;
-}
-
 /**
  * Clients in a Map: for tests, demos and single-process sites that accept losing every app on
  * restart. Records go in and out as copies.
@@ -21,12 +14,12 @@ export function memoryClientStore(): ClientStore {
   return {
     async create(client) {
       if (clients.has(client.id)) throw new Error(`A client with id ${JSON.stringify(client.id)} already exists`);
-      clients.set(client.id, copyClient(client));
+      clients.set(client.id, copyRecord(client));
     },
 
     async get(id) {
       const client = clients.get(id);
-      return client ? copyClient(client) : null;
+      return client ? copyRecord(client) : null;
     },
 
     async update(id, changes: ClientChanges) {
@@ -40,9 +33,9 @@ export function memoryClientStore(): ClientStore {
       }
       // An explicit updatedAt wins (a caller may want one timestamp across several writes).
       updated.updatedAt = changes.updatedAt ?? new Date(Date.now());
-      const stored = copyClient(updated);
+      const stored = copyRecord(updated);
       clients.set(id, stored);
-      return copyClient(stored);
+      return copyRecord(stored);
     },
 
     async list(filter: ClientFilter = {}) {
@@ -51,7 +44,7 @@ export function memoryClientStore(): ClientStore {
           && (filter.status === undefined || c.status === filter.status))
         // Array#sort is stable: clients created in the same millisecond keep insertion order.
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-        .map((c) => copyClient(c));
+        .map((c) => copyRecord(c));
     },
   };
 }

@@ -1,7 +1,7 @@
 import { REVOCATION_MEMORY_MS, type GrantFilter, type TokenStore } from '../../src/storage';
 import type { RedisStoreContext } from './context';
 import { INDEX_STEP_MS, type GrantIndex } from './grant-index';
-import { decodeGrant, encodeGrant, ms, ttl, unwrap, type CodeTuple } from './values';
+import { decodeGrant, decodeOpenId, encodeGrant, encodeOpenId, ms, ttl, unwrap, type CodeTuple } from './values';
 
 /** Grants and their authorization codes: saving, reading, listing and revoking them. */
 export function grantMethods(
@@ -22,6 +22,7 @@ export function grantMethods(
       const now = Date.now();
       const tuple: CodeTuple = [
         ms(code.expiresAt), code.clientId, code.userId, code.scopes, code.redirectUri, code.codeChallenge, code.permanent ? 1 : 0,
+        encodeOpenId(code.openid),
       ];
       // In the grant's member index from the start, so that revoking the grant (say, on a replay
       // of this very code) finds it. Skipped when the grant is already revoked: it could never be used.
@@ -32,9 +33,12 @@ export function grantMethods(
     async findCode(grantId, hash) {
       const found = unwrap<CodeTuple>(await client.get(keys.code(grantId, hash)), Date.now());
       if (!found) return null;
-      const [expiresAt, clientId, userId, scopes, redirectUri, codeChallenge, permanent] = found.tuple;
+      const [expiresAt, clientId, userId, scopes, redirectUri, codeChallenge, permanent, openid] = found.tuple;
       return {
-        record: { hash, grantId, clientId, userId, scopes, redirectUri, codeChallenge, permanent: permanent === 1, expiresAt: new Date(expiresAt) },
+        record: {
+          hash, grantId, clientId, userId, scopes, redirectUri, codeChallenge, permanent: permanent === 1, openid: decodeOpenId(openid),
+          expiresAt: new Date(expiresAt),
+        },
         used: found.used,
       };
     },

@@ -1,6 +1,6 @@
 import type { DeviceTransactionRecord, TokenStore } from '../../src/storage';
 import type { RedisStoreContext } from './context';
-import { ms, RESPONSE_TYPES, ttl, unwrap, type DeviceTransactionTuple, type RequestTuple } from './values';
+import { decodeOpenId, encodeOpenId, ms, RESPONSE_TYPES, ttl, unwrap, type DeviceTransactionTuple, type RequestTuple } from './values';
 
 function decodeDeviceTransaction(id: string, tuple: DeviceTransactionTuple): DeviceTransactionRecord {
   const [expiresAt, userId, grantId, deviceHash, csrfHash] = tuple;
@@ -16,7 +16,7 @@ export function transactionMethods({ client, keys }: RedisStoreContext): Pick<To
       const tuple: RequestTuple = [
         ms(request.expiresAt), request.userId, request.clientId, request.redirectUri, request.redirectUriSent ? 1 : 0,
         request.scopes, request.state, request.codeChallenge, request.permanent ? 1 : 0, request.csrfHash,
-        RESPONSE_TYPES.indexOf(request.responseType) as 0 | 1 | 2,
+        RESPONSE_TYPES.indexOf(request.responseType) as 0 | 1 | 2, encodeOpenId(request.openid),
       ];
       await client.set(keys.request(request.id), JSON.stringify(tuple), 'PX', ttl(tuple[0], Date.now()));
     },
@@ -24,10 +24,12 @@ export function transactionMethods({ client, keys }: RedisStoreContext): Pick<To
     async getAuthorizationRequest(id) {
       const found = unwrap<RequestTuple>(await client.get(keys.request(id)), Date.now());
       if (!found) return null;
-      const [expiresAt, userId, clientId, redirectUri, redirectUriSent, scopes, state, codeChallenge, permanent, csrfHash, responseType] = found.tuple;
+      const [
+        expiresAt, userId, clientId, redirectUri, redirectUriSent, scopes, state, codeChallenge, permanent, csrfHash, responseType, openid,
+      ] = found.tuple;
       return {
         id, userId, clientId, redirectUri, redirectUriSent: redirectUriSent === 1, responseType: RESPONSE_TYPES[responseType ?? 0] ?? 'code', scopes,
-        state, codeChallenge, permanent: permanent === 1, csrfHash, expiresAt: new Date(expiresAt),
+        state, codeChallenge, permanent: permanent === 1, openid: decodeOpenId(openid), csrfHash, expiresAt: new Date(expiresAt),
       };
     },
 

@@ -1,11 +1,24 @@
 import { ValidationError } from '../errors';
 
-const FIELD = 'redirectUris';
-const CODE = 'invalid_redirect_uri';
 /** Long enough for any real callback; short enough that a store column and a log line stay sane. */
 const MAX_LENGTH = 2000;
 /** RFC 8252 §7.3 / RFC 9700 §2.6: plain http only for loopback redirects of native apps. */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** A registered list of URIs, as its errors name it. */
+interface UriList {
+  field: string;
+  code: string;
+  /** What one entry is called in a message. */
+  noun: string;
+  /** An empty list is refused (redirect URIs) or means "none" (post-logout URIs: logout stays on the site). */
+  required: boolean;
+}
+
+const REDIRECT_URIS: UriList = { field: 'redirectUris', code: 'invalid_redirect_uri', noun: 'redirect URI', required: true };
+const POST_LOGOUT_REDIRECT_URIS: UriList = {
+  field: 'postLogoutRedirectUris', code: 'invalid_post_logout_redirect_uri', noun: 'post-logout redirect URI', required: false,
+};
 
 /**
  * Parses what a developer typed into the "redirect URIs" field (a comma-separated string, as the
@@ -14,32 +27,45 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * is refused here rather than silently normalised.
  */
 export function parseRedirectUris(input: string[] | string, max: number): string[] {
-  const pieces = splitInput(input);
+  return parseUriList(input, max, REDIRECT_URIS);
+}
+
+/**
+ * The same for OpenID Connect RP-initiated logout's `post_logout_redirect_uri`, which is matched
+ * exactly too and sends the user's browser away just as a redirect URI does. Empty is allowed.
+ */
+export function parsePostLogoutRedirectUris(input: string[] | string, max: number): string[] {
+  return parseUriList(input, max, POST_LOGOUT_REDIRECT_URIS);
+}
+
+function parseUriList(input: string[] | string, max: number, list: UriList): string[] {
+  const { field, code, noun } = list;
+  const pieces = splitInput(input, list);
   // Only spaces are trimmed (the ", " between list items): a newline or tab is refused below, so a
   // pasted value with a hidden control character is reported instead of being guessed at.
   const uris = [...new Set(pieces.map((piece) => piece.replace(/^ +| +$/g, '')).filter((uri) => uri !== ''))];
-  if (uris.length === 0) {
-    throw new ValidationError(CODE, 'redirectUris: at least one redirect URI is required.', FIELD);
+  if (uris.length === 0 && list.required) {
+    throw new ValidationError(code, `${field}: at least one ${noun} is required.`, field);
   }
   if (uris.length > max) {
-    throw new ValidationError(CODE, `redirectUris: at most ${max} redirect URIs may be registered (got ${uris.length}).`, FIELD);
+    throw new ValidationError(code, `${field}: at most ${max} ${noun}s may be registered (got ${uris.length}).`, field);
   }
-  for (const uri of uris) checkRedirectUri(uri);
+  for (const uri of uris) checkRedirectUri(uri, list);
   return uris;
 }
 
-function splitInput(input: unknown): string[] {
+function splitInput(input: unknown, { field, code }: UriList): string[] {
   if (typeof input === 'string') return input.split(',');
   if (Array.isArray(input) && input.every((item): item is string => typeof item === 'string')) return input;
-  throw new ValidationError(CODE, 'redirectUris: must be a string of comma-separated URIs or a list of strings.', FIELD);
+  throw new ValidationError(code, `${field}: must be a string of comma-separated URIs or a list of strings.`, field);
 }
 
 /** Throws a ValidationError naming the URI and the rule it breaks. */
-function checkRedirectUri(uri: string): void {
+function checkRedirectUri(uri: string, { field, code }: UriList): void {
   function fail(rule: string): never {
     // JSON.stringify shows a control character as an escape instead of printing it.
     const shown = uri.length > 100 ? `${uri.slice(0, 100)}...` : uri;
-    throw new ValidationError(CODE, `redirectUris: ${JSON.stringify(shown)} ${rule}.`, FIELD);
+    throw new ValidationError(code, `${field}: ${JSON.stringify(shown)} ${rule}.`, field);
   }
   if (uri.length > MAX_LENGTH) fail(`is longer than ${MAX_LENGTH} characters`);
   if (/[\s\p{Cc}]/u.test(uri)) fail('must not contain whitespace or control characters');

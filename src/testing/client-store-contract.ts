@@ -12,6 +12,7 @@ import { describe, expect, it } from '@jest/globals';
 import { CLIENT_STORE_METHODS, type ClientStore } from '../storage/client-store';
 import type { ClientRecord } from '../storage/records';
 import { hashSecret, randomId, randomSecret } from '../crypto';
+import { openIdClientTests } from './client-store-contract/openid-fields';
 import { fakeUserId, fromNow, makeClient } from './fixtures';
 import { storeUnderTest, type ContractOptions } from './store-under-test';
 
@@ -111,7 +112,7 @@ export function runClientStoreContract(
       it('round-trips every switch and a pending change with every field, its time as a Date', async () => {
         const pendingChange = {
           name: 'Renamed “app” ✓', redirectUris: ['https://new.example/cb', 'http://127.0.0.1:8080/cb'], scopes: ['read'],
-          isPublic: true, requestedAt: fromNow(-60_000),
+          postLogoutRedirectUris: ['https://new.example/bye'], isPublic: true, requestedAt: fromNow(-60_000),
         };
         const client = await created({ resourceServer: true, allowImplicit: true, allowClientCredentials: true, pendingChange });
         const found = await store.get(client.id);
@@ -190,6 +191,8 @@ export function runClientStoreContract(
         expect((await store.list({ ownerId, status: 'suspended' })).map((c) => c.id)).toEqual([client.id]);
       });
     });
+
+    openIdClientTests(store, created);
 
     describe('isolation of returned records', () => {
       it('is not changed by mutating a record after creating it or after reading it', async () => {

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { hashSecret, mintGrantSecret, randomClientId, randomId, randomSecret } from '../crypto';
 import type {
   AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, DeviceAuthorizationRecord,
-  DeviceTransactionRecord, GrantRecord, RefreshTokenRecord,
+  DeviceTransactionRecord, GrantRecord, OpenIdAuthentication, RefreshTokenRecord,
 } from '../storage/records';
 import type { PublicJwk, SigningKeyRecord } from '../storage/key-store';
 
@@ -44,9 +44,26 @@ export function makeClient(overrides: Partial<ClientRecord> = {}): ClientRecord 
     resourceServer: false,
     allowImplicit: false,
     allowClientCredentials: false,
+    postLogoutRedirectUris: [],
+    idTokenSigningAlg: 'RS256',
     pendingChange: null,
     createdAt,
     updatedAt: createdAt,
+    ...overrides,
+  };
+}
+
+/**
+ * How a user signed in for an OpenID Connect request, with every field set (records default to
+ * `openid: null`), so a store that drops or reshapes any part of it fails the round trip.
+ */
+export function makeOpenId(overrides: Partial<OpenIdAuthentication> = {}): OpenIdAuthentication {
+  return {
+    nonce: `n-${randomId()}`,
+    authTime: Math.floor(Date.now() / 1000) - 300,
+    acr: 'urn:example:loa:2',
+    amr: ['pwd', 'otp'],
+    claims: { idToken: ['email', 'email_verified'], userinfo: ['name', 'picture'] },
     ...overrides,
   };
 }
@@ -63,6 +80,7 @@ export function makeAuthorizationRequest(overrides: Partial<AuthorizationRequest
     state: `state-${randomId()}`,
     codeChallenge: hashSecret(randomSecret()),
     permanent: true,
+    openid: null,
     csrfHash: hashSecret(randomSecret()),
     expiresAt: fromNow(10 * MINUTE),
     ...overrides,
@@ -79,6 +97,7 @@ export function makeGrant(overrides: Partial<GrantRecord> = {}): GrantRecord {
     name: null,
     createdAt: fromNow(-MINUTE),
     expiresAt: fromNow(30 * 24 * HOUR),
+    openid: null,
     ...overrides,
   };
 }
@@ -99,6 +118,7 @@ export function makeCode(grant: GrantRecord, overrides: Partial<AuthorizationCod
     redirectUri: 'https://app.example/callback',
     codeChallenge: hashSecret(randomSecret()),
     permanent: true,
+    openid: null,
     expiresAt: fromNow(10 * MINUTE),
     ...overrides,
   };

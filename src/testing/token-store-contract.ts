@@ -23,6 +23,7 @@ import { deviceAuthorizationTests } from './token-store-contract/device-authoriz
 import { deviceTransactionTests } from './token-store-contract/device-transactions';
 import { grantTests } from './token-store-contract/grants';
 import { isolationTests } from './token-store-contract/isolation';
+import { openidTests } from './token-store-contract/openid';
 import { requestAndCodeTests } from './token-store-contract/requests-and-codes';
 import type { ContractSuite } from './token-store-contract/support';
 import { tokenTests } from './token-store-contract/tokens';
@@ -51,6 +52,7 @@ export function runTokenStoreContract(
     clientGrantTests(suite);
     deviceAuthorizationTests(suite);
     deviceTransactionTests(suite);
+    openidTests(suite);
     isolationTests(suite);
   });
 }

@@ -8,14 +8,15 @@ import type { Knex } from 'knex';
 import { knexClientStore, knexTokenStore, migrate, purgeExpired, rollback } from '../../adapters/knex';
 import { migrationSource } from '../../adapters/knex/migrations';
 import { clientToRow } from '../../adapters/knex/client-rows';
-import { grantToRow } from '../../adapters/knex/grant-rows';
+import { accessToRow, codeToRow, grantToRow } from '../../adapters/knex/grant-rows';
+import { requestToRow } from '../../adapters/knex/transaction-rows';
 import { tableNames } from '../../adapters/knex/schema';
 import { later } from '../../src/testing/token-store-contract/support';
 import { runKnexKeyStoreSuite } from './knex-key-suite';
 import { hashSecret, mintGrantSecret, randomId, randomSecret } from '../../src/crypto';
 import {
   fromNow, makeAccessToken, makeAuthorizationRequest, makeClient, makeClientGrant, makeCode, makeDeviceTransaction, makeGrant,
-  makeRefreshToken, runClientStoreContract, runTokenStoreContract,
+  makeOpenId, makeRefreshToken, runClientStoreContract, runTokenStoreContract,
 } from '../../src/testing';
 
 const MINUTE = 60_000;
@@ -50,9 +51,9 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       await migrate(db());
       expect(await rowCount(db(), tableNames().grants)).toBe(before);
       expect(await tokens.getGrant(grant.id)).toEqual(grant);
-      // Six migrations so far (001 initial, 002 device authorizations, 003 client review, 004 client credentials,
-      // 005 device transactions, 006 signing keys), each recorded once however often migrate runs.
-      expect(await rowCount(db(), tableNames().migrations)).toBe(6);
+      // Seven migrations so far (001 initial, 002 device authorizations, 003 client review, 004 client credentials,
+      // 005 device transactions, 006 signing keys, 007 openid), each recorded once however often migrate runs.
+      expect(await rowCount(db(), tableNames().migrations)).toBe(7);
     });
 
     it('003 gives clients stored before it neither switch and no pending change', async () => {
@@ -62,7 +63,10 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       await db().migrate.up(config);
       await db().migrate.up(config);
       const client = makeClient();
-      const { resource_server: _rs, allow_implicit: _ai, pending_change: _pc, allow_client_credentials: _cc, ...oldRow } = clientToRow(client);
+      const {
+        resource_server: _rs, allow_implicit: _ai, pending_change: _pc, allow_client_credentials: _cc,
+        post_logout_redirect_uris: _plr, id_token_signing_alg: _alg, ...oldRow
+      } = clientToRow(client);
       await db()(names.clients).insert(oldRow);
       await migrate(db(), { tablePrefix: prefix });
       expect(await knexClientStore(db(), { tablePrefix: prefix }).get(client.id)).toEqual(client);
@@ -76,7 +80,7 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       const config = { migrationSource: migrationSource(names), tableName: names.migrations };
       for (let i = 0; i < 3; i += 1) await db().migrate.up(config);
       const client = makeClient();
-      const { allow_client_credentials: _cc, ...oldRow } = clientToRow(client);
+      const { allow_client_credentials: _cc, post_logout_redirect_uris: _plr, id_token_signing_alg: _alg, ...oldRow } = clientToRow(client);
       await db()(names.clients).insert(oldRow);
       // 004 alone, so that the down below undoes it and no later migration.
       await db().migrate.up(config);
@@ -87,8 +91,12 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       const userAccess = makeAccessToken(userGrant);
       const clientGrant = makeClientGrant({ clientId: client.id });
       const clientAccess = makeAccessToken(clientGrant);
-      expect(await tokens.saveTokens(userGrant, userAccess, null)).toBe(true);
-      expect(await tokens.saveTokens(clientGrant, clientAccess, null)).toBe(true);
+      // Written as rows of 004's schema: saveTokens would also write 007's openid column.
+      for (const [grant, access] of [[userGrant, userAccess], [clientGrant, clientAccess]] as const) {
+        const { openid: _openid, ...grantRow } = grantToRow(grant);
+        await db()(names.grants).insert(grantRow);
+        await db()(names.accessTokens).insert(accessToRow(access));
+      }
       expect(await tokens.getAccessToken(clientGrant.id, clientAccess.hash)).toEqual(clientAccess);
 
       await db().migrate.down(config);
@@ -120,6 +128,55 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       await db().migrate.down(config);
       expect(await db().schema.hasTable(names.deviceTransactions)).toBe(false);
       expect(await db().schema.hasTable(names.authorizationRequests)).toBe(true);
+      await rollback(db(), { tablePrefix: prefix });
+      expect(await db().schema.hasTable(names.clients)).toBe(false);
+    });
+
+    it('007 reads rows stored before it as no sign-in, no post-logout URIs and RS256; undone, it drops only its columns', async () => {
+      const prefix = `oi${randomId().slice(0, 6).replace(/[^A-Za-z0-9]/g, 'x')}_`;
+      const names = tableNames({ tablePrefix: prefix });
+      const config = { migrationSource: migrationSource(names), tableName: names.migrations };
+      for (let i = 0; i < 6; i += 1) await db().migrate.up(config);
+      // Rows as 006's schema held them: the mappers' output without 007's columns.
+      const client = makeClient({ pendingChange: { redirectUris: ['https://next.example/cb'], requestedAt: fromNow(-MINUTE) } });
+      const { post_logout_redirect_uris: _plr, id_token_signing_alg: _alg, ...clientRow } = clientToRow(client);
+      await db()(names.clients).insert(clientRow);
+      const request = makeAuthorizationRequest();
+      const { openid: _ro, ...requestRow } = requestToRow(request);
+      await db()(names.authorizationRequests).insert(requestRow);
+      const grant = makeGrant();
+      const { openid: _go, ...grantRow } = grantToRow(grant);
+      await db()(names.grants).insert(grantRow);
+      const code = makeCode(grant);
+      const { openid: _co, ...codeRow } = codeToRow(code);
+      await db()(names.codes).insert(codeRow);
+
+      // 007 alone, so that the down below undoes it and no later migration.
+      await db().migrate.up(config);
+      const clients = knexClientStore(db(), { tablePrefix: prefix });
+      const tokens = knexTokenStore(db(), { tablePrefix: prefix });
+      expect(await clients.get(client.id)).toEqual(client);
+      expect(await tokens.getAuthorizationRequest(request.id)).toEqual(request);
+      expect(await tokens.findCode(grant.id, code.hash)).toEqual({ record: code, used: false });
+      expect(await tokens.getGrant(grant.id)).toEqual(grant);
+      expect(await tokens.listGrants({ userId: grant.userId! })).toEqual([grant]);
+      // An old grant takes new tokens without gaining a sign-in it never had.
+      expect(await tokens.saveTokens({ ...grant, openid: makeOpenId({ nonce: null }) }, makeAccessToken(grant), null)).toBe(true);
+      expect(await tokens.getGrant(grant.id)).toEqual(grant);
+      // And the new columns take new values.
+      expect(await clients.update(client.id, { postLogoutRedirectUris: ['https://app.example/bye'], idTokenSigningAlg: 'ES256' }))
+        .toMatchObject({ postLogoutRedirectUris: ['https://app.example/bye'], idTokenSigningAlg: 'ES256' });
+      const signedIn = makeGrant({ openid: makeOpenId({ nonce: null }) });
+      expect(await tokens.saveGrant(signedIn)).toBe(true);
+      expect(await tokens.getGrant(signedIn.id)).toEqual(signedIn);
+
+      await db().migrate.down(config);
+      for (const [table, column] of [[names.clients, 'post_logout_redirect_uris'], [names.clients, 'id_token_signing_alg'],
+        [names.authorizationRequests, 'openid'], [names.codes, 'openid'], [names.grants, 'openid']] as const) {
+        expect([table, column, await db().schema.hasColumn(table, column)]).toEqual([table, column, false]);
+      }
+      expect(await rowCount(db(), names.grants)).toBe(2);
+      expect(await rowCount(db(), names.clients)).toBe(1);
       await rollback(db(), { tablePrefix: prefix });
       expect(await db().schema.hasTable(names.clients)).toBe(false);
     });

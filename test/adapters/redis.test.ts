@@ -7,7 +7,7 @@ import type { GrantRecord } from '../../src/storage/records';
 import type { TokenStore } from '../../src/storage/token-store';
 import {
   fromNow, makeAccessToken, makeAuthorizationRequest, makeClientGrant, makeCode, makeDeviceAuthorization, makeDeviceTransaction, makeGrant,
-  makePersonalGrant, makeRefreshToken, makeSigningKey, runKeyStoreContract, runTokenStoreContract,
+  makeOpenId, makePersonalGrant, makeRefreshToken, makeSigningKey, runKeyStoreContract, runTokenStoreContract,
 } from '../../src/testing';
 import { describeIf, has, hasBinary, REDIS_URL, uniquePrefix } from '../support/services';
 
@@ -297,6 +297,40 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
       expect(await store.revokeAccessToken(grant.id, old.hash)).toBe(true);
       expect(await store.getAccessToken(grant.id, old.hash)).toBeNull();
       expect(await redis.exists(`${p}{${grant.id}}:a:${old.hash}`)).toBe(0);
+    });
+
+    it('reads grants, codes and consent transactions an earlier version stored without openid as null', async () => {
+      const p = `${prefix}noopenid:`;
+      const store = redisTokenStore(redis, { prefix: p });
+      const openid = makeOpenId({ nonce: null });
+      const request = makeAuthorizationRequest({ openid: makeOpenId() });
+      await store.saveAuthorizationRequest(request);
+      const { grant, access } = await (async () => {
+        const g = makeGrant({ openid });
+        const a = makeAccessToken(g);
+        expect(await store.saveTokens(g, a, null)).toBe(true);
+        return { grant: g, access: a };
+      })();
+      const code = makeCode(grant, { openid: makeOpenId() });
+      await store.saveCode(code);
+      // Each value as the version before OpenID Connect wrote it: the same tuple without its last element.
+      const keys = await keysUnder(redis, p);
+      for (const key of [`${p}q:${request.id}`, `${p}{${grant.id}}:g`, `${p}{${grant.id}}:c:${code.hash}`]) {
+        expect(keys).toContain(key);
+        const tuple = JSON.parse((await redis.get(key))!) as unknown[];
+        expect(tuple.at(-1)).not.toBeNull();
+        await redis.set(key, JSON.stringify(tuple.slice(0, -1)), 'KEEPTTL');
+      }
+      expect(await store.getAuthorizationRequest(request.id)).toEqual({ ...request, openid: null });
+      expect(await store.findCode(grant.id, code.hash)).toEqual({ record: { ...code, openid: null }, used: false });
+      expect(await store.getGrant(grant.id)).toEqual({ ...grant, openid: null });
+      expect(await store.listGrants({ userId: grant.userId! })).toEqual([{ ...grant, openid: null }]);
+      expect(await store.getAccessToken(grant.id, access.hash)).toEqual(access);
+      // The old grant stays without a sign-in when a refresh saves tokens with one.
+      expect(await store.saveTokens(grant, makeAccessToken(grant), makeRefreshToken(grant))).toBe(true);
+      expect((await store.getGrant(grant.id))?.openid).toBeNull();
+      expect(await store.consumeCode(grant.id, code.hash)).toBe(true);
+      expect(await store.findCode(grant.id, code.hash)).toEqual({ record: { ...code, openid: null }, used: true });
     });
 
     it('works under a keyPrefix set on the app\'s own client: revocation still finds every key', async () => {

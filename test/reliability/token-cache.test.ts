@@ -60,7 +60,7 @@ async function mint(tokens: TokenStore, clientId: string, grantId = randomId(), 
   const now = Date.now();
   const { value, hash } = mintGrantSecret(grantId);
   const saved = await tokens.saveTokens(
-    { id: grantId, kind: 'authorization', userId: 'u1', clientId, scopes: ['read'], name: null, createdAt: new Date(now), expiresAt: new Date(now + 24 * HOUR) },
+    { id: grantId, kind: 'authorization', userId: 'u1', clientId, scopes: ['read'], name: null, createdAt: new Date(now), expiresAt: new Date(now + 24 * HOUR), openid: null },
     { hash, grantId, clientId, userId: 'u1', scopes: ['read'], expiresAt: new Date(now + expiresIn) },
     null,
   );

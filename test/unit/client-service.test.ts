@@ -29,7 +29,7 @@ async function issueClientToken(tokens: TokenStore, clientId: string, userId: st
   const access = mintGrantSecret(grantId);
   const now = Date.now();
   await tokens.saveTokens(
-    { id: grantId, kind: 'authorization', userId, clientId, scopes: ['read'], name: null, createdAt: new Date(now), expiresAt: new Date(now + HOUR) },
+    { id: grantId, kind: 'authorization', userId, clientId, scopes: ['read'], name: null, createdAt: new Date(now), expiresAt: new Date(now + HOUR), openid: null },
     { hash: access.hash, grantId, clientId, userId, scopes: ['read'], expiresAt: new Date(now + HOUR) },
     null,
   );
@@ -409,7 +409,7 @@ describe('the client_credentials switch', () => {
     const access = mintGrantSecret(grantId);
     const expiresAt = new Date(Date.now() + HOUR);
     await tokens.saveTokens(
-      { id: grantId, kind: 'client', userId: null, clientId, scopes: ['read'], name: null, createdAt: new Date(), expiresAt },
+      { id: grantId, kind: 'client', userId: null, clientId, scopes: ['read'], name: null, createdAt: new Date(), expiresAt, openid: null },
       { hash: access.hash, grantId, clientId, userId: null, scopes: ['read'], expiresAt },
       null,
     );

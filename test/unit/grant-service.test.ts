@@ -12,8 +12,8 @@ async function addClient(clients: ClientStore, name: string): Promise<string> {
   const now = new Date();
   await clients.create({
     id, name, description: '', redirectUris: ['https://app.example/cb'], ownerId: null, status: 'approved',
-    isPublic: false, secretHash: null, scopes: null, resourceServer: false, allowImplicit: false, allowClientCredentials: false, pendingChange: null,
-    createdAt: now, updatedAt: now,
+    isPublic: false, secretHash: null, scopes: null, resourceServer: false, allowImplicit: false, allowClientCredentials: false,
+    postLogoutRedirectUris: [], idTokenSigningAlg: 'RS256', pendingChange: null, createdAt: now, updatedAt: now,
   });
   return id;
 }
@@ -25,7 +25,7 @@ async function addGrant(tokens: TokenStore, userId: string, clientId: string | n
   const now = Date.now();
   const grant: GrantRecord = {
     id: grantId, kind: clientId === null ? 'personal' : 'authorization', userId, clientId, scopes: ['read'],
-    name: clientId === null ? 'cli' : null, createdAt: new Date(now - ageMs), expiresAt: new Date(now + HOUR),
+    name: clientId === null ? 'cli' : null, createdAt: new Date(now - ageMs), expiresAt: new Date(now + HOUR), openid: null,
   };
   await tokens.saveTokens(grant, { hash: access.hash, grantId, clientId, userId, scopes: ['read'], expiresAt: grant.expiresAt }, null);
   return { grantId, hash: access.hash };

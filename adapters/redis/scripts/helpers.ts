@@ -27,7 +27,7 @@ local function addMember(membersKey, key, exp, ttl)
   extend(membersKey, ttl)
 end
 -- Creates the grant record (value) or, when a live one exists, moves only its expiry, and only
--- later: the record stays as first saved (createdAt, scopes, name). Returns the stored value and
+-- later: the record stays as first saved (createdAt, scopes, name, openid). Returns the stored value and
 -- 2 when the user and client indexes need a write (a new grant, or an expiry moved into a later
 -- index step), else 1. The indexes score a grant by its expiry rounded up to a step, so they need
 -- a write only when the expiry crosses into the next step, not on every refresh.

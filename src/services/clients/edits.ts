@@ -2,8 +2,8 @@ import { hashSecret, randomSecret } from '../../crypto';
 import type { ClientChanges } from '../../storage/client-store';
 import type { ClientStatus, PendingClientChange } from '../../storage/records';
 import { parseDescription, parseName } from '../fields';
-import { parseRedirectUris } from '../redirect-uris';
-import { parseClientScopes, parseFlag } from './input';
+import { parsePostLogoutRedirectUris, parseRedirectUris } from '../redirect-uris';
+import { parseClientScopes, parseFlag, parseIdTokenSigningAlg } from './input';
 import { applyPendingChange, mergePendingChange, REVIEWED_FIELDS, type ReviewedValues } from './pending-change';
 import { changeClient, loadClient, requirePendingChange, revokeAllGrants } from './records';
 import type { ClientService, ClientServiceDeps, Emit } from './types';
@@ -22,11 +22,17 @@ export function edits(deps: ClientServiceDeps, emit: Emit): Pick<ClientService, 
       const wanted: Partial<ReviewedValues> = {};
       if (input.name !== undefined) wanted.name = parseName(input.name);
       if (input.redirectUris !== undefined) wanted.redirectUris = parseRedirectUris(input.redirectUris, deps.maxRedirectUris);
+      if (input.postLogoutRedirectUris !== undefined) {
+        wanted.postLogoutRedirectUris = parsePostLogoutRedirectUris(input.postLogoutRedirectUris, deps.maxRedirectUris);
+      }
       if (input.scopes !== undefined) wanted.scopes = parseClientScopes(input.scopes, deps);
       const isPublic = parseFlag(input.isPublic, 'isPublic');
       if (isPublic !== undefined) wanted.isPublic = isPublic;
       const changes: ClientChanges = {};
       if (input.description !== undefined) changes.description = parseDescription(input.description);
+      // Not reviewed: it changes how the app's own tokens are signed, nothing users see or where they are sent.
+      const idTokenSigningAlg = parseIdTokenSigningAlg(input.idTokenSigningAlg);
+      if (idTokenSigningAlg !== undefined) changes.idTokenSigningAlg = idTokenSigningAlg;
 
       let requested: PendingClientChange | null = null;
       if (REVIEWED_STATUSES.includes(client.status)) {

@@ -1,6 +1,9 @@
 import { ValidationError } from '../../errors';
 import { parseScopes } from '../fields';
+import type { ClientRecord } from '../../storage/records';
 import type { ClientPermissions, ClientServiceDeps } from './types';
+
+const ID_TOKEN_ALGS: readonly ClientRecord['idTokenSigningAlg'][] = ['RS256', 'ES256'];
 
 /** No scopes chosen means the site's default scopes, never every scope. */
 export function parseClientScopes(value: unknown, deps: Pick<ClientServiceDeps, 'scopes' | 'defaultScopes'>): string[] {
@@ -17,6 +20,15 @@ export function parseFlag(value: unknown, field: keyof ClientPermissions | 'isPu
     throw new ValidationError(`invalid_${snake(field)}`, `${field}: must be true or false.`, field);
   }
   return value;
+}
+
+/** The algorithms the provider signs ID tokens with; undefined when the input leaves it alone. */
+export function parseIdTokenSigningAlg(value: unknown): ClientRecord['idTokenSigningAlg'] | undefined {
+  if (value === undefined) return undefined;
+  if (!ID_TOKEN_ALGS.includes(value as ClientRecord['idTokenSigningAlg'])) {
+    throw new ValidationError('invalid_id_token_signing_alg', `idTokenSigningAlg: must be ${ID_TOKEN_ALGS.join(' or ')}.`, 'idTokenSigningAlg');
+  }
+  return value as ClientRecord['idTokenSigningAlg'];
 }
 
 export function parsePermissions(input: ClientPermissions): ClientPermissions {

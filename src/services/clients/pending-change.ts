@@ -6,11 +6,12 @@ import type { ClientRecord, PendingClientChange } from '../../storage/records';
  * tokens may go) change only through review once the app was approved. The owner's edit waits
  * in `pendingChange`; the record's own fields keep the approved values until then.
  */
-export const REVIEWED_FIELDS = ['name', 'redirectUris', 'scopes', 'isPublic'] as const;
+export const REVIEWED_FIELDS = ['name', 'redirectUris', 'postLogoutRedirectUris', 'scopes', 'isPublic'] as const;
 
 export interface ReviewedValues {
   name: string;
   redirectUris: string[];
+  postLogoutRedirectUris: string[];
   scopes: string[];
   isPublic: boolean;
 }
@@ -44,6 +45,7 @@ export function applyPendingChange(client: ClientRecord, pending: PendingClientC
   const changes: ClientChanges = {};
   if (pending.name !== undefined) changes.name = pending.name;
   if (pending.redirectUris !== undefined) changes.redirectUris = [...pending.redirectUris];
+  if (pending.postLogoutRedirectUris !== undefined) changes.postLogoutRedirectUris = [...pending.postLogoutRedirectUris];
   if (pending.scopes !== undefined) changes.scopes = [...pending.scopes];
   if (pending.isPublic !== undefined && pending.isPublic !== client.isPublic) {
     changes.isPublic = pending.isPublic;

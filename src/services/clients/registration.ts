@@ -2,8 +2,8 @@ import { hashSecret, randomClientId, randomSecret } from '../../crypto';
 import { ValidationError } from '../../errors';
 import type { ClientRecord } from '../../storage/records';
 import { parseDescription, parseName } from '../fields';
-import { parseRedirectUris } from '../redirect-uris';
-import { parseClientScopes, parseFlag, parsePermissions, refuseForPublic } from './input';
+import { parsePostLogoutRedirectUris, parseRedirectUris } from '../redirect-uris';
+import { parseClientScopes, parseFlag, parseIdTokenSigningAlg, parsePermissions, refuseForPublic } from './input';
 import { changeClient, loadClient, requireStatus } from './records';
 import type { ClientService, ClientServiceDeps, Emit } from './types';
 import { toView } from './view';
@@ -16,6 +16,9 @@ export function registration(deps: ClientServiceDeps, emit: Emit): Pick<ClientSe
       // Everything is checked before anything is stored: a rejected request leaves no record.
       const name = parseName(input.name);
       const redirectUris = parseRedirectUris(input.redirectUris, deps.maxRedirectUris);
+      const postLogoutRedirectUris = input.postLogoutRedirectUris === undefined ? []
+        : parsePostLogoutRedirectUris(input.postLogoutRedirectUris, deps.maxRedirectUris);
+      const idTokenSigningAlg = parseIdTokenSigningAlg(input.idTokenSigningAlg) ?? 'RS256';
       const description = parseDescription(input.description);
       const scopes = parseClientScopes(input.scopes, deps);
       const isPublic = parseFlag(input.isPublic, 'isPublic');
@@ -30,7 +33,8 @@ export function registration(deps: ClientServiceDeps, emit: Emit): Pick<ClientSe
       const record: ClientRecord = {
         id: randomClientId(), name, description, redirectUris, ownerId, status: 'pending', isPublic: isPublic === true,
         secretHash: null, scopes, resourceServer: permissions.resourceServer === true, allowImplicit: permissions.allowImplicit === true,
-        allowClientCredentials: permissions.allowClientCredentials === true, pendingChange: null, createdAt: now, updatedAt: now,
+        allowClientCredentials: permissions.allowClientCredentials === true, postLogoutRedirectUris, idTokenSigningAlg,
+        pendingChange: null, createdAt: now, updatedAt: now,
       };
       await clients.create(record);
       emit('client.requested', { clientId: record.id, ownerId });

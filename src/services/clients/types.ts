@@ -1,5 +1,5 @@
 import type { ClientStore } from '../../storage/client-store';
-import type { ClientStatus } from '../../storage/records';
+import type { ClientRecord, ClientStatus } from '../../storage/records';
 import type { TokenStore } from '../../storage/token-store';
 import type { ClientView } from './view';
 
@@ -17,13 +17,23 @@ export interface ClientRequest {
   allowImplicit?: boolean;
   /** May use `grant_type=client_credentials`: tokens for the app itself, with no user (confidential clients only). */
   allowClientCredentials?: boolean;
+  /** Where OpenID Connect logout may send the user back; the rules of `redirectUris`, but may be empty (the default). */
+  postLogoutRedirectUris?: string[] | string;
+  /** The algorithm of the app's ID tokens; RS256 when absent. */
+  idTokenSigningAlg?: ClientRecord['idTokenSigningAlg'];
 }
 
-/** An owner's edit. On an approved (or suspended) app, name, redirect URIs, scopes and type wait for review. */
+/**
+ * An owner's edit. On an approved (or suspended) app, name, redirect URIs, post-logout redirect URIs,
+ * scopes and type wait for review; the description and the ID-token algorithm apply at once.
+ */
 export interface ClientUpdate {
   name?: string;
   description?: string;
   redirectUris?: string[] | string;
+  /** Empty (`[]` or `''`) removes them all. */
+  postLogoutRedirectUris?: string[] | string;
+  idTokenSigningAlg?: ClientRecord['idTokenSigningAlg'];
   /** null or empty: the site's `defaultScopes`, as in a request. */
   scopes?: string[] | string | null;
   isPublic?: boolean;

@@ -18,9 +18,12 @@ export function toView(record: ClientRecord): ClientView {
     resourceServer: record.resourceServer,
     allowImplicit: record.allowImplicit,
     allowClientCredentials: record.allowClientCredentials,
+    postLogoutRedirectUris: [...record.postLogoutRedirectUris],
+    idTokenSigningAlg: record.idTokenSigningAlg,
     pendingChange: pending === null ? null : {
       ...pending,
       ...(pending.redirectUris ? { redirectUris: [...pending.redirectUris] } : {}),
+      ...(pending.postLogoutRedirectUris ? { postLogoutRedirectUris: [...pending.postLogoutRedirectUris] } : {}),
       ...(pending.scopes ? { scopes: [...pending.scopes] } : {}),
     },
     createdAt: record.createdAt,
