@@ -5,6 +5,7 @@ import type { ResolvedOptions } from '../options';
 export function clientRedirectUrl(redirectUri: string, params: Record<string, string | null | undefined>): string {
   const extra = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) if (value !== null && value !== undefined) extra.append(name, value);
+  if (extra.size === 0) return redirectUri;
   return `${redirectUri}${redirectUri.includes('?') ? '&' : '?'}${extra.toString()}`;
 }
 
