@@ -101,7 +101,7 @@ export function createForumOAuth(options: {
 }
 
 /** Every login is a password (routes/auth.ts); a session from before auth times were kept has none. */
-function currentUser(req: Request): SiteUser | null {
+export function currentUser(req: Request): SiteUser | null {
   const user = req.forumUser;
   if (!user) return null;
   const authTime = req.session?.authTime;
