@@ -1,3 +1,4 @@
+import type { IdTokenKeys } from './keys/id-token-keys';
 import type { ResolvedOptions } from './options';
 import type { ClientStore } from './storage/client-store';
 import type { TokenStore } from './storage/token-store';
@@ -22,4 +23,6 @@ export interface ProviderContext extends ResolvedOptions {
   userActivity: UserActivity | null;
   /** With `tokenCache`: the cache requireScope reads (and `store.tokens` evicts from it on every revocation). */
   tokenCache: AccessTokenCache | null;
+  /** With `openid`: the keys that sign ID tokens, shared through the key store by every instance. */
+  idTokenKeys: IdTokenKeys | null;
 }

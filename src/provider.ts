@@ -1,6 +1,7 @@
 // Named type imports only: a default import in our .d.ts would break hosts built without esModuleInterop (TS1259).
 import type { RequestHandler, Router } from 'express';
 import { metadataEndpoint } from './endpoints/metadata';
+import { createIdTokenKeys } from './keys/id-token-keys';
 import { parseOptions, resolveOptions, type OAuthProviderOptions, type ResolvedOptions } from './options';
 import type { ProviderContext } from './provider-context';
 import { createRequireScope, type RequireScopeArgs } from './require-scope';
@@ -14,7 +15,10 @@ import { UserActivity } from './user-activity';
 export interface OAuthProvider {
   /** Mount at `routerPath` (default `/oauth`): authorize, token (+ grant), revoke (+ token/revoke), introspect. */
   router: Router;
-  /** App-level middleware serving `GET /.well-known/oauth-authorization-server` (RFC 8414). */
+  /**
+   * App-level middleware serving `GET /.well-known/oauth-authorization-server` (RFC 8414) and, with
+   * `openid`, the same document at `GET /.well-known/openid-configuration` (OpenID Connect Discovery).
+   */
   metadata: RequestHandler;
   /** Route guard: `requireScope('read')`, or `requireScope('identity', { user: true })` for a route that acts for a user; sets `req.oauth`. */
   requireScope: (...args: RequireScopeArgs) => RequestHandler;
@@ -33,7 +37,7 @@ export function createOAuthProvider(options: OAuthProviderOptions): OAuthProvide
   const scopes = [...context.scopes.keys()];
   return {
     router: createRouter(context),
-    metadata: metadataEndpoint(context, context.routerPath),
+    metadata: metadataEndpoint(context, context.routerPath, context.idTokenKeys?.algorithms),
     requireScope: createRequireScope(context),
     clients: createClientService({
       clients, tokens, scopes, defaultScopes: context.defaultScopes, maxRedirectUris: context.maxRedirectUris, emit: context.emit,
@@ -52,6 +56,7 @@ function createContext(o: OAuthProviderOptions, resolved: ResolvedOptions): Prov
     store: { clients: o.store.clients, tokens: o.store.tokens },
     tokenCache,
     userActivity: o.isUserActive ? new UserActivity(o.isUserActive) : null,
+    idTokenKeys: resolved.openid ? createIdTokenKeys(resolved.openid) : null,
     reportFailure: (err) => {
       if (!o.logger) return;
       const e = err as { name?: unknown; code?: unknown } | null;

@@ -13,6 +13,10 @@ import { devicePageEndpoints } from './endpoints/device-page';
 import { introspectEndpoint } from './endpoints/introspect';
 import { revokeEndpoint } from './endpoints/revoke';
 import { tokenEndpoint } from './endpoints/token';
+import { endSessionEndpoint } from './endpoints/end-session';
+import { jwksEndpoint } from './endpoints/jwks';
+import { userinfoBodyToken, userinfoEndpoint } from './endpoints/userinfo';
+import { createRequireScope } from './require-scope';
 import { formGuard } from './limits/form-guard';
 import { createLimits } from './limits/limits';
 import { proxyWarning } from './limits/proxy-warning';
@@ -37,12 +41,30 @@ export function createRouter(options: ProviderContext): Router {
   router.get('/device', html, device.show);
   router.post('/device', html, parseForm, guardForm, device.submit);
 
+  if (options.openid) mountOpenId(router, options, html, pages);
+
   router.all(['/token', '/grant', '/revoke', '/token/revoke', '/introspect'], methodNotAllowed('POST'));
   router.all('/authorize', methodNotAllowed('GET, POST'));
   router.all('/device_authorization', methodNotAllowed('POST'));
   router.all('/device', methodNotAllowed('GET, POST'));
   router.use(bodyErrors(pages));
   return router;
+}
+
+/** OpenID Connect's own endpoints: the JWKS, userinfo (GET and POST) and, with the site's logout hook, end-session. */
+function mountOpenId(router: Router, options: ProviderContext, html: RequestHandler, pages: PageRenderer): void {
+  router.get('/jwks', jwksEndpoint(options.idTokenKeys!, options.reportFailure));
+  const guard = createRequireScope(options)('openid', { user: true });
+  const userinfo = userinfoEndpoint(options);
+  router.get('/userinfo', guard, userinfo);
+  router.post('/userinfo', parseForm, userinfoBodyToken, guard, userinfo);
+  router.all('/jwks', methodNotAllowed('GET'));
+  router.all('/userinfo', methodNotAllowed('GET, POST'));
+  if (options.openid!.logout) {
+    router.get('/logout', html, endSessionEndpoint(options, pages));
+    router.post('/logout', html, parseForm, endSessionEndpoint(options, pages));
+    router.all('/logout', methodNotAllowed('GET, POST'));
+  }
 }
 
 function methodNotAllowed(allow: string): RequestHandler {
@@ -58,7 +80,7 @@ function bodyErrors(pages: PageRenderer): ErrorRequestHandler {
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : null;
     const error = status === null ? toOAuthError(err) : new OAuthError(status, 'invalid_request',
       status === 413 ? 'The request body is too large.' : 'The request body could not be read.');
-    if (req.path === '/authorize' || req.path === '/device') {
+    if (req.path === '/authorize' || req.path === '/device' || req.path === '/logout') {
       sendHtml(res, error.status, pages.error(req, 'Invalid request', error.message));
       return;
     }

@@ -21,8 +21,9 @@ function withheldScopes(options: ResolvedOptions, granted: readonly string[]): D
 
 /** The part of a consent page that is the same for every flow: who asks, for whom, for what. */
 export function consentSubject(options: ResolvedOptions, client: ClientRecord, ownerName: string | null,
-  user: ConsentContext['user'], scopes: readonly string[]): Pick<ConsentContext, 'client' | 'user' | 'scopes' | 'withheldScopes' | 'issuer'> {
+  user: ConsentContext['user'], scopes: readonly string[], claims: ConsentContext['claims'] = []): Pick<ConsentContext, 'client' | 'user' | 'scopes' | 'withheldScopes' | 'claims' | 'issuer'> {
   return {
+    claims,
     client: { id: client.id, name: client.name, description: client.description, ownerId: client.ownerId, ownerName },
     user,
     scopes: scopes.map((name) => describeScope(options, name)),

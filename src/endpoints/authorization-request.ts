@@ -20,6 +20,8 @@ export interface ValidatedRequest extends TrustedTarget {
   scopes: string[];
   codeChallenge: string | null;
   permanent: boolean;
+  /** Every parameter, each sent once: what OpenID Connect reads next (openid/authentication-request.ts). */
+  params: Record<string, string>;
 }
 
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
@@ -105,7 +107,7 @@ export function validateRest(query: RawQuery, target: TrustedTarget, options: Re
     if (method !== 'S256') throw fail(invalidRequest('`code_challenge_method` must be S256.'));
     if (!S256_CHALLENGE.test(challenge)) throw fail(invalidRequest('`code_challenge` must be 43 base64url characters (RFC 7636).'));
   }
-  return { ...target, responseType, scopes, codeChallenge: challenge, permanent: params.permanent === 'true' };
+  return { ...target, responseType, scopes, codeChallenge: challenge, permanent: params.permanent === 'true', params };
 }
 
 /** The authorization request's query as sent: a repeated name becomes an array (refused later). */

@@ -1,12 +1,11 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { constantTimeEqual, hashSecret, mintGrantSecret, randomId } from '../crypto';
+import { constantTimeEqual, hashSecret } from '../crypto';
 import type { ResolvedOptions } from '../options';
 import type { ProviderContext } from '../provider-context';
-import { hasPersonalScope } from '../scope';
 import type { AuthorizationRequestRecord } from '../storage/records';
 import type { PageRenderer } from '../pages/renderer';
 import { sendHtml } from '../answers/page';
-import { generatePin, pinLookup } from '../pin';
+import { issueCode } from './code-issuance';
 import { PageError } from '../answers/browser-error';
 import { issueImplicitRedirect } from './implicit';
 import { redirectToClient } from '../answers/client-redirect';
@@ -77,29 +76,12 @@ export function decisionEndpoint(options: ProviderContext, pages: PageRenderer):
         res.redirect(303, await issueImplicitRedirect(options, t));
         return;
       }
-      const lifetime = hasPersonalScope(t.scopes, options) ? options.lifetimes.personalAuthorizationCode : options.lifetimes.authorizationCode;
-      const expiresAt = new Date(Date.now() + lifetime * 1000);
-      const pin = t.responseType === 'pin' ? generatePin() : null;
-      const grantId = randomId();
-      const code = pin === null ? mintGrantSecret(grantId) : null;
-      const key = code ? { hash: code.hash, grantId } : pinLookup(t.clientId, pin!)!;
-      // Listed before the code exists, so that revoking the user's or the client's grants while
-      // the code awaits its exchange also kills the code (J2, K3). A PIN's grant is its lookup key.
-      const listed = await tokens.saveGrant({
-        id: key.grantId, kind: 'authorization', userId: t.userId, clientId: t.clientId, scopes: t.scopes, name: null,
-        createdAt: new Date(), expiresAt, openid: t.openid && { ...t.openid, nonce: null },
-      });
-      if (!listed) throw new Error('the new grant was already revoked');
-      await tokens.saveCode({
-        hash: key.hash, grantId: key.grantId, clientId: t.clientId, userId: t.userId, scopes: t.scopes,
-        redirectUri: t.redirectUriSent ? t.redirectUri : null, codeChallenge: t.codeChallenge, permanent: t.permanent, openid: t.openid, expiresAt,
-      });
-      options.emit('code.issued', { clientId: t.clientId, userId: t.userId, scopes: t.scopes, responseType: t.responseType });
-      if (pin !== null) {
-        sendHtml(res, 200, pages.pin(req, pin, client.name, lifetime));
+      const issued = await issueCode(options, t);
+      if (issued.kind === 'pin') {
+        sendHtml(res, 200, pages.pin(req, issued.pin, client.name, issued.lifetime));
         return;
       }
-      redirectToClient(res, options, t.redirectUri, { code: code!.value, state: t.state }, 303);
+      redirectToClient(res, options, t.redirectUri, { code: issued.code, state: t.state }, 303);
     } catch (err) {
       if (verified && !(err instanceof PageError)) {
         options.reportFailure(err);

@@ -8,6 +8,7 @@ import type { ConsentContext } from '../pages/types';
 import type { Limits } from '../limits/limits';
 import type { SiteUser } from '../options';
 import { PLAIN_LOGIN, SWITCH_ACCOUNT } from '../openid/login-request';
+import { sessionAuthentication } from '../openid/login-check';
 import type { ProviderContext } from '../provider-context';
 import { normalizeShortCode } from '../short-code';
 import type { ClientRecord, DeviceAuthorizationRecord, DeviceTransactionRecord } from '../storage/records';
@@ -160,7 +161,9 @@ export function devicePageEndpoints(options: ProviderContext, limits: Limits, pa
         // device before it polls for its tokens (J2, K3); revoking the grant drops the device too.
         const listed = await tokens.saveGrant({
           id: device.grantId, kind: 'authorization', userId, clientId: device.clientId, scopes: device.scopes, name: null,
-          createdAt: new Date(), expiresAt: device.expiresAt, openid: null,
+          createdAt: new Date(), expiresAt: device.expiresAt,
+          // The device's ID token says when this user signed in here, the only sign-in of this flow.
+          openid: options.openid && device.scopes.includes('openid') ? sessionAuthentication(user) : null,
         });
         if (!listed) throw new PageError(400, 'Code expired', 'This code has expired or was already answered. Start again on your device.');
       }

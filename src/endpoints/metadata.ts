@@ -2,8 +2,11 @@ import type { RequestHandler } from 'express';
 import { CLIENT_CREDENTIALS_GRANT_TYPE } from '../grants';
 import { DEVICE_CODE_GRANT_TYPE } from '../grants';
 import type { ResolvedOptions } from '../options';
+import { CLAIMS_SUPPORTED } from '../openid/standard-scopes';
 
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';
+/** OpenID Connect Discovery 1.0 §4, served only when OpenID Connect is on. */
+export const OPENID_CONFIGURATION_PATH = '/.well-known/openid-configuration';
 
 /**
  * RFC 8414 metadata. `routerPath` is where the site mounted `oauth.router`.
@@ -19,10 +22,17 @@ export const METADATA_PATH = '/.well-known/oauth-authorization-server';
  * `client_credentials` is listed likewise: served to the confidential clients allowed it, answered
  * `unauthorized_client` for the rest.
  */
-export function authorizationServerMetadata(options: ResolvedOptions, routerPath: string) {
+export function authorizationServerMetadata(options: ResolvedOptions, routerPath: string, signingAlgorithms: readonly string[] = []) {
   const base = `${options.issuer}${routerPath}`;
   const implicit = options.compat.implicitGrant !== false;
   return Object.freeze({
+    ...oauthMetadata(options, base, implicit),
+    ...(options.openid ? openIdMetadata(options, base, signingAlgorithms) : {}),
+  });
+}
+
+function oauthMetadata(options: ResolvedOptions, base: string, implicit: boolean) {
+  return {
     issuer: options.issuer,
     authorization_endpoint: `${base}/authorize`,
     token_endpoint: `${base}/token`,
@@ -41,13 +51,36 @@ export function authorizationServerMetadata(options: ResolvedOptions, routerPath
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     authorization_response_iss_parameter_supported: true,
-  });
+  };
 }
 
-export function metadataEndpoint(options: ResolvedOptions, routerPath: string): RequestHandler {
-  const document = JSON.stringify(authorizationServerMetadata(options, routerPath));
+/**
+ * What OpenID Connect Discovery 1.0 §3 adds; in both documents, so that a client reading either
+ * learns the same. Only `code` is a response type: no ID token travels through the browser.
+ */
+function openIdMetadata(options: ResolvedOptions, base: string, signingAlgorithms: readonly string[]) {
+  const openid = options.openid!;
+  return {
+    jwks_uri: `${base}/jwks`,
+    userinfo_endpoint: `${base}/userinfo`,
+    ...(openid.logout ? { end_session_endpoint: `${base}/logout` } : {}),
+    id_token_signing_alg_values_supported: [...signingAlgorithms],
+    subject_types_supported: [openid.subjects.type],
+    claims_supported: [...CLAIMS_SUPPORTED, 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'amr', 'azp', 'at_hash'],
+    claim_types_supported: ['normal'],
+    claims_parameter_supported: true,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+  };
+}
+
+export function metadataEndpoint(options: ResolvedOptions, routerPath: string, signingAlgorithms: readonly string[] = []): RequestHandler {
+  const document = JSON.stringify(authorizationServerMetadata(options, routerPath, signingAlgorithms));
+  // Both paths serve one document: the same source cannot disagree with itself.
+  const paths = options.openid ? [METADATA_PATH, OPENID_CONFIGURATION_PATH] : [METADATA_PATH];
   return function metadata(req, res, next) {
-    if (req.path !== METADATA_PATH || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    if (!paths.includes(req.path) || (req.method !== 'GET' && req.method !== 'HEAD')) {
       next();
       return;
     }

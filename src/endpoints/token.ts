@@ -76,6 +76,7 @@ function sendTokens(res: Response, data: IssuedTokens): void {
     expires_at: expiresAt,
     ...formatScopes(data.scope),
     ...(data.refreshToken ? { refresh_token: data.refreshToken } : {}),
+    ...(data.idToken ? { id_token: data.idToken } : {}),
   });
 }
 

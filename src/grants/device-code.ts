@@ -48,7 +48,7 @@ export function deviceCodeGrant(options: ProviderContext): Grant {
     // covers these tokens. No `permanent` parameter exists in this flow: a refresh token comes only
     // under refreshTokens 'always'.
     const owner = { userId: device.userId, clientId: client.id, grantId: device.grantId, grantScopes: device.scopes, permanent: false, openid: null };
-    return issueUserTokens(options, owner, device.scopes, mintToken(device.grantId, options.lifetimes.accessToken),
+    return issueUserTokens(options, client, owner, device.scopes, mintToken(device.grantId, options.lifetimes.accessToken),
       mintToken(device.grantId, options.lifetimes.refreshToken), true);
   };
 }

@@ -1,7 +1,8 @@
 import { mintGrantSecret } from '../crypto';
 import { invalidGrant } from '../errors';
 import type { ProviderContext } from '../provider-context';
-import type { AccessTokenRecord, GrantRecord, RefreshTokenRecord } from '../storage/records';
+import { makeIdToken } from '../openid/id-token';
+import type { AccessTokenRecord, ClientRecord, GrantRecord, RefreshTokenRecord } from '../storage/records';
 import type { GrantOwner, IssuedTokens } from './types';
 
 /** Why new tokens must not be handed out: the grant was revoked (or the client suspended), or the site says the user is not active. */
@@ -25,8 +26,12 @@ export function mintToken(grantId: string, lifetime: number): MintedToken {
  * or the user is no longer active. A refresh token is kept only where the site hands them out
  * (`refreshTokens: 'always'`, or a permanent grant); `newGrant` says the grant starts here.
  */
-export async function issueUserTokens(options: ProviderContext, owner: GrantOwner, scope: string[],
+export async function issueUserTokens(options: ProviderContext, client: ClientRecord, owner: GrantOwner, scope: string[],
   access: MintedToken, offeredRefresh: MintedToken | null, newGrant: boolean): Promise<IssuedTokens> {
+  // Signed before anything is saved: a key store that fails then costs the client nothing.
+  const idToken = options.openid && scope.includes('openid')
+    ? await makeIdToken(options, client, { userId: owner.userId, grantId: owner.grantId, openid: owner.openid }, scope, access.value)
+    : null;
   const wantsRefresh = options.refreshTokens === 'always' || owner.permanent;
   const refresh = wantsRefresh ? offeredRefresh : null;
   const expiresAt = refresh && refresh.expiresAt > access.expiresAt ? refresh.expiresAt : access.expiresAt;
@@ -45,6 +50,7 @@ export async function issueUserTokens(options: ProviderContext, owner: GrantOwne
     accessToken: access.value,
     accessTokenExpiresAt: access.expiresAt,
     ...(refresh ? { refreshToken: refresh.value } : {}),
+    ...(idToken ? { idToken } : {}),
     scope,
   };
 }

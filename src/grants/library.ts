@@ -126,8 +126,11 @@ async function runLibrary(options: LibraryTokenOptions, rotate: boolean, callbac
       alwaysIssueNewRefreshToken: rotate,
       requireClientAuthentication: { [grantType]: false },
     });
-    const { accessToken, accessTokenExpiresAt, refreshToken, scope } = token;
-    return { accessToken, accessTokenExpiresAt: accessTokenExpiresAt!, scope: scope ?? [], ...(refreshToken ? { refreshToken } : {}) };
+    // saveToken's answer, carried through by the library: the ID token rides along with it.
+    const { accessToken, accessTokenExpiresAt, refreshToken, scope, idToken } = token as OAuth2Server.Token & { idToken?: string };
+    return {
+      accessToken, accessTokenExpiresAt: accessTokenExpiresAt!, scope: scope ?? [], ...(refreshToken ? { refreshToken } : {}), ...(idToken ? { idToken } : {}),
+    };
   } catch (err) {
     throw fromLibrary(err);
   }

@@ -32,7 +32,7 @@ export function pinGrant(options: ProviderContext): Grant {
     const owner: GrantOwner = { userId, clientId: client.id, grantId: randomId(), grantScopes: scopes, permanent, openid };
     let issued: IssuedTokens;
     try {
-      issued = await issueUserTokens(options, owner, scopes, mintToken(owner.grantId, options.lifetimes.accessToken),
+      issued = await issueUserTokens(options, client, owner, scopes, mintToken(owner.grantId, options.lifetimes.accessToken),
         mintToken(owner.grantId, options.lifetimes.refreshToken), true);
     } catch (err) {
       // The PIN is used up: its grant goes too (say the user's account was closed meanwhile),

@@ -25,7 +25,7 @@ export function refreshTokenGrant(options: ProviderContext): Grant {
       {
         find: (token) => findRefreshToken(options, request, token),
         rotate: (token, owner) => rotateRefreshToken(options, token, owner.clientId),
-        issue: (owner, scope, access, refresh) => issueUserTokens(options, owner, scope, access, refresh, false),
+        issue: (owner, scope, access, refresh) => issueUserTokens(options, request.client, owner, scope, access, refresh, false),
       },
     );
     return issued.refreshToken ? issued : { ...issued, refreshToken: request.params.refresh_token! };

@@ -20,6 +20,8 @@ export interface IssuedTokens {
   accessToken: string;
   accessTokenExpiresAt: Date;
   refreshToken?: string;
+  /** For scope `openid` where the site turned OpenID Connect on. */
+  idToken?: string;
   scope: string[];
 }
 

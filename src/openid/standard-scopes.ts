@@ -11,15 +11,6 @@ export const SCOPE_CLAIMS: Readonly<Record<string, readonly string[]>> = Object.
   phone: ['phone_number', 'phone_number_verified'],
 });
 
-/** What the consent page says about each, where the site does not define the scope itself. */
-export const STANDARD_SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = Object.freeze({
-  openid: 'Sign you in with your account here',
-  profile: 'See your name, username and profile details',
-  email: 'See your email address',
-  address: 'See your postal address',
-  phone: 'See your phone number',
-});
-
 /** Every claim a scope can reveal, plus `sub`: the discovery document's `claims_supported`. */
 export const CLAIMS_SUPPORTED: readonly string[] = Object.freeze(['sub', ...new Set(Object.values(SCOPE_CLAIMS).flat())]);
 

@@ -1,6 +1,6 @@
 import type { RenderPage } from '../pages/types';
 import { ConfigurationError } from '../errors';
-import { STANDARD_SCOPE_DESCRIPTIONS } from '../openid/standard-scopes';
+import { STANDARD_SCOPE_DESCRIPTIONS } from './openid';
 import type { CompatibilityOptions, OAuthProviderOptions, OpenIdOptions, ParsedOptions, RateLimitRedisClient } from './schema';
 
 export interface ScopeDefinition {

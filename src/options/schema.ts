@@ -1,84 +1,13 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
 import type { ConsentContext, RenderPage } from '../pages/types';
 import { ConfigurationError } from '../errors';
 import { CLIENT_STORE_METHODS, type ClientStore } from '../storage/client-store';
 import { TOKEN_STORE_METHODS, type TokenStore } from '../storage/token-store';
 import type { TokenCacheOptions } from '../token-cache';
-import { KEY_STORE_METHODS, type KeyStore } from '../storage/key-store';
-import type { SigningKeyOptions } from '../keys/schedule';
+import { fn, lifetime, storeWith } from './rules';
+import { openIdOptionsSchema, type LoginRequest, type OpenIdOptions, type SiteUser } from './openid';
 import type { IsUserActive } from '../user-activity';
-
-/** The site's logged-in user, as `currentUser` returns it. */
-export interface SiteUser {
-  id: string | number;
-  /** Shown on the consent page ("you are signed in as …"). */
-  name?: string;
-  /**
-   * When this session's user last proved who they are (entered a password, …): a Date, or epoch
-   * milliseconds. OpenID Connect needs it for `auth_time`, `max_age` and `prompt=login`; without
-   * it ID tokens carry no `auth_time` and a `max_age` request always sends the user to log in.
-   */
-  authTime?: Date | number;
-  /** OpenID Connect `acr`: the authentication context class of that sign-in, if the site has such classes. */
-  acr?: string;
-  /** OpenID Connect `amr`: how the user signed in (`pwd`, `otp`, `mfa`, … RFC 8176). */
-  amr?: string[];
-}
-
-/**
- * What an OpenID Connect app asked about the login, passed to `loginUrl` (the second argument).
- * Sites without OpenID Connect can ignore it.
- */
-export interface LoginRequest {
-  /**
-   * The user must prove who they are again, even with a live session (`prompt=login`, or a
-   * `max_age` the session is older than): show the login form, not "already signed in".
-   */
-  freshLogin: boolean;
-  /** `prompt=select_account`: let the user choose (or switch) the account to use. */
-  selectAccount: boolean;
-  /** `login_hint`: who the app thinks is signing in (an email or username); pre-fill, never trust. */
-  loginHint: string | null;
-  /** `ui_locales`: the languages the app's user prefers, most preferred first. */
-  uiLocales: string[];
-}
-
-/** Claims about a user (OpenID Connect Core §5.1 names), as the site's `openid.claims` returns them. */
-export type UserClaims = Record<string, unknown>;
-
-/** The OpenID Connect part of the options: with it, the provider signs users in to apps ("Sign in with <site>"). */
-export interface OpenIdOptions {
-  /**
-   * The keys that sign ID tokens. Either kept in a key store (every shipped adapter has one:
-   * `memoryKeyStore`, `redisKeyStore`, `knexKeyStore`) and encrypted there with `secret` (at least
-   * 32 characters, the same on every instance), made and rotated on a schedule; or the site's own
-   * private JWKs (`jwks`, each with `kid` and `alg` RS256 or ES256), which it rotates itself.
-   */
-  keys: ({ store: KeyStore; secret: string } & SigningKeyOptions) | { jwks: Array<Record<string, unknown>> };
-  /**
-   * The user's claims: read when an ID token or a userinfo answer is made, then filtered to what
-   * the app may learn (scope `profile` → name, preferred_username, updated_at, …; `email` → email,
-   * email_verified; `phone`; `address`; and claims asked for by name). Return null for a user that
-   * no longer exists. May be async; a throw answers 503.
-   */
-  claims: (userId: string, context: { clientId: string; scopes: readonly string[] }) => UserClaims | null | Promise<UserClaims | null>;
-  /**
-   * `public` (default): `sub` is the site's user id (`currentUser().id`), the same for every app;
-   * it must be stable and must not be the username. `pairwise`: each app sees a different `sub`
-   * for the same user (HMAC-SHA256 of client id and user id under `salt`), so apps cannot join
-   * their users; `salt` (at least 32 characters) must never change.
-   */
-  subjects?: { type: 'public' } | { type: 'pairwise'; salt: string };
-  /** ID token lifetime in seconds. @default 3600 */
-  idTokenLifetime?: number;
-  /**
-   * RP-initiated logout: ends the site's own session (clear the cookie, …). Called after the user
-   * confirmed, or at once when the app proved the logout with a valid `id_token_hint`. Without it
-   * the end-session endpoint answers 404 and is not in the metadata.
-   */
-  logout?: (req: Request, res: Response) => void | Promise<void>;
-}
 
 export interface CompatibilityOptions {
   /** 001: resource requests with `Authorization: <token>` and no scheme. */
@@ -210,14 +139,10 @@ export interface OAuthProviderOptions {
   openid?: OpenIdOptions;
 }
 
+export type { LoginRequest, OpenIdOptions, SiteUser, UserClaims } from './openid';
+
 const scopeName = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope name is printable ASCII without spaces, quotes or backslashes')
   .refine((name) => !name.includes(','), 'a scope name cannot contain a comma (commas separate scopes)');
-const lifetime = z.number().int().positive();
-const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
-const storeWith = (methods: readonly string[]) => z.custom<object>(
-  (v) => typeof v === 'object' && v !== null && methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
-  `expected an object with the methods ${methods.join(', ')}`,
-);
 
 // `satisfies`: an option added to OAuthProviderOptions without a rule here fails typecheck, instead
 // of being refused at start-up as an unknown key.
@@ -278,28 +203,7 @@ const schema = z.strictObject({
       && typeof (v as { publish?: unknown }).publish === 'function' && typeof (v as { subscribe?: unknown }).subscribe === 'function',
     'expected a RevocationChannel (publish, subscribe, ready)').optional(),
   }).optional(),
-  openid: z.strictObject({
-    keys: z.union([
-      z.strictObject({
-        store: storeWith(KEY_STORE_METHODS),
-        secret: z.string().min(32, 'at least 32 characters'),
-        algorithms: z.array(z.enum(['RS256', 'ES256'])).min(1).optional(),
-        rotateEvery: z.number().optional(),
-        publishAhead: z.number().optional(),
-        keepAfterRetiring: z.number().optional(),
-        cacheFor: z.number().optional(),
-        jwksMaxAge: z.number().optional(),
-      }),
-      z.strictObject({ jwks: z.array(z.record(z.string(), z.unknown())).min(1) }),
-    ]),
-    claims: fn,
-    subjects: z.discriminatedUnion('type', [
-      z.strictObject({ type: z.literal('public') }),
-      z.strictObject({ type: z.literal('pairwise'), salt: z.string().min(32, 'at least 32 characters') }),
-    ]).optional(),
-    idTokenLifetime: lifetime.max(86_400, 'at most 86400 s').optional(),
-    logout: fn.optional(),
-  }).optional(),
+  openid: openIdOptionsSchema.optional(),
 } satisfies Record<keyof OAuthProviderOptions, z.ZodType>);
 
 /** A scope as the parse gives it: the string shorthand expanded. */

@@ -24,6 +24,10 @@ export function consentPage(ctx: ConsentContext): Page {
   const withheld = ctx.withheldScopes.length
     ? `<section class="cannot" aria-labelledby="not-heading"><h2 id="not-heading">It will not be able to</h2>${scopeList('not-heading', ctx.withheldScopes, '✕')}</section>`
     : '';
+  const learns = ctx.claims.length
+    ? `<section class="learns" aria-labelledby="learns-heading"><h2 id="learns-heading">${app} will learn</h2><dl class="claims">${ctx.claims.map((c) =>
+      `<div><dt>${e(c.description)}</dt><dd>${e(c.value)}</dd></div>`).join('')}</dl></section>`
+    : '';
   const next = {
     redirect: `After you answer, you go back to <strong class="origin">${e(ctx.redirectOrigin)}</strong>.`,
     pin: `If you allow it, this page shows a PIN to type into ${app}.`,
@@ -40,6 +44,7 @@ ${description}
 <p class="account"><span>Signed in to <strong>${site}</strong> as <strong>${e(ctx.user.name)}</strong></span> <a href="${e(ctx.switchAccountUrl)}">Not you? Use another account</a></p>
 <section class="can" aria-labelledby="can-heading"><h2 id="can-heading">If you allow it, ${app} will be able to</h2>
 ${scopeList('can-heading', ctx.scopes, '✓')}</section>
+${learns}
 ${withheld}
 <p class="notice">${next} ${lasting}</p>
 ${warning}

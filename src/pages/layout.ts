@@ -19,6 +19,7 @@ a{color:var(--accent)}.error h1{color:var(--danger)}code,.pin{font-family:ui-mon
 .account{display:flex;flex-wrap:wrap;gap:.25rem .75rem;align-items:baseline;padding:.6rem .9rem;border:1px solid var(--line);border-radius:8px;margin:1rem 0}
 .consent ul.scopes li{display:flex;gap:.6rem;align-items:flex-start;border:0;border-radius:0;margin:0;padding:.4rem 0;border-bottom:1px solid var(--line)}.consent ul.scopes li:last-child{border-bottom:0}
 .mark{flex:none;width:1.4rem;height:1.4rem;border-radius:50%;display:inline-flex;align-items:center;justify-content:center;font-size:.85rem;font-weight:700;margin-top:.05rem}
+dl.claims{margin:.5rem 0}dl.claims div{display:flex;flex-wrap:wrap;gap:0 .75rem;padding:.35rem 0;border-bottom:1px solid var(--line)}dl.claims div:last-child{border-bottom:0}dl.claims dt{color:var(--muted);min-width:8rem}dl.claims dd{margin:0;overflow-wrap:anywhere}
 .can .mark{background:var(--ok-bg);color:var(--ok)}.cannot .mark{background:var(--bg);color:var(--muted)}.cannot li{color:var(--muted)}
 .notice{margin-top:1.25rem;padding-top:1rem;border-top:1px solid var(--line)}.origin{overflow-wrap:anywhere}
 .consent .actions button{flex:1 1 9rem}

@@ -3,6 +3,7 @@ import { consentPage } from './consent-page';
 import { deviceCodePage, deviceResultPage, type DeviceCodeForm } from './device-pages';
 import { errorPage } from './error-page';
 import { builtInLayout } from './layout';
+import { loggedOutPage, logoutConfirmationPage, type LogoutConfirmation } from './logout-pages';
 import { pinPage } from './pin-page';
 import type { ConsentContext, Page, RenderPage } from './types';
 
@@ -20,6 +21,8 @@ export interface PageRenderer {
   deviceCode(req: Request, form: DeviceCodeForm): string;
   deviceResult(req: Request, approved: boolean): string;
   error(req: Request, title: string, message: string): string;
+  logoutConfirmation(req: Request, context: LogoutConfirmation): string;
+  loggedOut(req: Request, siteHost: string): string;
 }
 
 export function createPageRenderer({ renderConsent, renderPage }: SitePages): PageRenderer {
@@ -41,5 +44,7 @@ export function createPageRenderer({ renderConsent, renderPage }: SitePages): Pa
     deviceCode: (req, form) => inLayout(req, deviceCodePage(form)),
     deviceResult: (req, approved) => inLayout(req, deviceResultPage(approved)),
     error: (req, title, message) => inLayout(req, errorPage(title, message)),
+    logoutConfirmation: (req, context) => inLayout(req, logoutConfirmationPage(context)),
+    loggedOut: (req, siteHost) => inLayout(req, loggedOutPage(siteHost)),
   };
 }

@@ -15,6 +15,11 @@ export interface ConsentContext {
    * be able to …"). Only those: listing every other scope would push the buttons off a phone screen.
    */
   withheldScopes: Array<{ name: string; description: string }>;
+  /**
+   * OpenID Connect sign-ins: what the app will learn about the user, with the values it will see
+   * (`{ name: 'email', description: 'Email address', value: 'alice@example.com (verified)' }`). Empty otherwise.
+   */
+  claims: Array<{ name: string; description: string; value: string }>;
   redirectOrigin: string;
   /**
    * What follows the answer: a redirect to `redirectOrigin`, a page with a PIN to type into the app
@@ -37,10 +42,10 @@ export interface ConsentContext {
 }
 
 /** Which provider page `renderPage` is asked to lay out. */
-export type PageKind = 'consent' | 'pin' | 'device-code' | 'device-result' | 'error';
+export type PageKind = 'consent' | 'pin' | 'device-code' | 'device-result' | 'error' | 'logout' | 'logged-out';
 
 export interface PageContext {
-  /** 'consent' (the built-in consent page; a `renderConsent` page is sent as is), 'pin', 'device-code', 'device-result' or 'error'. */
+  /** 'consent' (the built-in consent page; a `renderConsent` page is sent as is), 'pin', 'device-code', 'device-result', 'error', and with OpenID Connect 'logout' (the sign-out confirmation) and 'logged-out'. */
   kind: PageKind;
   /** Plain text, NOT escaped: escape it where you put it (`<title>`, a heading). */
   title: string;
