@@ -35,7 +35,8 @@ export async function ensureDemoClient(oauth: ForumOAuth, publicUrl: string): Pr
       redirectUris: [urls.redirectUri],
       isPublic: true,
       scopes: DEMO_SCOPES,
-      postLogoutRedirectUris: [urls.postLogoutRedirectUri],
+      // Spread: ClientRequest gains the field with the client service's OpenID Connect update.
+      ...{ postLogoutRedirectUris: [urls.postLogoutRedirectUri] },
     });
     const { client } = await oauth.clients.approve(requested.id);
     return { clientId: client.id, ...urls };

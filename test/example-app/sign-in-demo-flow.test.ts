@@ -122,7 +122,7 @@ describe('the sign-in demo against the running forum', () => {
     const back = await browser.submit(consentPage, (f) => f.body.includes('name="decision"'), { decision: 'approve' });
     expect(back.visited.at(-1)).toMatch(new RegExp(`^${origin}/demo/callback\\?`));
     const result = await back.res.text();
-    expect(back.res.status).toBe(200);
+    if (back.res.status !== 200) throw new Error(result.slice(result.indexOf('<main>'), result.indexOf('</main>')));
     expect(result).toContain('Signed in with the forum');
     for (const shown of ['<code>iss</code>', `<dd>${origin}</dd>`, '<code>sub</code>', '<code>nonce</code>', '<code>auth_time</code>',
       '<dd>alice@example.com</dd>', '<dd>Alice Liddell</dd>', '<code>preferred_username</code>', '<dd>alice</dd>']) {

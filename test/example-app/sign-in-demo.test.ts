@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { createForumApp, type ForumApp } from '../../example-app/app';
+import type { ForumConfig } from '../../example-app/config';
 import { DEMO_CLIENT_NAME } from '../../example-app/demo-client';
 import { BACKENDS } from './backends';
 import { formTo, logInAs } from './forms';
@@ -13,12 +14,12 @@ import { formTo, logInAs } from './forms';
  */
 // Nothing listens on port 9 (discard): discovery fails at once. Plain http is allowed for loopback only.
 const PUBLIC_URL = 'http://127.0.0.1:9';
-const start = (config: object, publicUrl = PUBLIC_URL) =>
+const start = (config: Pick<ForumConfig, 'databaseUrl'>, publicUrl = PUBLIC_URL) =>
   createForumApp({ publicUrl, sessionSecret: 'demo', oidcKeySecret: 'y'.repeat(32), ...config });
 
 describe('the sign-in demo', () => {
   let forum: ForumApp;
-  let config: object;
+  let config: Pick<ForumConfig, 'databaseUrl'>;
   let drop: () => Promise<void>;
   beforeAll(async () => {
     const opened = await BACKENDS[0]!.open();
@@ -87,6 +88,9 @@ describe('the sign-in demo', () => {
     expect(consent.text).toContain('Sign-in demo wants to use your forum account');
     for (const line of ['Sign you in with your forum account', 'See your username, display name and when your profile last changed',
       'See your email address and whether it is verified']) expect(consent.text).toContain(line);
+    expect(consent.text).toContain('Sign-in demo will learn');
+    expect(consent.text).toContain('<dd>alice@example.com (verified)</dd>');
+    expect(consent.text).toContain('<dd>Alice Liddell</dd>');
     formTo(consent.text, (f) => f.body.includes('name="decision"'));
   });
 });
