@@ -1,7 +1,10 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { ForumConfig } from './config';
+import { ensureDemoClient, type DemoClient } from './demo-client';
 import { createForumDb, type ForumDb } from './forum-db';
 import { loginThrottle } from './login-throttle';
+import { keySecret } from './oidc-secret';
+import { relyingParty } from './relying-party';
 import { signupThrottle } from './signup-throttle';
 import { createForumOAuth, type ForumOAuth } from './provider';
 import { adminRoutes } from './routes/admin';
@@ -9,6 +12,7 @@ import { apiRoutes, guide001Routes } from './routes/api';
 import { appsRoutes } from './routes/apps';
 import { authRoutes } from './routes/auth';
 import { authorizedRoutes } from './routes/authorized';
+import { demoRoutes } from './routes/demo';
 import { dialectRoutes, tokenEndpointsOnly } from './routes/dialects';
 import { frontRoutes } from './routes/front';
 import { tokensRoutes } from './routes/tokens';
@@ -25,6 +29,10 @@ export interface ForumApp {
   storage: ForumStorage;
   /** True when this start created the demo users (an empty database). */
   seeded: boolean;
+  /** Where the secret encrypting the signing keys came from, for the banner. */
+  keySecretSource: string;
+  /** The sign-in demo's client (/demo/sign-in), or why it has none. */
+  demoClient: DemoClient;
   close(): Promise<void>;
 }
 
@@ -34,10 +42,13 @@ export async function createForumApp(config: ForumConfig): Promise<ForumApp> {
   try {
     const db = createForumDb(storage.knex);
     const seeded = await db.seedDemo();
+    const secret = keySecret(config);
     const oauth = createForumOAuth({
       publicUrl: config.publicUrl, stores: storage.stores, ownerName: async (id) => (await db.users.findById(id))?.username ?? null,
       redis: storage.redis, ...(config.redisKeyPrefix ? { redisKeyPrefix: config.redisKeyPrefix } : {}),
+      openid: { keys: storage.keys, secret: secret.secret, profile: (id) => db.users.profile(id) },
     });
+    const demoClient = await ensureDemoClient(oauth, config.publicUrl);
     const app = express();
     // Rate limits count per client address, which only the proxies in front may tell (TRUST_PROXY
     // hops). Behind a TLS proxy the session cookie must still be Secure: then at least a proxy on
@@ -71,12 +82,15 @@ export async function createForumApp(config: ForumConfig): Promise<ForumApp> {
     app.use(adminRoutes({ db, oauth }));
     app.use(authorizedRoutes({ oauth }));
     app.use(tokensRoutes({ db, oauth }));
+    app.use(demoRoutes({
+      publicUrl: config.publicUrl, clientId: 'clientId' in demoClient ? demoClient.clientId : null, rp: relyingParty(config.publicUrl, demoClient),
+    }));
     app.use((req, res) => {
       sendPage(res, errorPage({ ...pageContext(req), title: 'Page not found', message: 'There is nothing at this address.' }), 404);
     });
     app.use(htmlErrors);
 
-    return { app, db, oauth, storage, seeded, close: () => storage.close() };
+    return { app, db, oauth, storage, seeded, keySecretSource: secret.source, demoClient, close: () => storage.close() };
   } catch (err) {
     await storage.close();
     throw err;

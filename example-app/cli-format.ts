@@ -13,6 +13,9 @@ export function clientJson(c: ClientView) {
     resource_server: c.resourceServer,
     implicit: c.allowImplicit,
     client_credentials: c.allowClientCredentials,
+    // OpenID Connect: where end-session may send the user back, and how ID tokens are signed.
+    post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
+    id_token_alg: c.idTokenSigningAlg ?? 'RS256',
     // An edit of an approved app waiting for review; the fields above stay in force until then.
     pending_change: c.pendingChange === null ? null : {
       ...(c.pendingChange.name !== undefined ? { name: c.pendingChange.name } : {}),

@@ -9,11 +9,15 @@ const USAGE = `Usage: npm run --silent cli -- <command> [options]
 
   clients create --name N --redirect-uri U [--redirect-uri U2] [--scopes a,b]
                  [--description D] [--owner USERNAME] [--public] [--approve]
-                 [--resource-server] [--implicit] [--client-credentials] [--json]
-                 without --scopes the app gets the site's default scopes (identity, read)
+                 [--resource-server] [--implicit] [--client-credentials]
+                 [--post-logout-redirect-uri U] [--id-token-alg RS256|ES256] [--json]
+                 without --scopes the app gets the site's default scopes (identity, read);
+                 openid,profile,email make it a "Sign in with this forum" app (OpenID Connect)
                  --resource-server: may introspect every live token
                  --implicit: may use response_type=token (guide 001's clients)
                  --client-credentials: may get tokens for itself, with no user (grant_type=client_credentials)
+                 --post-logout-redirect-uri: where signing out (end-session) may return to; repeatable
+                 --id-token-alg: how its ID tokens are signed (default RS256)
   clients list [--status pending|approved|denied|suspended] [--owner USERNAME] [--json]
   clients approve ID [--json]     a pending app (prints its new client secret, once), or the
                                   change waiting for review on an approved one
@@ -39,6 +43,8 @@ const OPTIONS = {
   'resource-server': { type: 'boolean' },
   implicit: { type: 'boolean' },
   'client-credentials': { type: 'boolean' },
+  'post-logout-redirect-uri': { type: 'string', multiple: true },
+  'id-token-alg': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -55,12 +61,20 @@ async function ownerId(db: ForumDb, username: string | undefined): Promise<strin
 }
 
 const STATUSES = ['pending', 'approved', 'denied', 'suspended'] as const;
+const ID_TOKEN_ALGS = ['RS256', 'ES256'] as const;
+
+function idTokenAlg(value: string | undefined): (typeof ID_TOKEN_ALGS)[number] | undefined {
+  if (value === undefined) return undefined;
+  if (!(ID_TOKEN_ALGS as readonly string[]).includes(value)) throw new UsageError(`--id-token-alg must be one of ${ID_TOKEN_ALGS.join(', ')}`);
+  return value as (typeof ID_TOKEN_ALGS)[number];
+}
 
 const commands: Record<string, (ctx: Context, args: string[], storage: ForumStorage) => Promise<{ json: unknown; text: string }>> = {
   async 'clients create'({ oauth, db, values }) {
     if (!values.name) throw new UsageError('clients create needs --name');
     if (!values['redirect-uri']?.length) throw new UsageError('clients create needs at least one --redirect-uri');
     const owner = await ownerId(db, values.owner);
+    const alg = idTokenAlg(values['id-token-alg']);
     let client = await oauth.clients.request({
       name: values.name,
       redirectUris: values['redirect-uri'],
@@ -71,6 +85,8 @@ const commands: Record<string, (ctx: Context, args: string[], storage: ForumStor
       ...(values.description !== undefined ? { description: values.description } : {}),
       ...(owner !== undefined ? { ownerId: owner } : {}),
       ...(values.scopes !== undefined ? { scopes: values.scopes } : {}),
+      ...(values['post-logout-redirect-uri'] ? { postLogoutRedirectUris: values['post-logout-redirect-uri'] } : {}),
+      ...(alg !== undefined ? { idTokenSigningAlg: alg } : {}),
     });
     let secret: string | null = null;
     if (values.approve) {

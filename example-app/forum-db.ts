@@ -1,11 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import { DEMO_POSTS, DEMO_USERS } from './demo-data';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords';
+
+export { DEMO_USERS } from './demo-data';
+export { migrateForum } from './forum-migrations';
 
 export interface User {
   id: string;
   username: string;
   isAdmin: boolean;
+}
+
+/** What OpenID Connect apps may learn about a user (provider.ts turns it into claims). */
+export interface UserProfile {
+  id: string;
+  username: string;
+  displayName: string | null;
+  email: string | null;
+  emailVerified: boolean;
+  updatedAt: Date;
 }
 
 export interface Post {
@@ -31,87 +45,6 @@ export interface TokenRequest {
   status: TokenRequestStatus;
   createdAt: Date;
   decidedAt: Date | null;
-}
-
-export const DEMO_USERS = [
-  { username: 'alice', password: 'alice-password', isAdmin: false },
-  { username: 'bob', password: 'bob-password', isAdmin: false },
-  { username: 'admin', password: 'admin-password', isAdmin: true },
-] as const;
-
-const DEMO_POSTS = [
-  { author: 'alice', title: 'Welcome to the demo forum', body: 'This forum is also an OAuth2 provider. Request an app in Settings → Apps, and an admin will review it.' },
-  { author: 'bob', title: 'What should a third-party app be allowed to do?', body: 'Scopes let you grant an app exactly what it needs: read your front page, post, or vote as you.' },
-  { author: 'alice', title: 'Personal access tokens', body: 'Scripts you run yourself can use a personal access token from Settings → Tokens instead of the full OAuth dance.' },
-];
-
-// The forum's own tables carry a prefix and their own migrations table, so they never collide
-// with the OAuth provider's tables in the same database.
-const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }> = {
-  '001_users_posts_votes': {
-    async up(knex) {
-      await knex.schema.createTable('forum_users', (t) => {
-        t.string('id', 32).primary();
-        t.string('username', 32).notNullable().unique();
-        t.string('password_hash', 200).notNullable();
-        t.boolean('is_admin').notNullable().defaultTo(false);
-        t.bigInteger('created_at').notNullable();
-      });
-      await knex.schema.createTable('forum_posts', (t) => {
-        t.string('id', 32).primary();
-        t.string('author_id', 32).notNullable().references('id').inTable('forum_users');
-        t.string('title', 300).notNullable();
-        t.text('body').notNullable();
-        t.bigInteger('created_at').notNullable().index();
-      });
-      await knex.schema.createTable('forum_votes', (t) => {
-        t.string('post_id', 32).notNullable().references('id').inTable('forum_posts');
-        t.string('user_id', 32).notNullable().references('id').inTable('forum_users');
-        t.integer('dir').notNullable();
-        t.primary(['post_id', 'user_id']);
-      });
-      // Which approved apps have had their secret handed to the owner (see routes/apps.ts).
-      await knex.schema.createTable('forum_secret_reveals', (t) => {
-        t.string('client_id', 64).primary();
-        t.bigInteger('revealed_at').notNullable();
-      });
-    },
-    async down(knex) {
-      for (const table of ['forum_secret_reveals', 'forum_votes', 'forum_posts', 'forum_users']) await knex.schema.dropTableIfExists(table);
-    },
-  },
-  // Source 001: a personal access token is requested by its user and granted by an admin.
-  '002_token_requests': {
-    async up(knex) {
-      await knex.schema.createTable('forum_token_requests', (t) => {
-        t.string('id', 32).primary();
-        t.string('user_id', 32).notNullable().references('id').inTable('forum_users');
-        t.string('name', 400).notNullable();
-        t.string('scopes', 400).notNullable();
-        t.integer('expires_in').notNullable();
-        // pending -> approved | denied; approved -> issued (once, when its user collects the token).
-        t.string('status', 16).notNullable().index();
-        t.bigInteger('created_at').notNullable();
-        t.bigInteger('decided_at').nullable();
-        // The personal token's grant id once issued: the token itself is never stored.
-        t.string('grant_id', 64).nullable();
-      });
-    },
-    async down(knex) {
-      await knex.schema.dropTableIfExists('forum_token_requests');
-    },
-  },
-};
-
-export async function migrateForum(knex: Knex): Promise<void> {
-  await knex.migrate.latest({
-    tableName: 'forum_migrations',
-    migrationSource: {
-      getMigrations: async () => Object.keys(migrations).sort(),
-      getMigrationName: (name: string) => name,
-      getMigration: async (name: string) => migrations[name]!,
-    },
-  });
 }
 
 /** base36, like the forum ids of the client dialects' sites: short, URL-safe, not guessable in order. */
@@ -151,15 +84,26 @@ export function createForumDb(knex: Knex) {
       const row = await knex('forum_users').where({ username }).first('id', 'username', 'is_admin');
       return row ? toUser(row) : null;
     },
+    async profile(id: string): Promise<UserProfile | null> {
+      const row = await knex('forum_users').where({ id })
+        .first('id', 'username', 'display_name', 'email', 'email_verified', 'updated_at', 'created_at');
+      if (!row) return null;
+      return {
+        id: row.id, username: row.username, displayName: row.display_name ?? null, email: row.email ?? null,
+        emailVerified: Boolean(row.email_verified), updatedAt: new Date(Number(row.updated_at ?? row.created_at)),
+      };
+    },
     /** The user when the password is right; null otherwise, taking the same time either way. */
     async verifyLogin(username: string, password: string): Promise<User | null> {
       const row = await knex('forum_users').where({ username }).first('id', 'username', 'is_admin', 'password_hash');
       const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
       return row && ok ? toUser(row) : null;
     },
+    /** A sign-up gives no email or display name: apps then learn the username only. */
     async create(input: { username: string; password: string; isAdmin?: boolean }): Promise<User> {
       const user = { id: newId(), username: input.username, is_admin: input.isAdmin ?? false };
-      await knex('forum_users').insert({ ...user, password_hash: await hashPassword(input.password), created_at: Date.now() });
+      const now = Date.now();
+      await knex('forum_users').insert({ ...user, password_hash: await hashPassword(input.password), created_at: now, updated_at: now });
       return toUser(user);
     },
     /** A new user, or null when the username is taken (also when two sign-ups race for it: the unique index decides). */
@@ -274,12 +218,13 @@ export function createForumDb(knex: Knex) {
     if (await knex('forum_users').first('id')) return false;
     const prepared = await Promise.all(DEMO_USERS.map(async (u) => ({
       id: newId(), username: u.username, is_admin: u.isAdmin, password_hash: await hashPassword(u.password),
+      email: u.email, email_verified: u.emailVerified, display_name: u.displayName,
     })));
     const byName = new Map<string, string>(prepared.map((u) => [u.username, u.id]));
     const start = Date.now() - DEMO_POSTS.length * 60_000;
     try {
       await knex.transaction(async (trx) => {
-        await trx('forum_users').insert(prepared.map((u, i) => ({ ...u, created_at: start + i })));
+        await trx('forum_users').insert(prepared.map((u, i) => ({ ...u, created_at: start + i, updated_at: start + i })));
         const postRows = DEMO_POSTS.map((p, i) => ({
           id: newId(), author_id: byName.get(p.author)!, title: p.title, body: p.body, created_at: start + i * 60_000,
         }));

@@ -1,6 +1,11 @@
 import './session';
-import { createOAuthProvider, type ClientStore, type OAuthProvider, type TokenStore } from 'express-oauth-provider';
+import type { Request } from 'express';
+import { createOAuthProvider, type ClientStore, type KeyStore, type OAuthProvider, type SiteUser, type TokenStore } from 'express-oauth-provider';
 import { csrfToken } from './csrf';
+import type { UserProfile } from './forum-db';
+import { loginUrl } from './login-request';
+import { endSession } from './session';
+import { claimsOf } from './user-claims';
 import { consentPage } from './views/consent';
 import { providerPage } from './views/provider-page';
 import { viewerOf } from './web';
@@ -18,6 +23,11 @@ export const FORUM_SCOPES = {
   delete: { description: 'Delete your posts', showWhenWithheld: true },
   vote: { description: 'Vote as you', showWhenWithheld: true },
   guildmaster: { description: 'Moderate guilds you run', showWhenWithheld: true },
+  // OpenID Connect ("Sign in with the forum"). The package would add these itself; listed here so
+  // that the apps tab and the CLI offer them, in the forum's words.
+  openid: 'Sign you in with your forum account',
+  profile: { description: 'See your username, display name and when your profile last changed', personal: true },
+  email: { description: 'See your email address and whether it is verified', personal: true },
 };
 
 export const SCOPE_DESCRIPTIONS: Record<string, string> = Object.fromEntries(
@@ -38,7 +48,10 @@ export function createForumOAuth(options: {
   /** With Redis, the rate limits live there too, so every instance of the forum shares the counts. */
   redis?: object | null;
   redisKeyPrefix?: string;
+  /** OpenID Connect: where the signing keys live and the secret they are encrypted with. Off without it (the CLI). */
+  openid?: { keys: KeyStore; secret: string; profile: (userId: string) => Promise<UserProfile | null> };
 }): ForumOAuth {
+  const openid = options.openid;
   return createOAuthProvider({
     issuer: options.publicUrl,
     scopes: FORUM_SCOPES,
@@ -46,8 +59,8 @@ export function createForumOAuth(options: {
     defaultScopes: DEFAULT_SCOPES,
     store: options.stores,
     // req.forumUser is read from the database per request (session.ts), so a deleted user is logged out.
-    currentUser: (req) => (req.forumUser ? { id: req.forumUser.id, name: req.forumUser.username } : null),
-    loginUrl: (returnTo) => `/login?next=${encodeURIComponent(returnTo)}`,
+    currentUser,
+    loginUrl,
     // The consent page in the forum's own layout (views/consent.ts), naming who registered the app.
     renderConsent: consentPage,
     // Every other provider page (PIN, device code, errors) in the same layout, with the forum's header.
@@ -56,6 +69,14 @@ export function createForumOAuth(options: {
       return providerPage(page, viewer, viewer ? csrfToken(page.req) : '');
     },
     ...(options.ownerName ? { clientOwnerName: options.ownerName } : {}),
+    ...(openid ? {
+      openid: {
+        keys: { store: openid.keys, secret: openid.secret },
+        claims: async (userId: string) => claimsOf(await openid.profile(userId)),
+        // An app's "sign out" ends the forum session too (RP-initiated logout).
+        logout: endSession,
+      },
+    } : {}),
     ...(options.redis ? { rateLimit: { redis: options.redis, keyPrefix: `${options.redisKeyPrefix ?? 'forum:'}rl:` } } : {}),
     // Source 002 (sqowey): "You can specify up to 3 Redirect domains."
     maxRedirectUris: 3,
@@ -77,4 +98,12 @@ export function createForumOAuth(options: {
       ignoreAuthorizationWithBodySecret: true,
     },
   });
+}
+
+/** Every login is a password (routes/auth.ts); a session from before auth times were kept has none. */
+export function currentUser(req: Request): SiteUser | null {
+  const user = req.forumUser;
+  if (!user) return null;
+  const authTime = req.session?.authTime;
+  return { id: user.id, name: user.username, amr: ['pwd'], ...(typeof authTime === 'number' ? { authTime } : {}) };
 }

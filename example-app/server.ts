@@ -22,6 +22,10 @@ async function main(): Promise<void> {
       `Storage: ${forum.storage.description}`,
       `Demo accounts${forum.seeded ? ' (created now)' : ''}:`,
       accounts,
+      `OpenID Connect signing keys encrypted with ${forum.keySecretSource}`,
+      'clientId' in forum.demoClient
+        ? `"Sign in with this forum" demo: ${config.publicUrl}/demo/sign-in (client ${forum.demoClient.clientId})`
+        : `"Sign in with this forum" demo unavailable: ${forum.demoClient.problem}`,
       '',
     ].join('\n'));
   });

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import Redis from 'ioredis';
-import type { ClientStore, TokenStore } from 'express-oauth-provider';
-import { knexClientStore, knexTokenStore, migrate, purgeExpired } from 'express-oauth-provider/adapters/knex';
-import { recommendedRedisOptions, redisTokenStore } from 'express-oauth-provider/adapters/redis';
+import type { ClientStore, KeyStore, TokenStore } from 'express-oauth-provider';
+import { knexClientStore, knexKeyStore, knexTokenStore, migrate, purgeExpired } from 'express-oauth-provider/adapters/knex';
+import { recommendedRedisOptions, redisKeyStore, redisTokenStore } from 'express-oauth-provider/adapters/redis';
 import type { ForumConfig } from './config';
 import { migrateForum } from './forum-db';
 
@@ -12,6 +12,8 @@ import { migrateForum } from './forum-db';
 export interface ForumStorage {
   knex: Knex;
   stores: { clients: ClientStore; tokens: TokenStore };
+  /** OpenID Connect's signing keys, beside the tokens (Redis or SQL), encrypted there. */
+  keys: KeyStore;
   redis: Redis | null;
   /** One line for the start-up banner, with no password in it. */
   description: string;
@@ -35,12 +37,14 @@ export async function openStorage(config: Pick<ForumConfig, 'databaseUrl' | 'red
     await knex.destroy();
     throw err;
   }
-  const tokens = redis ? redisTokenStore(redis, { prefix: config.redisKeyPrefix ?? 'forum:' }) : knexTokenStore(knex);
+  const prefix = config.redisKeyPrefix ?? 'forum:';
+  const tokens = redis ? redisTokenStore(redis, { prefix }) : knexTokenStore(knex);
   return {
     knex,
     stores: { clients: knexClientStore(knex), tokens },
+    keys: redis ? redisKeyStore(redis, { prefix }) : knexKeyStore(knex),
     redis,
-    description: `${describeDatabase(config.databaseUrl)}; codes and tokens in ${redis ? `Redis (${redactUrl(config.redisUrl ?? '')})` : 'the same SQL database'}`,
+    description: `${describeDatabase(config.databaseUrl)}; codes, tokens and signing keys in ${redis ? `Redis (${redactUrl(config.redisUrl ?? '')})` : 'the same SQL database'}`,
     purge: () => purgeExpired(knex),
     async close() {
       if (redis) redis.disconnect();

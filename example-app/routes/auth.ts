@@ -4,13 +4,14 @@ import type { ForumDb } from '../forum-db';
 import { localPathOrRoot } from '../local-path';
 import type { LoginThrottle } from '../login-throttle';
 import type { SignupThrottle } from '../signup-throttle';
-import { destroySession, regenerateSession } from '../session';
+import { readLoginQuery, USERNAME } from '../login-request';
+import { endSession, logInSession } from '../session';
 import { errorPage } from '../views/error';
 import { loginPage } from '../views/login';
 import { signupPage } from '../views/signup';
 import { field, formBody, sendPage, viewerOf } from '../web';
 
-export const SESSION_COOKIE = 'forum.sid';
+export { SESSION_COOKIE } from '../session';
 
 /**
  * Runs a throttle's count before the form is read. False when the request was answered: 429 with
@@ -32,7 +33,6 @@ async function passedThrottle(res: Response, count: () => Promise<number | null>
   return false;
 }
 
-const USERNAME = /^[a-z0-9_-]{3,30}$/;
 const PASSWORD_LENGTH = { min: 10, max: 200 };
 
 export function authRoutes({ db, throttle, signupLimit }: { db: ForumDb; throttle: LoginThrottle; signupLimit: SignupThrottle }): Router {
@@ -60,14 +60,13 @@ export function authRoutes({ db, throttle, signupLimit }: { db: ForumDb; throttl
       (wait) => refuse(`Too many accounts were made from your address. Try again in ${wait}.`, 429)))) return;
     const user = await db.users.createIfFree({ username, password });
     if (!user) return refuse('That username is taken. Choose another.', 409);
-    await regenerateSession(req);
-    req.session.userId = user.id;
-    req.session.username = user.username;
+    await logInSession(req, user);
     res.redirect(303, next);
   });
 
   router.get('/login', (req, res) => {
-    sendPage(res, loginPage({ viewer: viewerOf(req), csrfToken: csrfToken(req), next: localPathOrRoot(req.query.next) }));
+    const { next, fresh, hint } = readLoginQuery(req.query);
+    sendPage(res, loginPage({ viewer: viewerOf(req), csrfToken: csrfToken(req), next, fresh, ...(hint ? { username: hint } : {}) }));
   });
 
   router.post('/login', formBody, verifyCsrf, async (req, res) => {
@@ -81,19 +80,18 @@ export function authRoutes({ db, throttle, signupLimit }: { db: ForumDb; throttl
     const user = username && password ? await db.users.verifyLogin(username, password) : null;
     if (!user) {
       // One message for an unknown user and a wrong password: the form must not confirm usernames.
-      sendPage(res, loginPage({ viewer: viewerOf(req), csrfToken: csrfToken(req), next, username, failed: true }), 401);
+      sendPage(res, loginPage({
+        viewer: viewerOf(req), csrfToken: csrfToken(req), next, username, failed: true, fresh: field(req, 'fresh') === '1',
+      }), 401);
       return;
     }
     await throttle.succeeded(username, address);
-    await regenerateSession(req);
-    req.session.userId = user.id;
-    req.session.username = user.username;
+    await logInSession(req, user);
     res.redirect(303, next);
   });
 
   router.post('/logout', formBody, verifyCsrf, async (req, res) => {
-    await destroySession(req);
-    res.clearCookie(SESSION_COOKIE);
+    await endSession(req, res);
     res.redirect(303, '/');
   });
 

@@ -28,6 +28,10 @@ export function consentPage(ctx: ConsentContext): string {
     <h2 id="can-heading">If you allow it, ${app} will be able to</h2>
     <ul class="consent-scopes can" aria-labelledby="can-heading">${ctx.scopes.map((s) => html`<li><span class="mark" aria-hidden="true">✓</span>${s.description}</li>`)}</ul>
   </section>
+  ${ctx.claims?.length ? html`<section aria-labelledby="learns-heading">
+    <h2 id="learns-heading">${app} will learn</h2>
+    <dl class="meta">${ctx.claims.map((c) => html`<dt>${c.description}</dt><dd>${c.value}</dd>`)}</dl>
+  </section>` : ''}
   ${ctx.withheldScopes.length ? html`<section aria-labelledby="not-heading">
     <h2 id="not-heading">It will not be able to</h2>
     <ul class="consent-scopes cannot" aria-labelledby="not-heading">${ctx.withheldScopes.map((s) => html`<li><span class="mark" aria-hidden="true">✕</span>${s.description}</li>`)}</ul>

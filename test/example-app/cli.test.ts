@@ -174,4 +174,22 @@ describe('the CLI (npm run --silent cli -- ...)', () => {
     expect(badOption.code).toBe(1);
     expect(badOption.stdout).toBe('');
   });
+
+  it('creates an OpenID Connect app with --scopes openid,profile,email, --post-logout-redirect-uri and --id-token-alg', async () => {
+    const out = await cliJson('clients', 'create', '--name', 'Sign-in app', '--redirect-uri', REDIRECT, '--scopes', 'openid,profile,email',
+      '--post-logout-redirect-uri', 'http://127.0.0.1:8123/bye', '--post-logout-redirect-uri', 'https://app.example/bye',
+      '--id-token-alg', 'ES256', '--approve');
+    expect(out).toEqual({ client_id: expect.any(String), client_secret: expect.any(String) });
+    const listed = ((await cliJson('clients', 'list')).clients as Array<Record<string, unknown>>).find((c) => c.client_id === out.client_id);
+    expect(listed).toMatchObject({
+      scopes: ['openid', 'profile', 'email'], post_logout_redirect_uris: ['http://127.0.0.1:8123/bye', 'https://app.example/bye'], id_token_alg: 'ES256',
+    });
+  });
+
+  it('refuses an --id-token-alg other than RS256 or ES256, before storing anything', async () => {
+    const run = await cli('clients', 'create', '--name', 'HS app', '--redirect-uri', REDIRECT, '--id-token-alg', 'HS256', '--json');
+    expect(run).toEqual({ code: 1, stdout: '', stderr: expect.stringContaining('--id-token-alg must be one of RS256, ES256') });
+    const names = ((await cliJson('clients', 'list')).clients as Array<{ name: string }>).map((c) => c.name);
+    expect(names).not.toContain('HS app');
+  });
 });
