@@ -32,6 +32,8 @@ export class Browser {
   constructor(forumUrl) {
     this.origin = new URL(forumUrl).origin;
     this.cookies = new Map();
+    /** Every login page the forum sent this browser to, as its query (`fresh`, `select`, `hint`, ...). */
+    this.loginPages = [];
   }
 
   async request(url, init = {}) {
@@ -99,8 +101,9 @@ export class Browser {
     let res = await this.request(authorizationUrl);
     let location = res.headers.get('location');
     if (location && new URL(location, this.origin).pathname === '/login') {
-      const next = new URL(location, this.origin).searchParams.get('next');
-      res = await this.follow(new URL(await this.logIn(username, password, next), this.origin).href);
+      const login = new URL(location, this.origin).searchParams;
+      this.loginPages.push(Object.fromEntries(login));
+      res = await this.follow(new URL(await this.logIn(username, password, login.get('next')), this.origin).href);
       location = res.headers.get('location');
     }
     if (res.status !== 200) {

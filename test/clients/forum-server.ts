@@ -20,7 +20,7 @@ export interface ForumServer {
   url: string;
   forum: ForumApp;
   /** Asks for an app the way a developer does and approves it the way the forum's admin does. */
-  register(options?: { isPublic?: boolean; resourceServer?: boolean; allowClientCredentials?: boolean; redirectUri?: string; scopes?: string[] }): Promise<RegisteredClient>;
+  register(options?: { isPublic?: boolean; resourceServer?: boolean; allowClientCredentials?: boolean; redirectUri?: string; scopes?: string[]; postLogoutRedirectUri?: string }): Promise<RegisteredClient>;
   /** The status of GET `path` on the forum's API with `token`. */
   apiStatus(path: string, token: string): Promise<number>;
   close(): Promise<void>;
@@ -35,16 +35,20 @@ export async function startForum(): Promise<ForumServer> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const forum = await createForumApp({ publicUrl: url, databaseUrl: `sqlite:${path.join(dir, 'forum.sqlite')}`, sessionSecret: 'client-libraries' });
+  // The key secret given, so that no secret file is written beside the checkout's own data.
+  const forum = await createForumApp({
+    publicUrl: url, databaseUrl: `sqlite:${path.join(dir, 'forum.sqlite')}`, sessionSecret: 'client-libraries', oidcKeySecret: 'client-libraries-key-secret-of-32-chars',
+  });
   server.on('request', forum.app);
 
   return {
     url,
     forum,
-    async register({ isPublic = false, resourceServer, allowClientCredentials, redirectUri = REDIRECT_URI, scopes = ['identity', 'read'] } = {}) {
+    async register({ isPublic = false, resourceServer, allowClientCredentials, redirectUri = REDIRECT_URI, scopes = ['identity', 'read'], postLogoutRedirectUri } = {}) {
       const view = await forum.oauth.clients.request({
         name: `Library test ${isPublic ? 'public' : 'confidential'} app`, redirectUris: [redirectUri], isPublic, scopes,
         ...(resourceServer ? { resourceServer } : {}), ...(allowClientCredentials ? { allowClientCredentials } : {}),
+        ...(postLogoutRedirectUri ? { postLogoutRedirectUris: [postLogoutRedirectUri] } : {}),
       });
       const { clientSecret } = await forum.oauth.clients.approve(view.id);
       return { clientId: view.id, clientSecret, redirectUri };

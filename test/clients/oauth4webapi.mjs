@@ -1,4 +1,4 @@
-// An app on oauth4webapi, as its README shows: RFC 8414 discovery, the authorization code flow with
+// An app on oauth4webapi, as its README shows: discovery, the authorization code flow with
 // PKCE, refreshes, revocation, the device flow and client credentials.
 // Input: { action: 'code-flow' | 'refresh' | 'revoke' | 'device' | 'client-credentials', issuer, clientId, clientSecret,
 //   auth: 'basic' | 'post' | 'none', redirectUri, scope, token, hint (token_type_hint), refreshes }.
@@ -9,8 +9,8 @@ import { isLoopback, run, tokenFields } from './script.mjs';
 await run(async (input) => {
   const issuer = new URL(input.issuer);
   const http = { [oauth.allowInsecureRequests]: isLoopback(issuer) };
-  // The provider serves RFC 8414 metadata, not OpenID Connect discovery.
-  const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...http }));
+  // The library's default discovery: OpenID Connect's document, which the forum serves.
+  const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, http));
   const client = { client_id: input.clientId };
   const auth = { basic: () => oauth.ClientSecretBasic(input.clientSecret), post: () => oauth.ClientSecretPost(input.clientSecret), none: () => oauth.None() }[input.auth]();
 
