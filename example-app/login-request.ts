@@ -1,8 +1,5 @@
-import type { OAuthProviderOptions } from 'express-oauth-provider';
+import type { LoginRequest } from 'express-oauth-provider';
 import { localPathOrRoot } from './local-path';
-
-// The package does not export LoginRequest by name (yet); it is loginUrl's second argument.
-type LoginRequest = Parameters<OAuthProviderOptions['loginUrl']>[1];
 
 /** The forum's usernames (sign-up enforces it); a login hint is only used when it fits. */
 export const USERNAME = /^[a-z0-9_-]{3,30}$/;

@@ -7,6 +7,7 @@ import { isVisibleAscii, singleValuedParams } from '../params';
 import type { PageRenderer } from '../pages/renderer';
 import type { ProviderContext } from '../provider-context';
 import { verifyIdTokenHint, type IdTokenHint } from '../openid/id-token-hint';
+import { isLogoutConfirmation, logoutConfirmationToken } from '../openid/logout-confirmation';
 import { subjectFor } from '../openid/subject';
 import type { ClientRecord } from '../storage/records';
 import { refuseCrossSite } from './decision';
@@ -28,21 +29,27 @@ interface LogoutRequest {
  * hook runs at once. Without that proof (no hint, an expired one, another user's) the user is asked
  * first: a link anywhere could send them here. The user goes back only to a
  * `post_logout_redirect_uri` the app registered, with `state`; anything wrong with the request is
- * an error page, never a redirect. A hint that is not ours, or was altered, is refused.
+ * an error page, never a redirect. A hint that is not ours, or was altered, is refused. The
+ * confirmation form carries a token only this user's page has (openid/logout-confirmation.ts).
  */
 export function endSessionEndpoint(options: ProviderContext, pages: PageRenderer): RequestHandler {
   const siteHost = new URL(options.issuer).host;
   const logout = options.openid!.logout!;
+  const keys = options.idTokenKeys!;
   return async function endSession(req: Request, res: Response) {
     try {
-      const confirming = req.method === 'POST' && (req.body as Record<string, unknown> | undefined)?.logout === 'confirm';
+      const body = req.method === 'POST' ? (req.body ?? {}) as Record<string, unknown> : {};
+      const confirming = body.logout === 'confirm';
       if (confirming) refuseCrossSite(req, options);
       const request = await readLogoutRequest(req, options);
       const user = await options.currentUser(req);
+      if (confirming && user && !(await isLogoutConfirmation(keys, options.issuer, body.confirmation, String(user.id)))) {
+        throw new PageError(403, 'Request refused', 'This sign-out form was not issued to you, or it has expired. Start again from the app.');
+      }
       const proven = request.hint !== null && !request.hint.expired && user
         && subjectFor(options.openid!, String(user.id), request.hint.clientId) === request.hint.subject;
       if (user && !proven && !confirming) {
-        const hiddenFields: Array<[string, string]> = [];
+        const hiddenFields: Array<[string, string]> = [['confirmation', await logoutConfirmationToken(keys, options.issuer, String(user.id))]];
         if (request.client) hiddenFields.push(['client_id', request.client.id]);
         if (request.redirectUri) hiddenFields.push(['post_logout_redirect_uri', request.redirectUri]);
         if (request.state !== null) hiddenFields.push(['state', request.state]);
@@ -81,8 +88,10 @@ async function readLogoutRequest(req: Request, options: ProviderContext): Promis
   }
   let hint: IdTokenHint | null = null;
   if (params.id_token_hint !== undefined) {
-    hint = await verifyIdTokenHint(options.idTokenKeys!, options.issuer, params.id_token_hint);
-    if (!hint) throw new PageError(400, 'Invalid sign-out request', 'The app sent an ID token that this site did not issue, or that was altered.');
+    const checked = await verifyIdTokenHint(options.idTokenKeys!, options.issuer, params.id_token_hint);
+    if (!checked) throw new PageError(400, 'Invalid sign-out request', 'The app sent an ID token that this site did not issue, or that was altered.');
+    // Signed by a key retired since: too old to tell anything, so as if the app had sent none.
+    hint = checked === 'unknown-key' ? null : checked;
   }
   if (params.client_id !== undefined && hint && params.client_id !== hint.clientId) {
     throw new PageError(400, 'Invalid sign-out request', 'The app\'s client_id does not match its ID token.');

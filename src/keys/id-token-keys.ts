@@ -10,8 +10,8 @@ export type IdTokenKeyOptions = ({ store: KeyStore; secret: string } & SigningKe
 
 /** What OpenID Connect needs of its keys: sign, publish, and check a token we signed (an `id_token_hint`). */
 export interface IdTokenKeys {
-  /** Signs the claims as a JWT with the key that signs for `alg` now. */
-  sign(claims: Record<string, unknown>, alg: SigningAlgorithm): Promise<string>;
+  /** Signs the claims as a JWT (`typ` JWT unless told) with the key that signs for `alg` now. */
+  sign(claims: Record<string, unknown>, alg: SigningAlgorithm, typ?: string): Promise<string>;
   /** The JWKS: every public key a client may meet in a token that has not expired. */
   jwks(): Promise<{ keys: JWK[] }>;
   cacheControl: string;
@@ -25,9 +25,9 @@ interface ActiveKey {
   privateKey: CryptoKey;
 }
 
-async function signWith(key: ActiveKey, claims: Record<string, unknown>): Promise<string> {
+async function signWith(key: ActiveKey, claims: Record<string, unknown>, typ = 'JWT'): Promise<string> {
   const { SignJWT } = await loadJose();
-  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
+  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ }).sign(key.privateKey);
 }
 
 /** Keys in a key store, made and rotated on a schedule, or the site's own. */
@@ -44,7 +44,7 @@ export function createIdTokenKeys({ keys, idTokenLifetime }: { keys: IdTokenKeyO
     throw new ConfigurationError(`createOAuthProvider: option \`openid.keys\` is invalid: ${(err as Error).message}`);
   }
   return {
-    sign: async (claims, alg) => signWith(await signing.signingKey(alg), claims),
+    sign: async (claims, alg, typ) => signWith(await signing.signingKey(alg), claims, typ),
     jwks: () => signing.jwks(),
     cacheControl: signing.cacheControl,
     algorithms: keys.algorithms ? [...new Set(keys.algorithms)] : ['RS256', 'ES256'],
@@ -86,9 +86,9 @@ function siteKeys(jwks: ReadonlyArray<Record<string, unknown>>): IdTokenKeys {
     return key;
   };
   return {
-    async sign(claims, alg) {
+    async sign(claims, alg, typ) {
       if (!algorithms.includes(alg)) throw new Error(`OpenID Connect: the site gave no ${alg} key`);
-      return signWith(await activeKey(alg), claims);
+      return signWith(await activeKey(alg), claims, typ);
     },
     jwks: async () => ({ keys: publicKeys.map((jwk) => ({ ...jwk, use: 'sig' })) }),
     // The site rotates these itself; an hour keeps a client's copy close to the site's.

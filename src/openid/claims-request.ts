@@ -1,5 +1,6 @@
 import { invalidRequest } from '../errors';
 import type { OpenIdAuthentication } from '../storage/records';
+import { CLAIMS_SUPPORTED } from './standard-scopes';
 
 const MAX_LENGTH = 4096;
 const MAX_NAMES = 64;
@@ -7,8 +8,9 @@ const CLAIM_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /**
  * The `claims` request parameter (OpenID Connect Core §5.5): which individual claims go to the ID
- * token and to userinfo. Only the names are kept: each asked-for claim the scopes would not reveal
- * is released as if its scope had been granted (the consent page lists it). `essential` and
+ * token and to userinfo. Only the names are kept, and only those of the standard claims: each
+ * asked-for claim the scopes would not reveal is released as if its scope had been granted (the
+ * consent page lists it, with its value). `essential` and
  * `value(s)` need no handling here: a claim the site cannot supply is left out, as §5.5.1 allows.
  */
 export function parseClaimsRequest(text: string | undefined): OpenIdAuthentication['claims'] {
@@ -34,7 +36,10 @@ export function parseClaimsRequest(text: string | undefined): OpenIdAuthenticati
     }
     return claimNames;
   };
-  const claims = { idToken: names('id_token'), userinfo: names('userinfo') };
+  // Only claims this provider describes (claims_supported): whatever else the site's hook returns
+  // (roles, flags, internal ids) is never released by being named.
+  const known = (list: string[]) => list.filter((name) => CLAIMS_SUPPORTED.includes(name) && name !== 'sub');
+  const claims = { idToken: known(names('id_token')), userinfo: known(names('userinfo')) };
   return claims.idToken.length + claims.userinfo.length === 0 ? null : claims;
 }
 

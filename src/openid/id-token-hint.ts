@@ -10,17 +10,26 @@ export interface IdTokenHint {
 
 /**
  * Checks that an ID token is one this provider signed (a key of its JWKS, our `iss`) and reads
- * it; null for anything else: a token altered, signed by another key, with `alg: none`, or not a
- * JWT at all. An expired one is returned marked `expired`, each caller deciding what that means.
+ * it; null for anything else: a token altered, signed by another key, with `alg: none`, another
+ * `typ` (a logout confirmation is no ID token), or not a JWT at all. `unknown-key` when its `kid`
+ * is no longer published (a token older than the keys kept): it can be neither trusted nor called
+ * forged. An expired one is returned marked `expired`, each caller deciding what that means.
  */
-export async function verifyIdTokenHint(keys: IdTokenKeys, issuer: string, token: string): Promise<IdTokenHint | null> {
-  const { createLocalJWKSet, jwtVerify, errors } = await loadJose();
+export async function verifyIdTokenHint(keys: IdTokenKeys, issuer: string, token: string): Promise<IdTokenHint | 'unknown-key' | null> {
+  const { createLocalJWKSet, decodeProtectedHeader, jwtVerify, errors } = await loadJose();
+  try {
+    const { typ } = decodeProtectedHeader(token);
+    if (typ !== undefined && typ !== 'JWT') return null;
+  } catch {
+    return null;
+  }
   const jwks = createLocalJWKSet(await keys.jwks());
   let payload: Record<string, unknown>;
   let expired = false;
   try {
     ({ payload } = await jwtVerify(token, jwks, { issuer, algorithms: [...keys.algorithms], currentDate: new Date(Date.now()) }));
   } catch (err) {
+    if (err instanceof errors.JWKSNoMatchingKey) return 'unknown-key';
     // jose checks the signature before any claim, so an expired token's payload is authentic.
     if (!(err instanceof errors.JWTExpired)) return null;
     payload = err.payload;

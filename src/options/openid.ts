@@ -1,8 +1,5 @@
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import type { IdTokenKeyOptions } from '../keys/id-token-keys';
-import { KEY_STORE_METHODS } from '../storage/key-store';
-import { fn, lifetime, storeWith } from './rules';
 
 /** The site's logged-in user, as `currentUser` returns it. */
 export interface SiteUser {
@@ -82,28 +79,4 @@ export const STANDARD_SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = Obj
   email: 'See your email address',
   address: 'See your postal address',
   phone: 'See your phone number',
-});
-
-/** `openid`'s rule; `OpenIdOptions` is written out beside it for the same reason as OAuthProviderOptions. */
-export const openIdOptionsSchema = z.strictObject({
-  keys: z.union([
-    z.strictObject({
-      store: storeWith(KEY_STORE_METHODS),
-      secret: z.string().min(32, 'at least 32 characters'),
-      algorithms: z.array(z.enum(['RS256', 'ES256'])).min(1).optional(),
-      rotateEvery: z.number().optional(),
-      publishAhead: z.number().optional(),
-      keepAfterRetiring: z.number().optional(),
-      cacheFor: z.number().optional(),
-      jwksMaxAge: z.number().optional(),
-    }),
-    z.strictObject({ jwks: z.array(z.record(z.string(), z.unknown())).min(1) }),
-  ]),
-  claims: fn,
-  subjects: z.discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('public') }),
-    z.strictObject({ type: z.literal('pairwise'), salt: z.string().min(32, 'at least 32 characters') }),
-  ]).optional(),
-  idTokenLifetime: lifetime.max(86_400, 'at most 86400 s').optional(),
-  logout: fn.optional(),
 });

@@ -6,7 +6,8 @@ import { CLIENT_STORE_METHODS, type ClientStore } from '../storage/client-store'
 import { TOKEN_STORE_METHODS, type TokenStore } from '../storage/token-store';
 import type { TokenCacheOptions } from '../token-cache';
 import { fn, lifetime, storeWith } from './rules';
-import { openIdOptionsSchema, type LoginRequest, type OpenIdOptions, type SiteUser } from './openid';
+import type { LoginRequest, OpenIdOptions, SiteUser } from './openid';
+import { openIdOptionsSchema } from './openid-rule';
 import type { IsUserActive } from '../user-activity';
 
 export interface CompatibilityOptions {
