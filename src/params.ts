@@ -5,6 +5,12 @@ import { invalidRequest } from './errors';
 export const MAX_PARAMETER_LENGTH = 2048;
 
 /**
+ * The parameters that legitimately run longer: an ID token sent back as `id_token_hint` carries the
+ * user's claims, and a `claims` request is JSON. Their own parsers check them further.
+ */
+const LONGER_PARAMETERS: Readonly<Record<string, number>> = { id_token_hint: 8192, claims: 4096 };
+
+/**
  * Flattens a parsed query or body into single string values (RFC 6749 §3.1: parameters MUST
  * NOT be included more than once; empty values count as omitted). Arrays (a repeated key) and
  * objects (`x[y]=z` under an extended parser) are refused here, before any value reaches the
@@ -19,7 +25,7 @@ export function singleValuedParams(source: unknown): Record<string, string> {
     if (value === undefined || value === null || value === '') continue;
     if (typeof value === 'object') throw invalidRequest(`Parameter \`${safeName(name)}\` must be a single value.`);
     const text = typeof value === 'string' ? value : String(value);
-    if (text.length > MAX_PARAMETER_LENGTH) throw invalidRequest(`Parameter \`${safeName(name)}\` is too long.`);
+    if (text.length > (LONGER_PARAMETERS[name] ?? MAX_PARAMETER_LENGTH)) throw invalidRequest(`Parameter \`${safeName(name)}\` is too long.`);
     out[name] = text;
   }
   return out;
