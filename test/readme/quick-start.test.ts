@@ -1,9 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { freePort, logInAndAllow, ROOT, sectionLines, startExample, stopExample, takeLine } from './readme-support';
 
 /**
  * The README's "Try it in one minute", run as written: its commands are read out of the README
@@ -11,59 +11,12 @@ import { afterAll, describe, expect, it } from '@jest/globals';
  * (log in, press Allow) is done over HTTP the way a browser would. Only the port and the database
  * file differ from the README, so that the test never meets a forum someone left running.
  */
-const ROOT = path.resolve(__dirname, '../..');
-const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-
-/** Every shell line of the section, continuation lines joined. */
-function quickStartLines(): string[] {
-  const section = README.split(/^## /m).find((part) => part.startsWith('Try it in one minute'));
-  if (!section) throw new Error('README has no "Try it in one minute" section');
-  const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
-  return blocks.join('\n').replace(/\\\n\s*/g, '').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** What the browser does at step 3: log in as alice through the real form, then press Allow. Returns the redirect. */
-async function logInAndAllow(authorizeUrl: string): Promise<URL> {
-  let cookie = '';
-  const go = async (url: string, init: RequestInit = {}) => {
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers ?? {}), cookie } });
-    const set = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    if (set) cookie = set;
-    return res;
-  };
-  const hidden = (html: string) => Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)]
-    .map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
-  const toLogin = await go(authorizeUrl);
-  expect(toLogin.status).toBe(302);
-  const loginUrl = new URL(toLogin.headers.get('location')!, authorizeUrl);
-  const loginPage = await (await go(loginUrl.href)).text();
-  const origin = loginUrl.origin;
-  const post = (action: string, fields: Record<string, string>) => go(new URL(action, origin).href, {
-    method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
-  });
-  const loggedIn = await post('/login', { ...hidden(loginPage), username: 'alice', password: 'alice-password' });
-  expect(loggedIn.status).toBe(303);
-  const consent = await (await go(new URL(loggedIn.headers.get('location')!, origin).href)).text();
-  const action = /<form method="post" action="([^"]+)"/.exec(consent)![1]!;
-  const allowed = await post(action, { ...hidden(consent), decision: 'approve' });
-  expect(allowed.status).toBe(303);
-  return new URL(allowed.headers.get('location')!);
-}
 
 describe('the README quick start', () => {
   let forum: ChildProcess | null = null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quick-start-'));
   afterAll(() => {
-    if (forum?.pid) process.kill(-forum.pid, 'SIGTERM');
+    stopExample(forum);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -75,25 +28,13 @@ describe('the README quick start', () => {
     const bash = (command: string) => execFileSync('bash', ['-c', here(command)], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
     const json = (command: string) => JSON.parse(bash(command)) as Record<string, string>;
 
-    const lines = quickStartLines();
-    const take = (test: (line: string) => boolean) => {
-      const index = lines.findIndex(test);
-      if (index < 0) throw new Error('the quick start lost a step');
-      return lines.splice(index, 1)[0]!;
-    };
+    const lines = sectionLines('Try it in one minute');
+    const take = (test: (line: string) => boolean) => takeLine(lines, test);
 
     expect(take((l) => l === 'npm ci')).toBe('npm ci');
-    const [program, ...args] = take((l) => l.startsWith('npm run example')).split('#')[0]!.trim().split(/\s+/);
-    // Its own process group: npm, tsx and the forum stop together.
-    forum = spawn(program!, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const banner = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      forum!.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('alice / alice-password')) resolve(out);
-      });
-      forum!.once('exit', (code) => reject(new Error(`npm run example exited (${code}): ${out}`)));
-    });
+    const started = await startExample(take((l) => l.startsWith('npm run example')), env);
+    forum = started.forum;
+    const { banner } = started;
     // The URL the README tells people to open is the issuer that discovery will report.
     expect(banner).toContain(`Forum at http://localhost:${port} (the OAuth issuer`);
     const metadata = await (await fetch(`http://localhost:${port}/.well-known/oauth-authorization-server`)).json() as { issuer: string };
