@@ -2,7 +2,7 @@ import { hashSecret, randomSecret } from '../../crypto';
 import type { ClientChanges } from '../../storage/client-store';
 import type { ClientStatus, PendingClientChange } from '../../storage/records';
 import { parseDescription, parseName } from '../fields';
-import { parsePostLogoutRedirectUris, parseRedirectUris } from '../redirect-uris';
+import { parsePostLogoutRedirectUris, parseRedirectUris, refuseNativeUrisForConfidential } from '../redirect-uris';
 import { parseClientScopes, parseFlag, parseIdTokenSigningAlg } from './input';
 import { applyPendingChange, mergePendingChange, REVIEWED_FIELDS, type ReviewedValues } from './pending-change';
 import { changeClient, loadClient, requirePendingChange, revokeAllGrants } from './records';
@@ -21,13 +21,20 @@ export function edits(deps: ClientServiceDeps, emit: Emit): Pick<ClientService, 
       // Everything is parsed before anything is written, as in request.
       const wanted: Partial<ReviewedValues> = {};
       if (input.name !== undefined) wanted.name = parseName(input.name);
-      if (input.redirectUris !== undefined) wanted.redirectUris = parseRedirectUris(input.redirectUris, deps.maxRedirectUris);
+      const isPublic = parseFlag(input.isPublic, 'isPublic');
+      if (isPublic !== undefined) wanted.isPublic = isPublic;
+      // The URIs are checked for the type the app will have once this edit and what already waits apply.
+      const willBePublic = isPublic ?? client.pendingChange?.isPublic ?? client.isPublic;
+      if (input.redirectUris !== undefined) {
+        wanted.redirectUris = parseRedirectUris(input.redirectUris, deps.maxRedirectUris, { isPublic: willBePublic });
+      }
+      if (!willBePublic && (client.isPublic || client.pendingChange?.isPublic === true)) {
+        refuseNativeUrisForConfidential(wanted.redirectUris ?? client.pendingChange?.redirectUris ?? client.redirectUris, wanted.redirectUris !== undefined);
+      }
       if (input.postLogoutRedirectUris !== undefined) {
         wanted.postLogoutRedirectUris = parsePostLogoutRedirectUris(input.postLogoutRedirectUris, deps.maxRedirectUris);
       }
       if (input.scopes !== undefined) wanted.scopes = parseClientScopes(input.scopes, deps);
-      const isPublic = parseFlag(input.isPublic, 'isPublic');
-      if (isPublic !== undefined) wanted.isPublic = isPublic;
       const changes: ClientChanges = {};
       if (input.description !== undefined) changes.description = parseDescription(input.description);
       // Not reviewed: it changes how the app's own tokens are signed, nothing users see or where they are sent.
