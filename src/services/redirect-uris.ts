@@ -41,22 +41,6 @@ export function parseRedirectUris(input: string[] | string, max: number, rules: 
 }
 
 /**
- * Refuses turning a public client with these registered URIs into a confidential one: a
- * private-use scheme is a public client's only, and a loopback IP literal that matched any port
- * would silently match one port only. `restated`: the edit sends the list itself, so the
- * developer chose its URIs for the new type (they were parsed with its rules).
- */
-export function refuseNativeUrisForConfidential(uris: readonly string[], restated: boolean): void {
-  parseRedirectUris([...uris], Number.POSITIVE_INFINITY, CONFIDENTIAL);
-  if (restated) return;
-  const loopback = uris.find((uri) => LOOPBACK_IP_LITERALS.some((host) => uri.startsWith(`http://${host}`)));
-  if (loopback !== undefined) {
-    throw new ValidationError('invalid_redirect_uri', `redirectUris: ${JSON.stringify(loopback)} matches any port only while the app is public; `
-      + 'to make the app confidential, send its redirect URIs with the change, with the ports it listens on.', 'redirectUris');
-  }
-}
-
-/**
  * The same for OpenID Connect RP-initiated logout's `post_logout_redirect_uri`, which is matched
  * exactly too and sends the user's browser away just as a redirect URI does. Empty is allowed.
  */
@@ -122,6 +106,12 @@ function checkRedirectUri(uri: string, { field, code }: UriList, { isPublic }: R
   }
   if (host === undefined || new URL(uri).hostname !== host || sourceHost(host) === null) {
     fail('must have a plain host name (letters, digits, dots and dashes) and an optional numeric port');
+  }
+  // Without a port, a loopback IP literal says "any port" (RFC 8252 §7.3), which only a public
+  // client gets; a confidential client's URI is matched exactly, so it names the port it means.
+  if (scheme === 'http' && !isPublic && (LOOPBACK_IP_LITERALS as readonly string[]).includes(host) && !/:[0-9]+$/.test(authority)) {
+    fail('has no port: a loopback address without one is a native app\'s (any port, public clients only); '
+      + 'a confidential client names the port it listens on (http://127.0.0.1:8080/cb)');
   }
 }
 

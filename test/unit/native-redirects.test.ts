@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ValidationError } from '../../src/errors';
 import { isNativeRedirect, isRegisteredRedirectUri, redirectDestination } from '../../src/services/native-redirects';
-import { cspSourceOf, parseRedirectUris, refuseNativeUrisForConfidential } from '../../src/services/redirect-uris';
+import { cspSourceOf, parseRedirectUris } from '../../src/services/redirect-uris';
 
 const PUBLIC = { isPublic: true };
 
@@ -49,17 +49,18 @@ describe('parseRedirectUris for public clients (RFC 8252)', () => {
   });
 });
 
-describe('refuseNativeUrisForConfidential', () => {
-  it('refuses a private-use scheme, restated or not', () => {
-    expect(() => refuseNativeUrisForConfidential(['com.example.app:/cb'], true)).toThrow('only a public client');
-    expect(() => refuseNativeUrisForConfidential(['com.example.app:/cb'], false)).toThrow('only a public client');
+describe('portless loopback IP literals', () => {
+  const PORTLESS = 'has no port: a loopback address without one is a native app\'s (any port, public clients only); '
+    + 'a confidential client names the port it listens on (http://127.0.0.1:8080/cb)';
+
+  it.each(['http://127.0.0.1/cb', 'http://[::1]/cb', 'http://127.0.0.1:/cb', 'http://[::1]?x=1'])('are a public client\'s only: %j', (uri) => {
+    expect(() => parseRedirectUris([uri], 3)).toThrow(`redirectUris: ${JSON.stringify(uri)} ${PORTLESS}.`);
+    expect(parseRedirectUris([uri], 3, PUBLIC)).toEqual([uri]);
   });
 
-  it('refuses a kept loopback IP literal, but not one the edit restates, nor localhost or https', () => {
-    expect(() => refuseNativeUrisForConfidential(['https://a.example/cb', 'http://[::1]:9/cb'], false))
-      .toThrow('"http://[::1]:9/cb" matches any port only while the app is public');
-    expect(() => refuseNativeUrisForConfidential(['http://127.0.0.1:8080/cb'], true)).not.toThrow();
-    expect(() => refuseNativeUrisForConfidential(['http://localhost:8080/cb', 'https://a.example/cb'], false)).not.toThrow();
+  it('a confidential client may register a loopback IP literal with its port, and localhost without one', () => {
+    expect(parseRedirectUris(['http://127.0.0.1:8080/cb', 'http://[::1]:1/cb', 'http://localhost/cb'], 3))
+      .toEqual(['http://127.0.0.1:8080/cb', 'http://[::1]:1/cb', 'http://localhost/cb']);
   });
 });
 

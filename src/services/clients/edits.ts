@@ -2,7 +2,7 @@ import { hashSecret, randomSecret } from '../../crypto';
 import type { ClientChanges } from '../../storage/client-store';
 import type { ClientStatus, PendingClientChange } from '../../storage/records';
 import { parseDescription, parseName } from '../fields';
-import { parsePostLogoutRedirectUris, parseRedirectUris, refuseNativeUrisForConfidential } from '../redirect-uris';
+import { parsePostLogoutRedirectUris, parseRedirectUris } from '../redirect-uris';
 import { parseClientScopes, parseFlag, parseIdTokenSigningAlg } from './input';
 import { applyPendingChange, mergePendingChange, REVIEWED_FIELDS, type ReviewedValues } from './pending-change';
 import { changeClient, loadClient, requirePendingChange, revokeAllGrants } from './records';
@@ -28,8 +28,10 @@ export function edits(deps: ClientServiceDeps, emit: Emit): Pick<ClientService, 
       if (input.redirectUris !== undefined) {
         wanted.redirectUris = parseRedirectUris(input.redirectUris, deps.maxRedirectUris, { isPublic: willBePublic });
       }
-      if (!willBePublic && (client.isPublic || client.pendingChange?.isPublic === true)) {
-        refuseNativeUrisForConfidential(wanted.redirectUris ?? client.pendingChange?.redirectUris ?? client.redirectUris, wanted.redirectUris !== undefined);
+      if (input.redirectUris === undefined && !willBePublic && (client.isPublic || client.pendingChange?.isPublic === true)) {
+        // Becoming confidential keeps the URIs the app has: private-use schemes and portless
+        // loopback IP literals (any port) are a public client's only, so the change is refused.
+        parseRedirectUris(client.pendingChange?.redirectUris ?? client.redirectUris, Number.POSITIVE_INFINITY, { isPublic: false });
       }
       if (input.postLogoutRedirectUris !== undefined) {
         wanted.postLogoutRedirectUris = parsePostLogoutRedirectUris(input.postLogoutRedirectUris, deps.maxRedirectUris);
