@@ -7,8 +7,9 @@ import { randomInt } from 'node:crypto';
 import request from 'supertest';
 import { ValidationError } from '../../src';
 import { expectErrorPage } from '../security/front-channel';
+import { createOpenIdFixture, oidcQuery, session } from '../support/openid-fixture';
 import {
-  asUser, authorizeQuery, consent, createFixture, exchange, getCode, ISSUER, pkcePair, type Fixture, type TestClient,
+  asUser, authorizeQuery, consent, createFixture, exchange, getCode, ISSUER, pkcePair, readConsentForm, type Fixture, type TestClient,
 } from '../support/provider-fixture';
 
 async function register(f: Fixture, redirectUris: string[], isPublic: boolean): Promise<TestClient> {
@@ -208,5 +209,37 @@ describe('native apps (RFC 8252)', () => {
     const { challenge } = pkcePair();
     const answer = await consent(f, authorizeQuery(app, { code_challenge: challenge, code_challenge_method: 'S256' }));
     expect(new URL(answer.headers.location!).searchParams.get('iss')).toBe(ISSUER);
+  });
+
+  describe('prompt=none (RFC 8252 §8.6: a native app\'s identity cannot be checked)', () => {
+    /** Consents once for `redirectUri`, then asks again with prompt=none; returns that answer's Location. */
+    async function silentAfterConsent(redirectUris: string[], redirectUri: string): Promise<URL> {
+      const o = await createOpenIdFixture();
+      const view = await o.oauth.clients.request({ name: 'Desktop', redirectUris, description: 'd', ownerId: 'dev', isPublic: true, scopes: ['openid', 'read'] });
+      await o.oauth.clients.approve(view.id);
+      const app = { id: view.id, secret: null, redirectUri };
+      const query = (extra: Record<string, string> = {}) => oidcQuery(app, { scope: 'openid read', ...extra });
+      const page = await request(o.app).get(`/oauth/authorize?${query()}`).set('Cookie', session());
+      const form = readConsentForm(page.text);
+      const approved = await request(o.app).post(form.action).set('Cookie', session()).set('Origin', ISSUER).type('form').send({ ...form.fields, decision: 'approve' });
+      expect(new URL(approved.headers.location!).searchParams.get('code')).not.toBeNull();
+      const silent = await request(o.app).get(`/oauth/authorize?${query({ prompt: 'none' })}`).set('Cookie', session());
+      expect(silent.status).toBe(302);
+      return new URL(silent.headers.location!);
+    }
+
+    it.each([['a private-use scheme', ['com.example.app:/cb'], 'com.example.app:/cb'], ['a loopback port', ['http://127.0.0.1/cb'], 'http://127.0.0.1:6001/cb']])(
+      'a public client on %s that consented before still gets consent_required', async (_name, registered, redirectUri) => {
+        const answer = await silentAfterConsent(registered, redirectUri);
+        expect(answer.href.startsWith(`${redirectUri}?`)).toBe(true);
+        expect(answer.searchParams.get('error')).toBe('consent_required');
+        expect(answer.searchParams.get('code')).toBeNull();
+      },
+    );
+
+    it('a public web app (https) that consented before gets its code silently, as before', async () => {
+      const answer = await silentAfterConsent(['https://spa.example/cb'], 'https://spa.example/cb');
+      expect(answer.searchParams.get('code')).not.toBeNull();
+    });
   });
 });
