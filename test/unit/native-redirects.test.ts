@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ValidationError } from '../../src/errors';
 import { isNativeRedirect, isRegisteredRedirectUri, redirectDestination } from '../../src/services/native-redirects';
-import { cspSourceOf, parseRedirectUris } from '../../src/services/redirect-uris';
+import { cspSourceOf, parsePostLogoutRedirectUris, parseRedirectUris } from '../../src/services/redirect-uris';
 
 const PUBLIC = { isPublic: true };
 
@@ -56,6 +56,10 @@ describe('portless loopback IP literals', () => {
   it.each(['http://127.0.0.1/cb', 'http://[::1]/cb', 'http://127.0.0.1:/cb', 'http://[::1]?x=1'])('are a public client\'s only: %j', (uri) => {
     expect(() => parseRedirectUris([uri], 3)).toThrow(`redirectUris: ${JSON.stringify(uri)} ${PORTLESS}.`);
     expect(parseRedirectUris([uri], 3, PUBLIC)).toEqual([uri]);
+  });
+
+  it('post-logout redirect URIs, always matched exactly, may leave the port out', () => {
+    expect(parsePostLogoutRedirectUris(['http://127.0.0.1/signed-out'], 3)).toEqual(['http://127.0.0.1/signed-out']);
   });
 
   it('a confidential client may register a loopback IP literal with its port, and localhost without one', () => {
