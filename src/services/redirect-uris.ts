@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors';
-import { isPrivateUseScheme, LOOPBACK_IP_LITERALS } from './native-redirects';
+import { isPrivateUseScheme } from './native-redirects';
 
 /** Long enough for any real callback; short enough that a store column and a log line stay sane. */
 const MAX_LENGTH = 2000;
@@ -14,14 +14,11 @@ interface UriList {
   noun: string;
   /** An empty list is refused (redirect URIs) or means "none" (post-logout URIs: logout stays on the site). */
   required: boolean;
-  /** A public client's portless loopback IP literal matches any port here (RFC 8252 §7.3); elsewhere every URI is exact. */
-  portVariance: boolean;
 }
 
-const REDIRECT_URIS: UriList = { field: 'redirectUris', code: 'invalid_redirect_uri', noun: 'redirect URI', required: true, portVariance: true };
+const REDIRECT_URIS: UriList = { field: 'redirectUris', code: 'invalid_redirect_uri', noun: 'redirect URI', required: true };
 const POST_LOGOUT_REDIRECT_URIS: UriList = {
   field: 'postLogoutRedirectUris', code: 'invalid_post_logout_redirect_uri', noun: 'post-logout redirect URI', required: false,
-  portVariance: false,
 };
 
 /** Which client the URIs are for: a public client (a native app) may also register private-use schemes. */
@@ -74,7 +71,7 @@ function splitInput(input: unknown, { field, code }: UriList): string[] {
 }
 
 /** Throws a ValidationError naming the URI and the rule it breaks. */
-function checkRedirectUri(uri: string, { field, code, portVariance }: UriList, { isPublic }: RedirectUriRules): void {
+function checkRedirectUri(uri: string, { field, code }: UriList, { isPublic }: RedirectUriRules): void {
   function fail(rule: string): never {
     // JSON.stringify shows a control character as an escape instead of printing it.
     const shown = uri.length > 100 ? `${uri.slice(0, 100)}...` : uri;
@@ -109,12 +106,6 @@ function checkRedirectUri(uri: string, { field, code, portVariance }: UriList, {
   }
   if (host === undefined || new URL(uri).hostname !== host || sourceHost(host) === null) {
     fail('must have a plain host name (letters, digits, dots and dashes) and an optional numeric port');
-  }
-  // Without a port, a loopback IP literal says "any port" (RFC 8252 §7.3), which only a public
-  // client gets; a confidential client's URI is matched exactly, so it names the port it means.
-  if (portVariance && scheme === 'http' && !isPublic && (LOOPBACK_IP_LITERALS as readonly string[]).includes(host) && !/:[0-9]+$/.test(authority)) {
-    fail('has no port: a loopback address without one is a native app\'s (any port, public clients only); '
-      + 'a confidential client names the port it listens on (http://127.0.0.1:8080/cb)');
   }
 }
 

@@ -119,7 +119,6 @@ describe('the CLI (npm run --silent cli -- ...)', () => {
 
   it.each([
     ['com.example.app:/cb', 'only a public client'],
-    ['http://127.0.0.1/cb', 'has no port'],
   ])('refuses %s without --public, and stores nothing', async (uri, message) => {
     const before = ((await cliJson('clients', 'list')).clients as unknown[]).length;
     const run = await cli('clients', 'create', '--name', 'Desktop app', '--redirect-uri', uri, '--json');

@@ -329,7 +329,7 @@ describe('app review in the forum: default scopes, invisible characters, reviewe
     const uris = 'http://127.0.0.1/cb, com.example.reader:/cb';
     const refused = await submit(alice, tab.text, '/settings/apps', { name: 'Desktop Reader', redirect_uris: uris });
     expect(refused.status).toBe(400);
-    expect(refused.text).toContain('has no port');
+    expect(refused.text).toContain('only a public client');
     expect(await named('Desktop Reader')).toBeUndefined();
     await submit(alice, tab.text, '/settings/apps', { name: 'Desktop Reader', redirect_uris: uris, public: '1' }).expect(303);
     expect(await named('Desktop Reader')).toMatchObject({ isPublic: true, redirectUris: ['http://127.0.0.1/cb', 'com.example.reader:/cb'] });

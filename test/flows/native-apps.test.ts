@@ -147,7 +147,6 @@ describe('native apps (RFC 8252)', () => {
       ['a scheme not in reverse-DNS form', 'myapp:/cb', true, 'reverse-DNS form'],
       ['a fragment in a private-use URI', 'com.example.app:/cb#x', true, 'fragment'],
       ['a fragment in a loopback URI', 'http://127.0.0.1/cb#x', true, 'fragment'],
-      ['a portless loopback IP literal for a confidential client', 'http://127.0.0.1/cb', false, 'has no port'],
       ['a private-use URI without a path', 'com.example.app:cb', true, 'path after the scheme'],
       ['an upper-case scheme', 'Com.Example.App:/cb', true, 'lowercase'],
       ['user information', 'com.example.app://user@cb', true, 'user information'],
@@ -161,15 +160,21 @@ describe('native apps (RFC 8252)', () => {
   });
 
   describe('a public app becoming confidential', () => {
-    it('is refused while it keeps a private-use scheme or a portless loopback IP literal, and nothing is queued', async () => {
+    it('is refused while it keeps a private-use scheme, and nothing is queued', async () => {
       const scheme = await register(f, ['com.example.app:/cb'], true);
       await expect(f.oauth.clients.update(scheme.id, { isPublic: false }))
         .rejects.toMatchObject({ code: 'invalid_redirect_uri', message: expect.stringContaining('only a public client') });
-      const loopback = await register(f, ['http://127.0.0.1/cb'], true);
-      await expect(f.oauth.clients.update(loopback.id, { isPublic: false }))
-        .rejects.toMatchObject({ code: 'invalid_redirect_uri', message: expect.stringContaining('has no port') });
       expect((await f.oauth.clients.get(scheme.id))!.pendingChange).toBeNull();
-      expect((await f.oauth.clients.get(loopback.id))!.pendingChange).toBeNull();
+    });
+
+    it('keeps a portless loopback URI, which from then on matches only itself (port 80)', async () => {
+      const app = await register(f, ['http://127.0.0.1/cb'], true);
+      expect((await f.oauth.clients.update(app.id, { isPublic: false })).pendingReview).toBe(true);
+      const { clientSecret } = await f.oauth.clients.approveChange(app.id);
+      const web = { id: app.id, secret: clientSecret, redirectUri: 'http://127.0.0.1/cb' };
+      expectErrorPage(await request(f.app).get(`/oauth/authorize?${authorizeQuery({ ...web, redirectUri: 'http://127.0.0.1:8081/cb' })}`)
+        .set('Cookie', asUser()), 400);
+      expect((await exchange(f, web, await getCode(f, web))).status).toBe(200);
     });
 
     it('goes to review when the same edit gives the loopback URI a port, and the approved app then matches that port only', async () => {

@@ -29,8 +29,8 @@ export function edits(deps: ClientServiceDeps, emit: Emit): Pick<ClientService, 
         wanted.redirectUris = parseRedirectUris(input.redirectUris, deps.maxRedirectUris, { isPublic: willBePublic });
       }
       if (input.redirectUris === undefined && !willBePublic && (client.isPublic || client.pendingChange?.isPublic === true)) {
-        // Becoming confidential keeps the URIs the app has: private-use schemes and portless
-        // loopback IP literals (any port) are a public client's only, so the change is refused.
+        // Becoming confidential keeps the URIs the app has: a private-use scheme is a public
+        // client's only, so the change is refused (a loopback URI simply loses its port variance).
         parseRedirectUris(client.pendingChange?.redirectUris ?? client.redirectUris, Number.POSITIVE_INFINITY, { isPublic: false });
       }
       if (input.postLogoutRedirectUris !== undefined) {
