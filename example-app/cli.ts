@@ -13,6 +13,9 @@ const USAGE = `Usage: npm run --silent cli -- <command> [options]
                  [--post-logout-redirect-uri U] [--id-token-alg RS256|ES256] [--json]
                  without --scopes the app gets the site's default scopes (identity, read);
                  openid,profile,email make it a "Sign in with this forum" app (OpenID Connect)
+                 --redirect-uri: https, or http on localhost/127.0.0.1/[::1]; with --public (a desktop
+                 or mobile app, no secret) http://127.0.0.1/cb or http://[::1]/cb match any port at
+                 sign-in, and a private-use scheme such as com.example.app:/cb is allowed
                  --resource-server: may introspect every live token
                  --implicit: may use response_type=token (guide 001's clients)
                  --client-credentials: may get tokens for itself, with no user (grant_type=client_credentials)

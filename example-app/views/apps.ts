@@ -127,7 +127,8 @@ ${view.apps.length ? view.apps.map((app) => appCard(app, view)) : html`<p class=
     <input type="text" id="name" name="name" value="${f?.name ?? ''}" required maxlength="100">
     <label for="redirect_uris">Redirect URIs</label>
     <input type="text" id="redirect_uris" name="redirect_uris" value="${f?.redirectUris ?? ''}" placeholder="https://app.example/callback" required>
-    <p class="muted small">One, or a comma-separated list. https only, except for localhost.</p>
+    <p class="muted small">One, or a comma-separated list. https only, except for localhost, 127.0.0.1 and [::1].
+      A public desktop or mobile app may also use http://127.0.0.1/callback (any port) or its own scheme, such as com.example.app:/callback.</p>
     <label for="description">Description</label>
     <textarea id="description" name="description" maxlength="1000">${f?.description ?? ''}</textarea>
     <label>Scopes</label>

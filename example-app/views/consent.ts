@@ -11,7 +11,10 @@ import { layout } from './layout';
 export function consentPage(ctx: ConsentContext): string {
   const app = ctx.client.name;
   const next = {
-    redirect: html`After you answer, you go back to <strong class="origin">${ctx.redirectOrigin}</strong>.`,
+    redirect: ctx.nativeApp
+      ? html`This is an app installed on your device, not a website: after you answer, you go back to it (<strong class="origin">${ctx.redirectOrigin}</strong>).
+        The forum cannot check which app that is, so allow it only if you just started signing in from ${app}.`
+      : html`After you answer, you go back to <strong class="origin">${ctx.redirectOrigin}</strong>.`,
     pin: html`If you allow it, the next page shows a PIN to type into ${app}.`,
     device: html`If you allow it, the device that showed you the code is connected.`,
   }[ctx.delivery];

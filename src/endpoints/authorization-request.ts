@@ -6,6 +6,7 @@ import { isVisibleAscii, refuseBracketNames, safeName, singleValuedParams } from
 import { parseScopeList, requestedScopeParam, resolveRequestedScopes } from '../scope';
 import { PageError, RedirectError } from '../answers/browser-error';
 import type { ClientRecord } from '../storage/records';
+import { isRegisteredRedirectUri } from '../services/native-redirects';
 
 export interface TrustedTarget {
   client: ClientRecord;
@@ -52,7 +53,7 @@ export async function resolveTarget(query: RawQuery, options: ProviderContext): 
     if (client.redirectUris.length !== 1) throw new PageError(400, 'Invalid request', 'The request must say which registered redirect URI to use.');
     redirectUri = client.redirectUris[0]!;
   } else {
-    if (!client.redirectUris.includes(given)) throw new PageError(400, 'Invalid redirect URI', 'The redirect URI is not one this app registered.');
+    if (!isRegisteredRedirectUri(client, given)) throw new PageError(400, 'Invalid redirect URI', 'The redirect URI is not one this app registered.');
     redirectUri = given;
   }
   const state = single(raw, 'state');

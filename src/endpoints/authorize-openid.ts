@@ -15,6 +15,7 @@ import { checkAuthentication } from '../openid/login-check';
 import type { RawQuery, ValidatedRequest } from './authorization-request';
 import { issueCode } from './code-issuance';
 import { returnPath } from './return-path';
+import { isNativeRedirect } from '../services/native-redirects';
 
 /** Where an OpenID Connect request goes after the checks: the consent page, or a redirect already decided. */
 export type OpenIdStep =
@@ -67,6 +68,11 @@ export async function openIdStep(req: Request, options: ProviderContext, request
   // A lasting grant is something the user says yes to on the consent page.
   if (request.permanent && options.refreshTokens === 'when-permanent') {
     throw fail(new OAuthError(400, 'consent_required', 'Lasting access (`permanent=true`) needs the user\'s consent.'));
+  }
+  // RFC 8252 §8.6: any app on the device can claim a loopback port or a private-use scheme, so a
+  // native app's earlier consent does not prove this request comes from it; the user answers again.
+  if (request.client.isPublic && isNativeRedirect(request.redirectUri)) {
+    throw fail(new OAuthError(400, 'consent_required', 'A native app is asked on the consent page each time: this site cannot tell which app on the device is asking.'));
   }
   const userId = String(user.id);
   let issued;

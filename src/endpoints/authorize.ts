@@ -17,6 +17,7 @@ import { rawQuery, resolveTarget, validateRest, type TrustedTarget, type Validat
 import { answerAuthorizeError, RedirectError } from '../answers/browser-error';
 import { openIdStep, wantsOpenId } from './authorize-openid';
 import { returnPath } from './return-path';
+import { isNativeRedirect, redirectDestination } from '../services/native-redirects';
 
 /**
  * GET /authorize: validates the request and shows the consent page. It never issues a code:
@@ -83,7 +84,8 @@ function consentContext(req: Request, options: ResolvedOptions, request: Validat
   hiddenFields: Array<[string, string]>, ownerName: string | null, claims: ConsentContext['claims']): ConsentContext {
   return {
     ...consentSubject(options, request.client, ownerName, user, request.scopes, claims),
-    redirectOrigin: new URL(request.redirectUri).origin,
+    redirectOrigin: redirectDestination(request.redirectUri),
+    nativeApp: request.client.isPublic && isNativeRedirect(request.redirectUri),
     delivery: request.responseType === 'pin' ? 'pin' : 'redirect',
     permanent: request.permanent,
     action: `${req.baseUrl}/authorize`,

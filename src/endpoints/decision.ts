@@ -11,6 +11,7 @@ import { issueImplicitRedirect } from './implicit';
 import { redirectToClient } from '../answers/client-redirect';
 import { answerAuthorizeError } from '../answers/browser-error';
 import { withdrawnScopes } from './consent-recheck';
+import { isRegisteredRedirectUri } from '../services/native-redirects';
 
 /**
  * POST /authorize: the user's answer on the consent page. Everything that reaches the client
@@ -46,7 +47,7 @@ export function decisionEndpoint(options: ProviderContext, pages: PageRenderer):
       // URI the app no longer has.
       const client = await clients.get(t.clientId);
       if (!client || client.status !== 'approved') throw new PageError(400, 'Unknown app', 'This app is not enabled any more.');
-      if (!client.redirectUris.includes(t.redirectUri)) {
+      if (!isRegisteredRedirectUri(client, t.redirectUri)) {
         throw new PageError(400, 'Invalid redirect URI', 'This app no longer uses the address the answer would go to. Start again from the app.');
       }
       verified = t;

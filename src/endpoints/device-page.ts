@@ -62,6 +62,7 @@ export function devicePageEndpoints(options: ProviderContext, limits: Limits, pa
       ...consentSubject(options, client, ownerName, { id: String(user.id), name: user.name ?? String(user.id) }, device.scopes),
       // Nothing is redirected: the user stays on this site.
       redirectOrigin: new URL(options.issuer).origin,
+      nativeApp: false,
       delivery: 'device',
       // What the user typed, normalised: the page asks them to compare it with their device's screen.
       userCode: `${typed.slice(0, 4)}-${typed.slice(4)}`,

@@ -29,7 +29,9 @@ export function consentPage(ctx: ConsentContext): Page {
       `<div><dt>${e(c.description)}</dt><dd>${e(c.value)}</dd></div>`).join('')}</dl></section>`
     : '';
   const next = {
-    redirect: `After you answer, you go back to <strong class="origin">${e(ctx.redirectOrigin)}</strong>.`,
+    redirect: ctx.nativeApp
+      ? `This is an app installed on your device, not a website: after you answer, you go back to it (<strong class="origin">${e(ctx.redirectOrigin)}</strong>). ${site} cannot check which app that is, so allow it only if you just started signing in from ${app}.`
+      : `After you answer, you go back to <strong class="origin">${e(ctx.redirectOrigin)}</strong>.`,
     pin: `If you allow it, this page shows a PIN to type into ${app}.`,
     device: 'If you allow it, the device that showed you the code is connected.',
   }[ctx.delivery];

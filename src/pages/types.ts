@@ -20,7 +20,14 @@ export interface ConsentContext {
    * (`{ name: 'email', description: 'Email address', value: 'alice@example.com (verified)' }`). Empty otherwise.
    */
   claims: Array<{ name: string; description: string; value: string }>;
+  /** The origin the answer is sent to, or for a native app's private-use scheme the scheme (`com.example.app:`). */
   redirectOrigin: string;
+  /**
+   * A public client answered on the user's own device (RFC 8252: a loopback address or a
+   * private-use scheme): an app installed there, not a website. Say so, and that the site cannot
+   * tell which app it is, so the user allows it only if they just started signing in from it.
+   */
+  nativeApp: boolean;
   /**
    * What follows the answer: a redirect to `redirectOrigin`, a page with a PIN to type into the app
    * (`response_type=pin`), or nothing (a device that asked with the device flow; the user stays here).

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors';
+import { isPrivateUseScheme } from './native-redirects';
 
 /** Long enough for any real callback; short enough that a store column and a log line stay sane. */
 const MAX_LENGTH = 2000;
@@ -20,14 +21,23 @@ const POST_LOGOUT_REDIRECT_URIS: UriList = {
   field: 'postLogoutRedirectUris', code: 'invalid_post_logout_redirect_uri', noun: 'post-logout redirect URI', required: false,
 };
 
+/** Which client the URIs are for: a public client (a native app) may also register private-use schemes. */
+export interface RedirectUriRules {
+  isPublic: boolean;
+}
+
+const CONFIDENTIAL: RedirectUriRules = { isPublic: false };
+
 /**
  * Parses what a developer typed into the "redirect URIs" field (a comma-separated string, as the
  * Ruqqus apps tab takes it, or a list) into the registered list. The authorize endpoint later
- * compares by exact string, so anything that is not a plain absolute https (or loopback http) URL
- * is refused here rather than silently normalised.
+ * compares by exact string (only a public client's loopback IP literals vary by port, RFC 8252
+ * §7.3), so anything that is not a plain absolute https (or loopback http) URL, or for a public
+ * client a reverse-DNS private-use scheme (RFC 8252 §7.1), is refused here rather than silently
+ * normalised. Without `rules`, the stricter rules of a confidential client apply.
  */
-export function parseRedirectUris(input: string[] | string, max: number): string[] {
-  return parseUriList(input, max, REDIRECT_URIS);
+export function parseRedirectUris(input: string[] | string, max: number, rules: RedirectUriRules = CONFIDENTIAL): string[] {
+  return parseUriList(input, max, REDIRECT_URIS, rules);
 }
 
 /**
@@ -35,10 +45,10 @@ export function parseRedirectUris(input: string[] | string, max: number): string
  * exactly too and sends the user's browser away just as a redirect URI does. Empty is allowed.
  */
 export function parsePostLogoutRedirectUris(input: string[] | string, max: number): string[] {
-  return parseUriList(input, max, POST_LOGOUT_REDIRECT_URIS);
+  return parseUriList(input, max, POST_LOGOUT_REDIRECT_URIS, CONFIDENTIAL);
 }
 
-function parseUriList(input: string[] | string, max: number, list: UriList): string[] {
+function parseUriList(input: string[] | string, max: number, list: UriList, rules: RedirectUriRules): string[] {
   const { field, code, noun } = list;
   const pieces = splitInput(input, list);
   // Only spaces are trimmed (the ", " between list items): a newline or tab is refused below, so a
@@ -50,7 +60,7 @@ function parseUriList(input: string[] | string, max: number, list: UriList): str
   if (uris.length > max) {
     throw new ValidationError(code, `${field}: at most ${max} ${noun}s may be registered (got ${uris.length}).`, field);
   }
-  for (const uri of uris) checkRedirectUri(uri, list);
+  for (const uri of uris) checkRedirectUri(uri, list, rules);
   return uris;
 }
 
@@ -61,7 +71,7 @@ function splitInput(input: unknown, { field, code }: UriList): string[] {
 }
 
 /** Throws a ValidationError naming the URI and the rule it breaks. */
-function checkRedirectUri(uri: string, { field, code }: UriList): void {
+function checkRedirectUri(uri: string, { field, code }: UriList, { isPublic }: RedirectUriRules): void {
   function fail(rule: string): never {
     // JSON.stringify shows a control character as an escape instead of printing it.
     const shown = uri.length > 100 ? `${uri.slice(0, 100)}...` : uri;
@@ -77,7 +87,10 @@ function checkRedirectUri(uri: string, { field, code }: UriList): void {
 
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri)?.[1]?.toLowerCase();
   if (scheme === undefined) fail('must be an absolute URL (https://host/path)');
-  if (scheme !== 'https' && scheme !== 'http') fail('must use https (http is allowed only for localhost, 127.0.0.1 and [::1])');
+  if (scheme !== 'https' && scheme !== 'http') {
+    checkPrivateUseUri(uri, scheme, isPublic, fail);
+    return;
+  }
   // WHATWG URL accepts "https:host" and "https:///host"; a registered URI must be spelled plainly.
   const authority = /^[A-Za-z]+:\/\/([^/?]+)/.exec(uri)?.[1];
   if (authority === undefined) fail('must be an absolute URL with a host (https://host/path)');
@@ -96,6 +109,30 @@ function checkRedirectUri(uri: string, { field, code }: UriList): void {
   }
 }
 
+/**
+ * Schemes that run code, read local data or leave for another protocol: never a place to send a
+ * code, even to a public client. Most lack a dot and would fail the reverse-DNS rule anyway; they
+ * are named so the message says why.
+ */
+const FORBIDDEN_SCHEMES = new Set([
+  'javascript', 'vbscript', 'data', 'file', 'blob', 'about', 'filesystem', 'view-source', 'ws', 'wss', 'ftp', 'mailto', 'tel', 'sms',
+  'intent', 'chrome', 'chrome-extension', 'moz-extension', 'jar', 'urn',
+]);
+
+/** RFC 8252 §7.1: a private-use scheme of a native app, in the reverse-DNS form of a domain its developer controls. */
+function checkPrivateUseUri(uri: string, scheme: string, isPublic: boolean, fail: (rule: string) => never): void {
+  const httpsOnly = 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
+  if (FORBIDDEN_SCHEMES.has(scheme)) fail(isPublic ? `uses the scheme "${scheme}:", which can never be a redirect URI` : httpsOnly);
+  if (!isPrivateUseScheme(scheme)) {
+    fail(isPublic ? 'must use https, loopback http, or a private-use scheme in reverse-DNS form of a domain you control (com.example.app:/callback)'
+      : httpsOnly);
+  }
+  if (!isPublic) fail('uses a private-use URI scheme, which only a public client (a native app without a secret) may register');
+  if (!uri.startsWith(`${scheme}:/`)) fail('must be written in lowercase with a path after the scheme (com.example.app:/callback)');
+  if (/^[^:]*:\/\/[^/?]*@/.test(uri)) fail('must not contain user information (user@host)');
+  if (!URL.canParse(uri)) fail('is not a valid URL');
+}
+
 const HOST_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/;
 const IPV6 = /^\[[0-9a-f:.]+\]$/;
 
@@ -105,13 +142,17 @@ function sourceHost(host: string): string | null {
 }
 
 /**
- * The origin of a redirect URI as a CSP source (`https://host[:port]`), or null when the URI is not
- * an http(s) URL with a plain host. Built from the parsed URL, never from the stored text, so a
- * record written before registration refused such hosts still cannot add a directive to a header.
+ * The origin of a redirect URI as a CSP source (`https://host[:port]`, or the scheme-source
+ * `com.example.app:` of a native app's private-use scheme), or null when the URI is neither an
+ * http(s) URL with a plain host nor such a scheme. Built from the parsed URL, never from the
+ * stored text, so a record written before registration refused such hosts still cannot add a
+ * directive to a header.
  */
 export function cspSourceOf(uri: string): string | null {
   if (!URL.canParse(uri)) return null;
   const url = new URL(uri);
+  const scheme = url.protocol.slice(0, -1);
+  if (isPrivateUseScheme(scheme) && !FORBIDDEN_SCHEMES.has(scheme)) return url.protocol;
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
   if (sourceHost(url.hostname) === null || !/^\d*$/.test(url.port)) return null;
   return `${url.protocol}//${url.hostname}${url.port === '' ? '' : `:${url.port}`}`;

@@ -109,6 +109,23 @@ describe('the CLI (npm run --silent cli -- ...)', () => {
     expect(((await cliJson('clients', 'list')).clients as unknown[]).length).toBe(before);
   });
 
+  it('creates native apps (RFC 8252) with --public: a portless loopback address and a private-use scheme', async () => {
+    const out = await cliJson('clients', 'create', '--name', 'Desktop app', '--redirect-uri', 'http://127.0.0.1/cb',
+      '--redirect-uri', 'com.example.app:/cb', '--public', '--approve');
+    expect(out).toEqual({ client_id: expect.any(String) });
+    const listed = (await cliJson('clients', 'list')).clients as Array<{ client_id: string; redirect_uris: string[] }>;
+    expect(listed.find((c) => c.client_id === out.client_id)?.redirect_uris).toEqual(['http://127.0.0.1/cb', 'com.example.app:/cb']);
+  });
+
+  it.each([
+    ['com.example.app:/cb', 'only a public client'],
+  ])('refuses %s without --public, and stores nothing', async (uri, message) => {
+    const before = ((await cliJson('clients', 'list')).clients as unknown[]).length;
+    const run = await cli('clients', 'create', '--name', 'Desktop app', '--redirect-uri', uri, '--json');
+    expect(run).toEqual({ code: 1, stdout: '', stderr: expect.stringContaining(message) });
+    expect(((await cliJson('clients', 'list')).clients as unknown[]).length).toBe(before);
+  });
+
   it.each([['U+202E', '\u202E'], ['U+200F', '\u200F']])(
     'refuses a name with %s and stores nothing', async (codePoint, char) => {
       const run = await cli('clients', 'create', '--name', `Photo${char}gpj.exe`, '--redirect-uri', REDIRECT, '--json');

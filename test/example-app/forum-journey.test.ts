@@ -324,6 +324,17 @@ describe('app review in the forum: default scopes, invisible characters, reviewe
       expect((await ctx.forum.oauth.clients.list()).length).toBe(before);
     });
 
+  it('takes a desktop app\'s loopback and private-use redirect URIs only with the public box ticked (RFC 8252)', async () => {
+    const tab = await alice.get('/settings/apps').expect(200);
+    const uris = 'http://127.0.0.1/cb, com.example.reader:/cb';
+    const refused = await submit(alice, tab.text, '/settings/apps', { name: 'Desktop Reader', redirect_uris: uris });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('only a public client');
+    expect(await named('Desktop Reader')).toBeUndefined();
+    await submit(alice, tab.text, '/settings/apps', { name: 'Desktop Reader', redirect_uris: uris, public: '1' }).expect(303);
+    expect(await named('Desktop Reader')).toMatchObject({ isPublic: true, redirectUris: ['http://127.0.0.1/cb', 'com.example.reader:/cb'] });
+  });
+
   it('keeps the approved values of an edited app until review: the apps tab says so, the consent page and /authorize use the old ones', async () => {
     admin = await logIn('admin');
     await submit(admin, (await admin.get('/admin/apps')).text, `/admin/apps/${clientId}/approve`).expect(303);

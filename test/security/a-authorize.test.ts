@@ -235,16 +235,20 @@ describe('A. the authorization endpoint: redirect URI, open redirect, state, mix
       expect((await f.clients.list()).length).toBe(before);
     });
 
-    it('A11 accepts http only on loopback, and compares loopback ports exactly', async () => {
+    it('A11 accepts http only on loopback; only a public client\'s IP-literal loopback URIs vary by port (RFC 8252 §7.3)', async () => {
       const f = await createFixture();
       const native = await registerClient(f, ['http://127.0.0.1:8080/cb', 'http://[::1]/cb', 'http://localhost:3000/cb'], true, ['read']);
       expect((await f.oauth.clients.get(native.id))!.redirectUris).toEqual(['http://127.0.0.1:8080/cb', 'http://[::1]/cb', 'http://localhost:3000/cb']);
-      // RFC 8252 §7.3's port variance does not apply here: every comparison is an exact string
-      // match (decision 2), so a native app registers the ports it listens on.
+      // A native app listens on a port the system picks at run time: any port, same host literal and path.
       const otherPort = await authorizeAs(f, authorizeQuery(native, { redirect_uri: 'http://127.0.0.1:9090/cb' }));
-      expectErrorPage(otherPort, 400);
-      // Loopback http is not limited to public ("native") records: the package has no such
-      // record type, and a loopback URI only ever reaches the user's own machine.
+      // (Answered there: this public client's request lacks PKCE.)
+      expect(otherPort.status).toBe(302);
+      expect(otherPort.headers.location).toMatch(/^http:\/\/127\.0\.0\.1:9090\/cb\?error=invalid_request&/);
+      // localhost stays exact (RFC 8252 §8.3: the name may not resolve to this machine).
+      expectErrorPage(await authorizeAs(f, authorizeQuery(native, { redirect_uri: 'http://localhost:3001/cb' })), 400);
+      // A confidential client's loopback URI is compared exactly, port included.
+      const web = await registerClient(f, ['http://127.0.0.1:8080/cb'], false, ['read']);
+      expectErrorPage(await authorizeAs(f, authorizeQuery(web, { redirect_uri: 'http://127.0.0.1:9090/cb' })), 400);
     });
   });
 

@@ -31,7 +31,7 @@ describe('parseRedirectUris', () => {
       expect(err.message).toBe(`redirectUris: ${JSON.stringify(uri)} ${rule}.`);
     });
 
-    it.each(['http://127.0.0.1:8080/cb', 'http://localhost/cb', 'http://[::1]/cb', 'https://client.example/cb?tenant=1'])(
+    it.each(['http://127.0.0.1:8080/cb', 'http://localhost/cb', 'http://[::1]:8080/cb', 'https://client.example/cb?tenant=1'])(
       'accepts %s',
       (uri) => {
         expect(parseRedirectUris(uri, 3)).toEqual([uri]);

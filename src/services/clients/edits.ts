@@ -21,13 +21,22 @@ export function edits(deps: ClientServiceDeps, emit: Emit): Pick<ClientService, 
       // Everything is parsed before anything is written, as in request.
       const wanted: Partial<ReviewedValues> = {};
       if (input.name !== undefined) wanted.name = parseName(input.name);
-      if (input.redirectUris !== undefined) wanted.redirectUris = parseRedirectUris(input.redirectUris, deps.maxRedirectUris);
+      const isPublic = parseFlag(input.isPublic, 'isPublic');
+      if (isPublic !== undefined) wanted.isPublic = isPublic;
+      // The URIs are checked for the type the app will have once this edit and what already waits apply.
+      const willBePublic = isPublic ?? client.pendingChange?.isPublic ?? client.isPublic;
+      if (input.redirectUris !== undefined) {
+        wanted.redirectUris = parseRedirectUris(input.redirectUris, deps.maxRedirectUris, { isPublic: willBePublic });
+      }
+      if (input.redirectUris === undefined && !willBePublic && (client.isPublic || client.pendingChange?.isPublic === true)) {
+        // Becoming confidential keeps the URIs the app has: a private-use scheme is a public
+        // client's only, so the change is refused (a loopback URI simply loses its port variance).
+        parseRedirectUris(client.pendingChange?.redirectUris ?? client.redirectUris, Number.POSITIVE_INFINITY, { isPublic: false });
+      }
       if (input.postLogoutRedirectUris !== undefined) {
         wanted.postLogoutRedirectUris = parsePostLogoutRedirectUris(input.postLogoutRedirectUris, deps.maxRedirectUris);
       }
       if (input.scopes !== undefined) wanted.scopes = parseClientScopes(input.scopes, deps);
-      const isPublic = parseFlag(input.isPublic, 'isPublic');
-      if (isPublic !== undefined) wanted.isPublic = isPublic;
       const changes: ClientChanges = {};
       if (input.description !== undefined) changes.description = parseDescription(input.description);
       // Not reviewed: it changes how the app's own tokens are signed, nothing users see or where they are sent.

@@ -15,13 +15,13 @@ export function registration(deps: ClientServiceDeps, emit: Emit): Pick<ClientSe
     async request(input) {
       // Everything is checked before anything is stored: a rejected request leaves no record.
       const name = parseName(input.name);
-      const redirectUris = parseRedirectUris(input.redirectUris, deps.maxRedirectUris);
+      const isPublic = parseFlag(input.isPublic, 'isPublic');
+      const redirectUris = parseRedirectUris(input.redirectUris, deps.maxRedirectUris, { isPublic: isPublic === true });
       const postLogoutRedirectUris = input.postLogoutRedirectUris === undefined ? []
         : parsePostLogoutRedirectUris(input.postLogoutRedirectUris, deps.maxRedirectUris);
       const idTokenSigningAlg = parseIdTokenSigningAlg(input.idTokenSigningAlg) ?? 'RS256';
       const description = parseDescription(input.description);
       const scopes = parseClientScopes(input.scopes, deps);
-      const isPublic = parseFlag(input.isPublic, 'isPublic');
       const permissions = parsePermissions(input);
       // Only an explicit `true` makes a public client: a missing flag must not drop client authentication.
       refuseForPublic(isPublic === true, permissions);
