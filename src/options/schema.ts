@@ -8,6 +8,7 @@ import type { TokenCacheOptions } from '../token-cache';
 import { fn, lifetime, storeWith } from './rules';
 import type { LoginRequest, OpenIdOptions, SiteUser } from './openid';
 import { openIdOptionsSchema } from './openid-rule';
+import { resourcesSchema } from './resources-rule';
 import type { IsUserActive } from '../user-activity';
 
 export interface CompatibilityOptions {
@@ -138,6 +139,25 @@ export interface OAuthProviderOptions {
    * `scopes` does not define them.
    */
   openid?: OpenIdOptions;
+  /**
+   * Off (empty) by default. The APIs this site protects with `requireScope`, as RFC 8707 resource
+   * indicators: a client may then bind a token to some of them with `resource` at `/authorize`
+   * and `/token`, and each one's RFC 9728 metadata is served by `protectedResourceMetadata`.
+   */
+  resources?: ProtectedResource[];
+}
+
+/** One protected API of the site (RFC 9728 / RFC 8707). */
+export interface ProtectedResource {
+  /**
+   * The resource indicator clients send as `resource`, compared by exact string: an absolute https
+   * URL (http only on localhost, 127.0.0.1 or [::1]) with no query or fragment, e.g. `https://forum.example/api`.
+   */
+  identifier: string;
+  /** `scopes_supported` in its metadata. @default every scope of the site */
+  scopes?: string[];
+  /** `resource_documentation` in its metadata: a page for developers about the API. */
+  documentation?: string;
 }
 
 export type { LoginRequest, OpenIdOptions, SiteUser, UserClaims } from './openid';
@@ -205,6 +225,7 @@ const schema = z.strictObject({
     'expected a RevocationChannel (publish, subscribe, ready)').optional(),
   }).optional(),
   openid: openIdOptionsSchema.optional(),
+  resources: resourcesSchema.optional(),
 } satisfies Record<keyof OAuthProviderOptions, z.ZodType>);
 
 /** A scope as the parse gives it: the string shorthand expanded. */
