@@ -2,11 +2,19 @@
 export const PROTECTED_RESOURCE_WELL_KNOWN = '/.well-known/oauth-protected-resource';
 
 /**
- * RFC 8707 §2: a resource indicator is an absolute URI with no fragment. Parsed, not pattern
- * matched, so `https:/x` or a relative path is refused.
+ * RFC 8707 §2: a `resource` parameter is an absolute URI (RFC 3986 §4.3: a scheme, no fragment);
+ * what is not is `invalid_target` before it is even looked up.
+ */
+export function isAbsoluteUri(value: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7E]+$/.test(value) && !value.includes('#');
+}
+
+/**
+ * What a site may register as a resource: an absolute URI that is a URL with a host (its metadata
+ * lives on that host). Parsed, not pattern matched, so `https:/x` or a relative path is refused.
  */
 export function isResourceIdentifier(value: string): boolean {
-  if (value.includes('#') || !/^[a-z][a-z0-9+.-]*:/i.test(value)) return false;
+  if (!isAbsoluteUri(value)) return false;
   try {
     return new URL(value).host !== '';
   } catch {

@@ -1,7 +1,7 @@
 import { invalidRequest, invalidTarget } from '../errors';
 import type { ResolvedOptions } from '../options';
 import { MAX_PARAMETER_LENGTH } from '../params';
-import { isResourceIdentifier } from './identifier';
+import { isAbsoluteUri } from './identifier';
 
 /** More than any client needs (one per API it calls); bounds what a request can make us store. */
 const MAX_RESOURCES = 10;
@@ -33,7 +33,7 @@ export function parseResourceParam(values: unknown, options: Pick<ResolvedOption
   const resources: string[] = [];
   for (const value of sent) {
     if (value.length > MAX_PARAMETER_LENGTH) throw invalidRequest('Parameter `resource` is too long.');
-    if (!isResourceIdentifier(value)) throw invalidTarget('Invalid target: `resource` must be an absolute URI without a fragment (RFC 8707).');
+    if (!isAbsoluteUri(value)) throw invalidTarget('Invalid target: `resource` must be an absolute URI without a fragment (RFC 8707).');
     if (!options.resources.has(value)) throw invalidTarget(`Invalid target: ${shown(value)} is not a resource of this server.`);
     if (!resources.includes(value)) resources.push(value);
   }
