@@ -35,9 +35,10 @@ export function tokenEndpoint(options: ProviderContext, limits: Limits): Request
       let resources: string[] = [];
       let malformed: unknown = null;
       try {
-        params = normalise(readBodyParams(req, BODY_ONLY, ['resource']), options);
-        grantType = params.grant_type as GrantType;
+        const read = normalise(readBodyParams(req, BODY_ONLY, ['resource']), options);
+        grantType = read.grant_type as GrantType;
         resources = parseResourceParam(takeResourceParam(req.body as unknown).values, options);
+        params = read;
       } catch (err) {
         malformed = err;
       }
