@@ -86,7 +86,7 @@ describe('challenges of a resource route', () => {
 describe('the resources option', () => {
   const base = (resources: unknown): OAuthProviderOptions => ({
     issuer: ISSUER, scopes: { read: 'Read' }, store: { clients: memoryClientStore(), tokens: memoryTokenStore() },
-    currentUser: () => null, loginUrl: (r) => r, resources: resources as OAuthProviderOptions['resources'],
+    currentUser: () => null, loginUrl: (r) => r, ...(resources === undefined ? {} : { resources: resources as NonNullable<OAuthProviderOptions['resources']> }),
   });
 
   it.each([
