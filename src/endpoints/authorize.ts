@@ -85,6 +85,7 @@ function consentContext(req: Request, options: ResolvedOptions, request: Validat
     ...consentSubject(options, request.client, ownerName, user, request.scopes, claims),
     redirectOrigin: new URL(request.redirectUri).origin,
     delivery: request.responseType === 'pin' ? 'pin' : 'redirect',
+    ...(request.resources.length > 0 ? { resources: [...request.resources] } : {}),
     permanent: request.permanent,
     action: `${req.baseUrl}/authorize`,
     hiddenFields,

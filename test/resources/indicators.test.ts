@@ -181,3 +181,15 @@ describe('introspection', () => {
     expect(body).not.toHaveProperty('aud');
   });
 });
+
+describe('the consent page', () => {
+  it('names the APIs the access is limited to, and none when the request named none', async () => {
+    const f = await resourceFixture();
+    const query = new URLSearchParams({ response_type: 'code', client_id: f.conf.id, redirect_uri: f.conf.redirectUri, scope: 'read' }).toString();
+    const bound = await request(f.app).get(`/oauth/authorize?${query}${resourceParams(API, FILES)}`).set('Cookie', asUser());
+    expect(bound.text).toContain(`Only for: <strong class="resource">${API}</strong>, <strong class="resource">${FILES}</strong>`);
+    const unbound = await request(f.app).get(`/oauth/authorize?${query}`).set('Cookie', asUser());
+    expect(unbound.status).toBe(200);
+    expect(unbound.text).not.toContain('Only for:');
+  });
+});
