@@ -1,4 +1,5 @@
 import type { RenderPage } from '../pages/types';
+import type { ResolvedResource } from '../resources/registry';
 import { ConfigurationError } from '../errors';
 import { STANDARD_SCOPE_DESCRIPTIONS } from './openid';
 import type { CompatibilityOptions, OAuthProviderOptions, OpenIdOptions, ParsedOptions, RateLimitRedisClient } from './schema';
@@ -37,12 +38,6 @@ export interface ResolvedOptions {
   resources: ReadonlyMap<string, ResolvedResource>;
 }
 
-/** A protected resource (RFC 9728 / RFC 8707) as its metadata describes it. */
-export interface ResolvedResource {
-  identifier: string;
-  scopes: readonly string[];
-  documentation: string | null;
-}
 
 /** OpenID Connect's settings; the signing keys are built from `keys` into the ProviderContext. */
 export interface ResolvedOpenId {

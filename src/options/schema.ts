@@ -8,6 +8,7 @@ import type { TokenCacheOptions } from '../token-cache';
 import { fn, lifetime, storeWith } from './rules';
 import type { LoginRequest, OpenIdOptions, SiteUser } from './openid';
 import { openIdOptionsSchema } from './openid-rule';
+import type { ProtectedResource } from './resources';
 import { resourcesSchema } from './resources-rule';
 import type { IsUserActive } from '../user-activity';
 
@@ -147,20 +148,8 @@ export interface OAuthProviderOptions {
   resources?: ProtectedResource[];
 }
 
-/** One protected API of the site (RFC 9728 / RFC 8707). */
-export interface ProtectedResource {
-  /**
-   * The resource indicator clients send as `resource`, compared by exact string: an absolute https
-   * URL (http only on localhost, 127.0.0.1 or [::1]) with no query or fragment, e.g. `https://forum.example/api`.
-   */
-  identifier: string;
-  /** `scopes_supported` in its metadata. @default every scope of the site */
-  scopes?: string[];
-  /** `resource_documentation` in its metadata: a page for developers about the API. */
-  documentation?: string;
-}
-
 export type { LoginRequest, OpenIdOptions, SiteUser, UserClaims } from './openid';
+export type { ProtectedResource } from './resources';
 
 const scopeName = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope name is printable ASCII without spaces, quotes or backslashes')
   .refine((name) => !name.includes(','), 'a scope name cannot contain a comma (commas separate scopes)');

@@ -1,12 +1,12 @@
 import type { RequestHandler } from 'express';
-import type { ResolvedOptions } from '../options';
 import { metadataPathOf } from './identifier';
+import type { ResourceRegistry } from './registry';
 
 /**
  * RFC 9728 §2: what a registered resource says about itself. `requireScope` reads the token from
  * the Authorization header only (never the body or the query), hence the one bearer method.
  */
-export function protectedResourceMetadata(options: ResolvedOptions, identifier: string) {
+export function protectedResourceMetadata(options: ResourceRegistry, identifier: string) {
   const resource = options.resources.get(identifier)!;
   return {
     resource: resource.identifier,
@@ -22,7 +22,7 @@ export function protectedResourceMetadata(options: ResolvedOptions, identifier: 
  * (`/.well-known/oauth-protected-resource/api` for `https://forum.example/api`, RFC 9728 §3.1).
  * Mounted at the root of the app; other requests pass through.
  */
-export function protectedResourceMetadataEndpoint(options: ResolvedOptions): RequestHandler {
+export function protectedResourceMetadataEndpoint(options: ResourceRegistry): RequestHandler {
   const documents = new Map<string, string>();
   for (const identifier of options.resources.keys()) {
     documents.set(metadataPathOf(identifier), JSON.stringify(protectedResourceMetadata(options, identifier)));

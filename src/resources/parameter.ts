@@ -1,7 +1,7 @@
 import { invalidRequest, invalidTarget } from '../errors';
-import type { ResolvedOptions } from '../options';
 import { MAX_PARAMETER_LENGTH } from '../params';
 import { isAbsoluteUri } from './identifier';
+import type { ResourceRegistry } from './registry';
 
 /** More than any client needs (one per API it calls); bounds what a request can make us store. */
 const MAX_RESOURCES = 10;
@@ -24,7 +24,7 @@ export function takeResourceParam<T>(source: T): { values: unknown; rest: T } {
  * with no fragment and one of the site's registered resources, else `invalid_target`. Nothing sent
  * (or only empty values) is no resource at all: the token then has no audience.
  */
-export function parseResourceParam(values: unknown, options: Pick<ResolvedOptions, 'resources'>): string[] {
+export function parseResourceParam(values: unknown, options: Pick<ResourceRegistry, 'resources'>): string[] {
   if (values === undefined || values === null) return [];
   const list = Array.isArray(values) ? values : [values];
   if (list.some((v) => typeof v !== 'string')) throw invalidRequest('Parameter `resource` must be one or more URIs.');
