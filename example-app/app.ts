@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { ForumConfig } from './config';
+import { apiResource } from './api-resource';
 import { ensureDemoClient, type DemoClient } from './demo-client';
 import { createForumDb, type ForumDb } from './forum-db';
 import { loginThrottle } from './login-throttle';
@@ -59,13 +60,15 @@ export async function createForumApp(config: ForumConfig): Promise<ForumApp> {
     app.use(securityHeaders(config.publicUrl));
     app.use(refuseNulInUrl);
     app.use(oauth.metadata);
+    // RFC 9728: GET /.well-known/oauth-protected-resource/api describes the JSON API.
+    app.use(oauth.protectedResourceMetadata);
     // The client dialects' own URLs (routes/dialects.ts, docs/client-dialects.md). /api/oauth comes before the JSON API,
     // whose catch-all 404 would answer for it.
     app.use('/api/oauth', tokenEndpointsOnly(oauth));
     app.use('/oauth2', tokenEndpointsOnly(oauth));
     app.use(dialectRoutes());
     // Before the session: the API authenticates by token only, so a cookie can never act on it (no CSRF).
-    app.use('/api', apiRoutes({ db, oauth }));
+    app.use('/api', apiRoutes({ db, oauth, resource: apiResource(config.publicUrl) }));
     // Guide 001's `GET /?sort=comments` and `GET /unread` with a token: JSON; `/` without one is the HTML page.
     app.use(guide001Routes({ db, oauth }));
     app.use(sessionMiddleware({ secret: config.sessionSecret, publicUrl: config.publicUrl }));

@@ -1,6 +1,7 @@
 import './session';
 import type { Request } from 'express';
 import { createOAuthProvider, type ClientStore, type KeyStore, type OAuthProvider, type SiteUser, type TokenStore } from 'express-oauth-provider';
+import { API_SCOPES, apiResource } from './api-resource';
 import { csrfToken } from './csrf';
 import type { UserProfile } from './forum-db';
 import { loginUrl } from './login-request';
@@ -52,6 +53,7 @@ export function createForumOAuth(options: {
   openid?: { keys: KeyStore; secret: string; profile: (userId: string) => Promise<UserProfile | null> };
 }): ForumOAuth {
   const openid = options.openid;
+  const api = apiResource(options.publicUrl);
   return createOAuthProvider({
     issuer: options.publicUrl,
     scopes: FORUM_SCOPES,
@@ -78,6 +80,8 @@ export function createForumOAuth(options: {
       },
     } : {}),
     ...(options.redis ? { rateLimit: { redis: options.redis, keyPrefix: `${options.redisKeyPrefix ?? 'forum:'}rl:` } } : {}),
+    // The JSON API (routes/api.ts): clients may bind tokens to it, and find the provider from its 401s.
+    ...(api ? { resources: [{ identifier: api, scopes: API_SCOPES }] } : {}),
     // Source 002 (sqowey): "You can specify up to 3 Redirect domains."
     maxRedirectUris: 3,
     // Sources 000 ("indefinite access") and 004 ("The refresh_token lasts forever"): with

@@ -26,6 +26,8 @@ export const invalidRequest = (description: string) => new OAuthError(400, 'inva
 export const invalidGrant = (description: string) => new OAuthError(400, 'invalid_grant', description);
 export const unauthorizedClient = (description: string) => new OAuthError(400, 'unauthorized_client', description);
 export const invalidScope = (description: string) => new OAuthError(400, 'invalid_scope', description);
+/** RFC 8707 §2: a `resource` that is malformed, unknown, or more than the client may have. */
+export const invalidTarget = (description: string) => new OAuthError(400, 'invalid_target', description);
 export const unsupportedGrantType = (description: string) => new OAuthError(400, 'unsupported_grant_type', description);
 export const unsupportedResponseType = (description: string) => new OAuthError(400, 'unsupported_response_type', description);
 export const invalidClient = (description: string, basicRealm?: string) =>

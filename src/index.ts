@@ -1,6 +1,6 @@
 export { createOAuthProvider } from './provider';
 export type { OAuthProvider } from './provider';
-export type { OAuthProviderOptions, CompatibilityOptions, SiteUser, OpenIdOptions, LoginRequest, UserClaims } from './options';
+export type { OAuthProviderOptions, CompatibilityOptions, SiteUser, OpenIdOptions, LoginRequest, UserClaims, ProtectedResource } from './options';
 export type { ConsentContext, PageContext, PageKind, RenderPage } from './pages/types';
 export type { OAuthContext, RequireScopeArgs, RequireScopeOptions } from './require-scope';
 export type { TokenCacheOptions } from './token-cache';

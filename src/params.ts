@@ -45,16 +45,21 @@ export function safeName(name: string): string {
  * A back-channel POST's parameters (token, device authorization): a form or JSON body, single
  * values only, no bracket syntax (`code[]`, `client_id[x]`: no OAuth parameter has such a name,
  * and a client sending one means an array or object, N8), and none of `bodyOnly` in the query
- * (RFC 6749 §2.3.1: no secret in the URI; N7).
+ * (RFC 6749 §2.3.1: no secret in the URI; N7). The `repeatable` ones (RFC 8707 `resource`) are
+ * left out of the answer, for the caller to read from the body itself.
  */
-export function readBodyParams(req: Request, bodyOnly: readonly string[]): Record<string, string> {
+export function readBodyParams(req: Request, bodyOnly: readonly string[], repeatable: readonly string[] = []): Record<string, string> {
   const query = singleValuedParams(req.query);
   const misplaced = bodyOnly.find((name) => name in query);
   if (misplaced) throw invalidRequest(`Parameter \`${misplaced}\` must be sent in the request body.`);
   if (!req.is(['application/x-www-form-urlencoded', 'application/json'])) {
     throw invalidRequest('The body must be application/x-www-form-urlencoded (or JSON).');
   }
-  const body = singleValuedParams(req.body);
+  const source: unknown = req.body;
+  const single = repeatable.length === 0 || source === null || typeof source !== 'object' || Array.isArray(source)
+    ? source
+    : Object.fromEntries(Object.entries(source).filter(([name]) => !repeatable.includes(name)));
+  const body = singleValuedParams(single);
   refuseBracketNames([...Object.keys(query), ...Object.keys(body)]);
   return body;
 }

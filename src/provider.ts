@@ -5,6 +5,7 @@ import { createIdTokenKeys } from './keys/id-token-keys';
 import { parseOptions, resolveOptions, type OAuthProviderOptions, type ResolvedOptions } from './options';
 import type { ProviderContext } from './provider-context';
 import { createRequireScope, type RequireScopeArgs } from './require-scope';
+import { protectedResourceMetadataEndpoint } from './resources/metadata';
 import { createRouter } from './router';
 import { createClientService, type ClientService } from './services/clients';
 import { createGrantService, type GrantService } from './services/grants';
@@ -20,7 +21,17 @@ export interface OAuthProvider {
    * `openid`, the same document at `GET /.well-known/openid-configuration` (OpenID Connect Discovery).
    */
   metadata: RequestHandler;
-  /** Route guard: `requireScope('read')`, or `requireScope('identity', { user: true })` for a route that acts for a user; sets `req.oauth`. */
+  /**
+   * App-level middleware serving RFC 9728 protected resource metadata for each of the `resources`
+   * option's identifiers, at `GET /.well-known/oauth-protected-resource<path of the identifier>`
+   * (`/.well-known/oauth-protected-resource/api` for `https://forum.example/api`). Mount it at the
+   * root of the app that serves the resource; without `resources` it passes every request on.
+   */
+  protectedResourceMetadata: RequestHandler;
+  /**
+   * Route guard: `requireScope('read')`, or `requireScope('identity', { user: true })` for a route that acts for a user, and
+   * `{ resource }` for a route of a registered resource; sets `req.oauth`.
+   */
   requireScope: (...args: RequireScopeArgs) => RequestHandler;
   /** The apps tab and the admin queue. */
   clients: ClientService;
@@ -38,6 +49,7 @@ export function createOAuthProvider(options: OAuthProviderOptions): OAuthProvide
   return {
     router: createRouter(context),
     metadata: metadataEndpoint(context, context.routerPath, context.idTokenKeys?.algorithms),
+    protectedResourceMetadata: protectedResourceMetadataEndpoint(context),
     requireScope: createRequireScope(context),
     clients: createClientService({
       clients, tokens, scopes, defaultScopes: context.defaultScopes, maxRedirectUris: context.maxRedirectUris, emit: context.emit,

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { parseGrantSecret } from './crypto';
 import { createBearerChallenge } from './answers/bearer-challenge';
+import { metadataUrlOf } from './resources/identifier';
 import { sendOAuthError } from './answers/json-error';
 import { ConfigurationError, toOAuthError } from './errors';
 import type { ProviderContext } from './provider-context';
@@ -15,6 +16,11 @@ export interface OAuthContext {
   scopes: string[];
   /** A stable, non-secret id of the access token (its hash). */
   tokenId: string;
+  /**
+   * The resources the token is for (RFC 8707 audience). Empty for a token asked for without
+   * `resource`: such a token is accepted by every route, whatever resource it names.
+   */
+  audience: string[];
 }
 
 declare module 'express-serve-static-core' {
@@ -38,7 +44,7 @@ export function createRequireScope(options: ProviderContext) {
   const cache = options.tokenCache;
   const activity = options.userActivity;
   const bareTokens = options.compat.bareTokenAuthorization;
-  const challenge = createBearerChallenge(options.realm);
+  const plainChallenge = createBearerChallenge(options.realm);
   // A store failure is a 503, never a 401 that would make clients throw valid tokens away (M3).
   const unavailable = (res: Response, err: unknown) => sendOAuthError(res, toOAuthError(err, options.reportFailure));
 
@@ -52,6 +58,11 @@ export function createRequireScope(options: ProviderContext) {
       }
     }
     const forUser = routeOptions?.user === true;
+    const resource = routeOptions?.resource ?? null;
+    if (resource !== null && !options.resources.has(resource)) {
+      throw new ConfigurationError(`requireScope: the resource ${JSON.stringify(resource)} is not in the provider's \`resources\``);
+    }
+    const challenge = resource === null ? plainChallenge : createBearerChallenge(options.realm, metadataUrlOf(resource));
     const needed = required.join(' ');
     const hasScopes = (scopes: readonly string[]) => {
       for (let i = 0; i < required.length; i += 1) if (!scopes.includes(required[i]!)) return false;
@@ -105,6 +116,12 @@ export function createRequireScope(options: ProviderContext) {
         challenge(res, 401, 'invalid_token', 'The access token is invalid, expired or revoked.');
         return;
       }
+      // A token bound to other resources is refused here; one bound to none is accepted (tokens from
+      // before resource indicators, and clients that do not send them).
+      if (resource !== null && record.resources.length > 0 && !record.resources.includes(resource)) {
+        challenge(res, 401, 'invalid_token', 'The access token is not for this resource.');
+        return;
+      }
       if (record.userId === null) {
         // Checked before scope: however many scopes it carries, a client's own token has nobody to act for.
         if (forUser) {
@@ -129,9 +146,10 @@ export function createRequireScope(options: ProviderContext) {
         challenge(res, 403, 'insufficient_scope', 'The access token does not carry the scope this request needs.', needed);
         return;
       }
-      // A cached record is shared between requests: the handler gets its own scopes array.
+      // A cached record is shared between requests: the handler gets its own arrays.
       const scopes = cache === null ? record.scopes : record.scopes.slice();
-      req.oauth = { userId: record.userId, clientId: record.clientId, scopes, tokenId: record.hash };
+      const audience = cache === null ? record.resources : record.resources.slice();
+      req.oauth = { userId: record.userId, clientId: record.clientId, scopes, tokenId: record.hash, audience };
       // H8: a response to a bearer-authenticated request is this user's, not for shared caches.
       res.setHeader('Cache-Control', 'no-store');
       next();
@@ -140,7 +158,7 @@ export function createRequireScope(options: ProviderContext) {
   return requireScope;
 }
 
-/** `requireScope('read')`, `requireScope('identity', { user: true })`. */
+/** `requireScope('read')`, `requireScope('identity', { user: true })`, `requireScope('read', { resource: 'https://forum.example/api' })`. */
 export type RequireScopeArgs = [...scopes: string[], options: RequireScopeOptions] | string[];
 
 /** The last argument of `requireScope`. */
@@ -150,6 +168,12 @@ export interface RequireScopeOptions {
    * `client_credentials` is refused with 403 `insufficient_scope`, whatever its scopes.
    */
   user?: boolean;
+  /**
+   * The route belongs to this registered resource (one of the `resources` option's identifiers):
+   * a token bound to other resources is refused with 401 `invalid_token`, and every challenge
+   * carries `resource_metadata` (RFC 9728). A token bound to no resource is still accepted.
+   */
+  resource?: string;
 }
 
 const USER_REQUIRED = 'This route acts for a user; a token issued to a client alone (client_credentials) cannot use it.';

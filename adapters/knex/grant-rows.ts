@@ -13,6 +13,7 @@ export function grantToRow(grant: GrantRecord): Row {
     expires_at: millis(grant.expiresAt),
     revoked_at: null,
     openid: encodeOpenId(grant.openid),
+    resources: encodeList(grant.resources),
   };
 }
 
@@ -27,6 +28,7 @@ export function rowToGrant(row: Row): GrantRecord {
     createdAt: toDate(row.created_at),
     expiresAt: toDate(row.expires_at),
     openid: decodeOpenId(row.openid),
+    resources: decodeList(row.resources),
   };
 }
 
@@ -38,6 +40,7 @@ function tokenToRow(token: AccessTokenRecord): Row {
     client_id: token.clientId,
     user_id: token.userId,
     scopes: encodeList(token.scopes),
+    resources: encodeList(token.resources),
     expires_at: millis(token.expiresAt),
   };
 }
@@ -72,6 +75,7 @@ export function rowToAccess(row: Row): AccessTokenRecord {
     clientId: toNullableText(row.client_id),
     userId: toNullableText(row.user_id),
     scopes: decodeList(row.scopes),
+    resources: decodeList(row.resources),
     expiresAt: toDate(row.expires_at),
   };
 }

@@ -14,6 +14,7 @@ export function requestToRow(request: AuthorizationRequestRecord): Row {
     code_challenge: request.codeChallenge,
     permanent: request.permanent,
     openid: encodeOpenId(request.openid),
+    resources: encodeList(request.resources),
     csrf_hash: request.csrfHash,
     expires_at: millis(request.expiresAt),
   };
@@ -32,6 +33,7 @@ export function rowToRequest(row: Row): AuthorizationRequestRecord {
     codeChallenge: toNullableText(row.code_challenge),
     permanent: toBool(row.permanent),
     openid: decodeOpenId(row.openid),
+    resources: decodeList(row.resources),
     csrfHash: toText(row.csrf_hash),
     expiresAt: toDate(row.expires_at),
   };

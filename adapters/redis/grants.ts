@@ -22,7 +22,7 @@ export function grantMethods(
       const now = Date.now();
       const tuple: CodeTuple = [
         ms(code.expiresAt), code.clientId, code.userId, code.scopes, code.redirectUri, code.codeChallenge, code.permanent ? 1 : 0,
-        encodeOpenId(code.openid),
+        encodeOpenId(code.openid), code.resources,
       ];
       // In the grant's member index from the start, so that revoking the grant (say, on a replay
       // of this very code) finds it. Skipped when the grant is already revoked: it could never be used.
@@ -33,11 +33,11 @@ export function grantMethods(
     async findCode(grantId, hash) {
       const found = unwrap<CodeTuple>(await client.get(keys.code(grantId, hash)), Date.now());
       if (!found) return null;
-      const [expiresAt, clientId, userId, scopes, redirectUri, codeChallenge, permanent, openid] = found.tuple;
+      const [expiresAt, clientId, userId, scopes, redirectUri, codeChallenge, permanent, openid, resources = []] = found.tuple;
       return {
         record: {
           hash, grantId, clientId, userId, scopes, redirectUri, codeChallenge, permanent: permanent === 1, openid: decodeOpenId(openid),
-          expiresAt: new Date(expiresAt),
+          resources, expiresAt: new Date(expiresAt),
         },
         used: found.used,
       };

@@ -18,8 +18,15 @@ export function tokenMethods(
       // The grant's key outlives its tokens (a short-form access token is read together with it),
       // whatever expiresAt the record itself carries.
       const keyLife = Math.max(grantExpiresAt, ms(access.expiresAt), refresh ? ms(refresh.expiresAt) : 0);
-      const accessTuple: AccessTuple = [ms(access.expiresAt), access.scopes, access.clientId, access.userId];
-      const refreshTuple: RefreshTuple | null = refresh && [ms(refresh.expiresAt), refresh.clientId, refresh.userId, refresh.scopes];
+      // A token with resources is written in full: the short forms take everything else from the grant.
+      const accessTuple: AccessTuple = access.resources.length > 0
+        ? [ms(access.expiresAt), access.scopes, access.clientId, access.userId, access.resources]
+        : [ms(access.expiresAt), access.scopes, access.clientId, access.userId];
+      const refreshTuple: RefreshTuple | null = refresh && (refresh.resources.length > 0
+        ? [ms(refresh.expiresAt), refresh.clientId, refresh.userId, refresh.scopes, refresh.resources]
+        : [ms(refresh.expiresAt), refresh.clientId, refresh.userId, refresh.scopes]);
+      const mayShortenAccess = access.resources.length === 0;
+      const mayShortenRefresh = refresh !== null && refresh.resources.length === 0;
       const long = keys.longAccess(grant.id);
       const result = await run('oauthStoreSaveTokens',
         [keys.grant(grant.id), keys.members(grant.id), keys.revoked(grant.id), long, refresh ? keys.refresh(grant.id, refresh.hash) : long],
@@ -27,8 +34,9 @@ export function tokenMethods(
           now, encodeGrant(grant), grantExpiresAt, ttl(keyLife, now),
           JSON.stringify(accessTuple), accessTuple[0], ttl(accessTuple[0], now),
           refreshTuple ? JSON.stringify(refreshTuple) : '', refreshTuple?.[0] ?? 0, refreshTuple ? ttl(refreshTuple[0], now) : 0,
-          inner([access.userId, access.clientId, access.scopes]), `${inner([access.userId, access.clientId])},`, JSON.stringify(access.scopes),
-          INDEX_STEP_MS, refresh ? inner([refresh.userId, refresh.clientId, refresh.scopes]) : '', access.hash,
+          mayShortenAccess ? inner([access.userId, access.clientId, access.scopes]) : '',
+          mayShortenAccess ? `${inner([access.userId, access.clientId])},` : '', JSON.stringify(access.scopes),
+          INDEX_STEP_MS, mayShortenRefresh ? inner([refresh.userId, refresh.clientId, refresh.scopes]) : '', access.hash,
         ]);
       if (result === 0) return false;
       if (result === 2) await indexGrant(grant, now);
@@ -49,8 +57,8 @@ export function tokenMethods(
       const expiresAt = tuple ? tuple[0] : Number(accessValue.slice(1, -1));
       if (!(expiresAt > Date.now())) return null;
       const [, grantUserId, grantClientId, grantScopes] = JSON.parse(grantValue) as GrantTuple;
-      const [, scopes = grantScopes, clientId = grantClientId, userId = grantUserId] = tuple ?? [expiresAt];
-      return { hash, grantId, clientId, userId, scopes, expiresAt: new Date(expiresAt) };
+      const [, scopes = grantScopes, clientId = grantClientId, userId = grantUserId, resources = []] = tuple ?? [expiresAt];
+      return { hash, grantId, clientId, userId, scopes, resources, expiresAt: new Date(expiresAt) };
     },
 
     async findRefreshToken(grantId, hash) {
@@ -64,8 +72,8 @@ export function tokenMethods(
       if (!found) return null;
       const [, grantUserId, grantClientId, grantScopes] = JSON.parse(grantValue) as GrantTuple;
       // Only grants with a client and a user have refresh tokens.
-      const [expiresAt, clientId = grantClientId!, userId = grantUserId!, scopes = grantScopes] = found.tuple;
-      return { record: { hash, grantId, clientId, userId, scopes, expiresAt: new Date(expiresAt) }, used: found.used };
+      const [expiresAt, clientId = grantClientId!, userId = grantUserId!, scopes = grantScopes, resources = []] = found.tuple;
+      return { record: { hash, grantId, clientId, userId, scopes, resources, expiresAt: new Date(expiresAt) }, used: found.used };
     },
 
     async consumeRefreshToken(grantId, hash) {

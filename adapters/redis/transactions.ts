@@ -16,7 +16,7 @@ export function transactionMethods({ client, keys }: RedisStoreContext): Pick<To
       const tuple: RequestTuple = [
         ms(request.expiresAt), request.userId, request.clientId, request.redirectUri, request.redirectUriSent ? 1 : 0,
         request.scopes, request.state, request.codeChallenge, request.permanent ? 1 : 0, request.csrfHash,
-        RESPONSE_TYPES.indexOf(request.responseType) as 0 | 1 | 2, encodeOpenId(request.openid),
+        RESPONSE_TYPES.indexOf(request.responseType) as 0 | 1 | 2, encodeOpenId(request.openid), request.resources,
       ];
       await client.set(keys.request(request.id), JSON.stringify(tuple), 'PX', ttl(tuple[0], Date.now()));
     },
@@ -26,10 +26,11 @@ export function transactionMethods({ client, keys }: RedisStoreContext): Pick<To
       if (!found) return null;
       const [
         expiresAt, userId, clientId, redirectUri, redirectUriSent, scopes, state, codeChallenge, permanent, csrfHash, responseType, openid,
+        resources = [],
       ] = found.tuple;
       return {
         id, userId, clientId, redirectUri, redirectUriSent: redirectUriSent === 1, responseType: RESPONSE_TYPES[responseType ?? 0] ?? 'code', scopes,
-        state, codeChallenge, permanent: permanent === 1, openid: decodeOpenId(openid), csrfHash, expiresAt: new Date(expiresAt),
+        state, codeChallenge, permanent: permanent === 1, openid: decodeOpenId(openid), resources, csrfHash, expiresAt: new Date(expiresAt),
       };
     },
 

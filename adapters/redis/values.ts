@@ -9,27 +9,31 @@ import type { GrantRecord, OpenIdAuthentication } from '../../src/storage';
  */
 export type GrantTuple = [
   expiresAt: number, userId: string | null, clientId: string | null, scopes: string[], createdAt: number, kind: GrantKindCode,
-  name: string | null, openid?: OpenIdTuple | null,
+  name: string | null, openid?: OpenIdTuple | null, resources?: string[],
 ];
 export type CodeTuple = [
   expiresAt: number, clientId: string, userId: string, scopes: string[], redirectUri: string | null, codeChallenge: string | null,
-  permanent: 0 | 1, openid?: OpenIdTuple | null,
+  permanent: 0 | 1, openid?: OpenIdTuple | null, resources?: string[],
 ];
 /** OpenIdAuthentication as a tuple too: it rides on every grant of a signed-in user. */
 export type OpenIdTuple = [
   nonce: string | null, authTime: number | null, acr: string | null, amr: string[] | null,
   claims: [idToken: string[], userinfo: string[]] | null,
 ];
-/** `[expiresAt]` or `[expiresAt, scopes]` take the rest from the grant (see the saveTokens script). */
-export type AccessTuple = [expiresAt: number] | [expiresAt: number, scopes: string[]] | [expiresAt: number, scopes: string[], clientId: string | null, userId: string | null];
-export type RefreshTuple = [expiresAt: number, clientId: string, userId: string, scopes: string[]];
+/**
+ * `[expiresAt]` or `[expiresAt, scopes]` take the rest from the grant (see the saveTokens script);
+ * a token with resources is always written in full, so the short forms mean no resources.
+ */
+export type AccessTuple = [expiresAt: number] | [expiresAt: number, scopes: string[]]
+  | [expiresAt: number, scopes: string[], clientId: string | null, userId: string | null, resources?: string[]];
+export type RefreshTuple = [expiresAt: number, clientId: string, userId: string, scopes: string[], resources?: string[]];
 // Stored as an index to keep the value short; old values without it were `code`.
 export const RESPONSE_TYPES = ['code', 'pin', 'token'] as const;
 
 export type RequestTuple = [
   expiresAt: number, userId: string, clientId: string, redirectUri: string, redirectUriSent: 0 | 1, scopes: string[],
   state: string | null, codeChallenge: string | null, permanent: 0 | 1, csrfHash: string, responseType?: 0 | 1 | 2,
-  openid?: OpenIdTuple | null,
+  openid?: OpenIdTuple | null, resources?: string[],
 ];
 
 export type DeviceTransactionTuple = [expiresAt: number, userId: string, grantId: string | null, deviceHash: string | null, csrfHash: string];
@@ -62,16 +66,16 @@ export function decodeOpenId(tuple: OpenIdTuple | null | undefined): OpenIdAuthe
 export function encodeGrant(grant: GrantRecord): string {
   const tuple: GrantTuple = [
     ms(grant.expiresAt), grant.userId, grant.clientId, grant.scopes, ms(grant.createdAt),
-    GRANT_KIND_CODES[grant.kind], grant.name, encodeOpenId(grant.openid),
+    GRANT_KIND_CODES[grant.kind], grant.name, encodeOpenId(grant.openid), grant.resources,
   ];
   return JSON.stringify(tuple);
 }
 
 export function decodeGrant(id: string, value: string): GrantRecord {
-  const [expiresAt, userId, clientId, scopes, createdAt, kind, name, openid] = JSON.parse(value) as GrantTuple;
+  const [expiresAt, userId, clientId, scopes, createdAt, kind, name, openid, resources = []] = JSON.parse(value) as GrantTuple;
   return {
     id, kind: kind === 'p' ? 'personal' : kind === 'c' ? 'client' : 'authorization', userId, clientId, scopes, name,
-    createdAt: new Date(createdAt), expiresAt: new Date(expiresAt), openid: decodeOpenId(openid),
+    createdAt: new Date(createdAt), expiresAt: new Date(expiresAt), openid: decodeOpenId(openid), resources,
   };
 }
 

@@ -58,9 +58,14 @@ function callerId(req: Request): string {
   return userId;
 }
 
-export function apiRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): Router {
+/**
+ * The JSON API. With `resource` (api-resource.ts) every route belongs to it: a token bound to
+ * another resource is refused, and every 401 names the API's metadata (RFC 9728).
+ */
+export function apiRoutes({ db, oauth, resource }: { db: ForumDb; oauth: ForumOAuth; resource: string | null }): Router {
   const router = Router();
-  const { requireScope } = oauth;
+  const requireScope = (scope: string, options: { user?: boolean } = {}) =>
+    oauth.requireScope(scope, resource === null ? options : { ...options, resource });
 
   router.get('/v1/identity', requireScope('identity', { user: true }), async (req, res) => {
     const user = await db.users.findById(callerId(req));

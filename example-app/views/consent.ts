@@ -30,6 +30,7 @@ export function consentPage(ctx: ConsentContext): string {
   <section aria-labelledby="can-heading">
     <h2 id="can-heading">If you allow it, ${app} will be able to</h2>
     <ul class="consent-scopes can" aria-labelledby="can-heading">${ctx.scopes.map((s) => html`<li><span class="mark" aria-hidden="true">✓</span>${s.description}</li>`)}</ul>
+    ${ctx.resources?.length ? html`<p class="muted small">Only through: ${ctx.resources.map((r, i) => html`${i > 0 ? ', ' : ''}<strong>${r}</strong>`)}</p>` : ''}
   </section>
   ${ctx.claims?.length ? html`<section aria-labelledby="learns-heading">
     <h2 id="learns-heading">${app} will learn</h2>

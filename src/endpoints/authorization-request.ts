@@ -7,6 +7,7 @@ import { parseScopeList, requestedScopeParam, resolveRequestedScopes } from '../
 import { PageError, RedirectError } from '../answers/browser-error';
 import type { ClientRecord } from '../storage/records';
 import { isRegisteredRedirectUri } from '../services/native-redirects';
+import { parseResourceParam, takeResourceParam } from '../resources/parameter';
 
 export interface TrustedTarget {
   client: ClientRecord;
@@ -21,7 +22,9 @@ export interface ValidatedRequest extends TrustedTarget {
   scopes: string[];
   codeChallenge: string | null;
   permanent: boolean;
-  /** Every parameter, each sent once: what OpenID Connect reads next (openid/authentication-request.ts). */
+  /** RFC 8707 resource indicators (`resource`, may repeat), each registered; empty when none was sent. */
+  resources: string[];
+  /** Every parameter but `resource`, each sent once: what OpenID Connect reads next (openid/authentication-request.ts). */
   params: Record<string, string>;
 }
 
@@ -68,9 +71,12 @@ export function validateRest(query: RawQuery, target: TrustedTarget, options: Re
   const [broken] = query.malformed;
   if (broken !== undefined) throw fail(invalidRequest(`Parameter \`${safeName(broken)}\` is not correctly percent-encoded.`));
   let params: Record<string, string>;
+  let resources: string[];
   try {
     refuseBracketNames(Object.keys(query.params));
-    params = singleValuedParams(query.params);
+    const { values, rest } = takeResourceParam(query.params);
+    params = singleValuedParams(rest);
+    resources = parseResourceParam(values, options);
   } catch (err) {
     throw fail(err as OAuthError);
   }
@@ -110,7 +116,7 @@ export function validateRest(query: RawQuery, target: TrustedTarget, options: Re
     if (method !== 'S256') throw fail(invalidRequest('`code_challenge_method` must be S256.'));
     if (!S256_CHALLENGE.test(challenge)) throw fail(invalidRequest('`code_challenge` must be 43 base64url characters (RFC 7636).'));
   }
-  return { ...target, responseType, scopes, codeChallenge: challenge, permanent: params.permanent === 'true', params };
+  return { ...target, responseType, scopes, codeChallenge: challenge, permanent: params.permanent === 'true', resources, params };
 }
 
 /** The authorization request's query as sent: a repeated name becomes an array (refused later). */

@@ -16,6 +16,7 @@ import type { RawQuery, ValidatedRequest } from './authorization-request';
 import { issueCode } from './code-issuance';
 import { returnPath } from './return-path';
 import { isNativeRedirect } from '../services/native-redirects';
+import { takeResourceParam } from '../resources/parameter';
 
 /** Where an OpenID Connect request goes after the checks: the consent page, or a redirect already decided. */
 export type OpenIdStep =
@@ -30,7 +31,7 @@ export function wantsOpenId(raw: RawQuery, options: ProviderContext): Authentica
   if (!options.openid) return null;
   try {
     refuseBracketNames(Object.keys(raw.params));
-    const params = singleValuedParams(raw.params);
+    const params = singleValuedParams(takeResourceParam(raw.params).rest);
     return parseScopeList(requestedScopeParam(params)).includes('openid') ? parseAuthenticationRequest(params) : null;
   } catch {
     return null;
@@ -78,13 +79,13 @@ export async function openIdStep(req: Request, options: ProviderContext, request
   let issued;
   try {
     const grants = await options.store.tokens.listGrants({ userId, clientId: request.client.id });
-    if (!grants.some((grant) => coversRequest(grant, request.scopes, check.authentication.claims))) {
+    if (!grants.some((grant) => coversRequest(grant, request.scopes, check.authentication.claims, request.resources))) {
       throw fail(new OAuthError(400, 'consent_required', 'The user has not yet allowed this app everything it asks for.'));
     }
     issued = await issueCode(options, {
       userId, clientId: request.client.id, redirectUri: request.redirectUri, redirectUriSent: request.redirectUriSent,
       responseType: 'code', scopes: request.scopes, codeChallenge: request.codeChallenge, permanent: request.permanent,
-      openid: check.authentication,
+      openid: check.authentication, resources: request.resources,
     });
   } catch (err) {
     if (err instanceof RedirectError) throw err;
@@ -98,10 +99,14 @@ export async function openIdStep(req: Request, options: ProviderContext, request
 
 /**
  * Whether an earlier consent (a grant of the user to this client) covers a silent request: every
- * scope, and every claim asked for by name, either revealed by those scopes or itself consented to.
+ * scope, and every claim asked for by name, either revealed by those scopes or itself consented to;
+ * and its resources: a grant bound to some resources covers a request for some of them, never one
+ * for none (whose token every resource would accept), while a grant bound to none covers any.
  */
-function coversRequest(grant: GrantRecord, scopes: readonly string[], claims: OpenIdAuthentication['claims']): boolean {
+function coversRequest(grant: GrantRecord, scopes: readonly string[], claims: OpenIdAuthentication['claims'],
+  resources: readonly string[]): boolean {
   if (grant.kind !== 'authorization' || !scopes.every((s) => grant.scopes.includes(s))) return false;
+  if (grant.resources.length > 0 && (resources.length === 0 || !resources.every((r) => grant.resources.includes(r)))) return false;
   const consented = new Set([...grant.scopes.flatMap((s) => SCOPE_CLAIMS[s] ?? []), ...(grant.openid?.claims?.idToken ?? []), ...(grant.openid?.claims?.userinfo ?? [])]);
   return [...(claims?.idToken ?? []), ...(claims?.userinfo ?? [])].every((name) => consented.has(name));
 }

@@ -69,7 +69,7 @@ async function showConsent(req: Request, res: Response, options: ProviderContext
   await options.store.tokens.saveAuthorizationRequest({
     id: transactionId, userId, clientId: request.client.id, redirectUri: request.redirectUri,
     redirectUriSent: request.redirectUriSent, responseType: request.responseType, scopes: request.scopes, state: request.state,
-    codeChallenge: request.codeChallenge, permanent: request.permanent, openid, csrfHash: hashSecret(csrfToken),
+    codeChallenge: request.codeChallenge, permanent: request.permanent, openid, resources: request.resources, csrfHash: hashSecret(csrfToken),
     expiresAt: new Date(Date.now() + options.lifetimes.consent * 1000),
   });
   const context = consentContext(req, options, request, { id: userId, name: user.name ?? userId }, [
@@ -87,6 +87,7 @@ function consentContext(req: Request, options: ResolvedOptions, request: Validat
     redirectOrigin: redirectDestination(request.redirectUri),
     nativeApp: request.client.isPublic && isNativeRedirect(request.redirectUri),
     delivery: request.responseType === 'pin' ? 'pin' : 'redirect',
+    ...(request.resources.length > 0 ? { resources: [...request.resources] } : {}),
     permanent: request.permanent,
     action: `${req.baseUrl}/authorize`,
     hiddenFields,

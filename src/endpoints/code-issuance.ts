@@ -6,7 +6,7 @@ import { generatePin, pinLookup } from '../pin';
 
 /** An approved request, from the consent transaction (or, under `prompt=none`, from the request itself). */
 export type ApprovedRequest = Pick<AuthorizationRequestRecord,
-  'userId' | 'clientId' | 'redirectUri' | 'redirectUriSent' | 'responseType' | 'scopes' | 'codeChallenge' | 'permanent' | 'openid'>;
+  'userId' | 'clientId' | 'redirectUri' | 'redirectUriSent' | 'responseType' | 'scopes' | 'codeChallenge' | 'permanent' | 'openid' | 'resources'>;
 
 export type IssuedCode = { kind: 'code'; code: string } | { kind: 'pin'; pin: string; lifetime: number };
 
@@ -25,12 +25,13 @@ export async function issueCode(options: ProviderContext, t: ApprovedRequest): P
   const key = code ? { hash: code.hash, grantId } : pinLookup(t.clientId, pin!)!;
   const listed = await tokens.saveGrant({
     id: key.grantId, kind: 'authorization', userId: t.userId, clientId: t.clientId, scopes: t.scopes, name: null,
-    createdAt: new Date(), expiresAt, openid: t.openid && { ...t.openid, nonce: null },
+    createdAt: new Date(), expiresAt, openid: t.openid && { ...t.openid, nonce: null }, resources: t.resources,
   });
   if (!listed) throw new Error('the new grant was already revoked');
   await tokens.saveCode({
     hash: key.hash, grantId: key.grantId, clientId: t.clientId, userId: t.userId, scopes: t.scopes,
-    redirectUri: t.redirectUriSent ? t.redirectUri : null, codeChallenge: t.codeChallenge, permanent: t.permanent, openid: t.openid, expiresAt,
+    redirectUri: t.redirectUriSent ? t.redirectUri : null, codeChallenge: t.codeChallenge, permanent: t.permanent, openid: t.openid,
+    resources: t.resources, expiresAt,
   });
   options.emit('code.issued', { clientId: t.clientId, userId: t.userId, scopes: t.scopes, responseType: t.responseType });
   return pin === null ? { kind: 'code', code: code!.value } : { kind: 'pin', pin, lifetime };

@@ -165,6 +165,8 @@ export function devicePageEndpoints(options: ProviderContext, limits: Limits, pa
           createdAt: new Date(), expiresAt: device.expiresAt,
           // The device's ID token says when this user signed in here, the only sign-in of this flow.
           openid: options.openid && device.scopes.includes('openid') ? sessionAuthentication(user) : null,
+          // The device names its resources when it polls for its tokens (RFC 8707 at the token endpoint).
+          resources: [],
         });
         if (!listed) throw new PageError(400, 'Code expired', 'This code has expired or was already answered. Start again on your device.');
       }

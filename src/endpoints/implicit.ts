@@ -16,8 +16,8 @@ export async function issueImplicitRedirect(options: ProviderContext, t: Authori
   const token = mintGrantSecret(grantId);
   const expiresAt = new Date(Date.now() + options.lifetimes.accessToken * 1000);
   const refused = await saveClientTokens(options,
-    { id: grantId, kind: 'authorization', userId: t.userId, clientId: t.clientId, scopes: t.scopes, name: null, createdAt: new Date(), expiresAt, openid: null },
-    { hash: token.hash, grantId, clientId: t.clientId, userId: t.userId, scopes: t.scopes, expiresAt },
+    { id: grantId, kind: 'authorization', userId: t.userId, clientId: t.clientId, scopes: t.scopes, name: null, createdAt: new Date(), expiresAt, openid: null, resources: t.resources },
+    { hash: token.hash, grantId, clientId: t.clientId, userId: t.userId, scopes: t.scopes, resources: t.resources, expiresAt },
     null, true);
   if (refused === 'user-inactive') throw new PageError(403, 'Account not active', 'Your account cannot authorize apps.');
   // The only other way a brand-new grant is refused: the app was suspended meanwhile (K3).

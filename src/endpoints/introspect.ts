@@ -53,6 +53,8 @@ export function introspectEndpoint(options: ProviderContext, limits: Limits): Re
             ...(record.clientId === null ? {} : { client_id: record.clientId }),
             // A client_credentials token acts for no user: no `sub` (RFC 7662 makes it optional too).
             ...(record.userId === null ? {} : { sub: record.userId }),
+            // RFC 7662 §2.2 / RFC 8707: the resources the token is for; none when it was asked for without any.
+            ...(record.resources.length === 0 ? {} : { aud: record.resources.length === 1 ? record.resources[0] : record.resources }),
             exp: Math.floor(record.expiresAt.getTime() / 1000),
             token_type: found.tokenType,
             iss: options.issuer,

@@ -11,9 +11,13 @@ import type { ProviderContext } from '../provider-context';
 import { readBodyParams } from '../params';
 import { authenticateNamedClient, readNamedClient } from './client-request';
 import { formatScopes, parseScopeList, requestedScopeParam } from '../scope';
+import { parseResourceParam, takeResourceParam } from '../resources/parameter';
 
 // Token parameters come only from the body (RFC 6749 §2.3.1: never a secret in the URI; N7).
-const BODY_ONLY = ['grant_type', 'grand_type', 'code', 'redirect_uri', 'client_id', 'client_secret', 'refresh_token', 'code_verifier', 'scope', 'scopes', 'device_code'];
+const BODY_ONLY = [
+  'grant_type', 'grand_type', 'code', 'redirect_uri', 'client_id', 'client_secret', 'refresh_token', 'code_verifier', 'scope', 'scopes', 'device_code',
+  'resource',
+];
 
 /**
  * POST /token (and /grant): normalises the request (aliases, `scopes`, JSON bodies), refuses
@@ -28,10 +32,13 @@ export function tokenEndpoint(options: ProviderContext, limits: Limits): Request
       const credentials = await readNamedClient(req, limits, options, { json: true, ignoreHeaderBesideBodySecret: options.compat.ignoreAuthorizationWithBodySecret });
       // The rest is the client's business: once it has proved who it is, its mistakes count against it alone.
       let params: Record<string, string> | null = null;
+      let resources: string[] = [];
       let malformed: unknown = null;
       try {
-        params = normalise(readBodyParams(req, BODY_ONLY), options);
-        grantType = params.grant_type as GrantType;
+        const read = normalise(readBodyParams(req, BODY_ONLY, ['resource']), options);
+        grantType = read.grant_type as GrantType;
+        resources = parseResourceParam(takeResourceParam(req.body as unknown).values, options);
+        params = read;
       } catch (err) {
         malformed = err;
       }
@@ -43,7 +50,7 @@ export function tokenEndpoint(options: ProviderContext, limits: Limits): Request
         if (!params) throw malformed;
         // A PIN is short: its guess is spent before it is read, and refunded when it was right.
         const refundPin = grantType === 'pin' ? await limits.pinGuess(req, client) : null;
-        sendTokens(res, await grants[grantType!]({ params, client, lookup }));
+        sendTokens(res, await grants[grantType!]({ params, client, resources, lookup }));
         await refundPin?.();
       } catch (err) {
         const error = toOAuthError(err, options.reportFailure);

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { parseGrantSecret } from '../crypto';
 import { invalidGrant, invalidRequest } from '../errors';
 import type { ProviderContext } from '../provider-context';
+import { narrowResources } from '../resources/parameter';
 import { issueUserTokens } from './issue';
 import { runAuthorizationCodeGrant, type AcceptedCode } from './library';
 import { revokeReusedGrant } from './reuse';
@@ -29,7 +30,7 @@ export function authorizationCodeGrant(options: ProviderContext): Grant {
   );
 }
 
-async function findCode(options: ProviderContext, { params, client, lookup }: GrantRequest, code: string): Promise<AcceptedCode | null> {
+async function findCode(options: ProviderContext, { params, client, resources, lookup }: GrantRequest, code: string): Promise<AcceptedCode | null> {
   const { tokens } = options.store;
   const parsed = parseGrantSecret(code);
   if (!parsed) return null;
@@ -67,8 +68,13 @@ async function findCode(options: ProviderContext, { params, client, lookup }: Gr
     throw invalidGrant('Invalid grant: `code_verifier` is missing or does not match the `code_challenge`; the code is now used up, so start a new authorization request');
   }
 
+  // Refused before the code is used: the client may ask again for what was authorized.
+  const audience = narrowResources(record.resources, resources);
   return {
-    owner: { userId: record.userId, clientId: record.clientId, grantId: record.grantId, grantScopes: record.scopes, permanent: record.permanent, openid: record.openid },
+    owner: {
+      userId: record.userId, clientId: record.clientId, grantId: record.grantId, grantScopes: record.scopes, permanent: record.permanent,
+      openid: record.openid, grantResources: record.resources, audience,
+    },
     scope: record.scopes,
     expiresAt: record.expiresAt,
     codeChallenge: record.codeChallenge,

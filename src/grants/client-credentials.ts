@@ -18,7 +18,7 @@ export const CLIENT_CREDENTIALS_GRANT_TYPE = 'client_credentials';
  * `saveToken` files every token under a user's grant.
  */
 export function clientCredentialsGrant(options: ProviderContext): Grant {
-  return async ({ params, client }): Promise<IssuedTokens> => {
+  return async ({ params, client, resources }): Promise<IssuedTokens> => {
     // authenticate: which clients may use it at all
     if (client.isPublic) {
       throw unauthorizedClient('Unauthorized client: a public client cannot use `client_credentials`; it has no secret to prove who is asking');
@@ -33,8 +33,8 @@ export function clientCredentialsGrant(options: ProviderContext): Grant {
     const access = mintToken(grantId, options.lifetimes.accessToken);
     const refused = await saveClientCredentialsToken(
       options,
-      { id: grantId, kind: 'client', userId: null, clientId: client.id, scopes, name: null, createdAt: new Date(), expiresAt: access.expiresAt, openid: null },
-      { hash: access.hash, grantId, clientId: client.id, userId: null, scopes, expiresAt: access.expiresAt },
+      { id: grantId, kind: 'client', userId: null, clientId: client.id, scopes, name: null, createdAt: new Date(), expiresAt: access.expiresAt, openid: null, resources },
+      { hash: access.hash, grantId, clientId: client.id, userId: null, scopes, resources, expiresAt: access.expiresAt },
     );
     if (refused) throw unauthorizedClient('Unauthorized client: this client may no longer use `client_credentials`');
     return { accessToken: access.value, accessTokenExpiresAt: access.expiresAt, scope: scopes };

@@ -23,7 +23,7 @@ const deviceError = (error: 'authorization_pending' | 'slow_down' | 'expired_tok
 export function deviceCodeGrant(options: ProviderContext): Grant {
   const { tokens } = options.store;
 
-  return async ({ params, client }): Promise<IssuedTokens> => {
+  return async ({ params, client, resources }): Promise<IssuedTokens> => {
     // find
     const deviceCode = params.device_code;
     if (deviceCode === undefined || deviceCode === '') throw invalidRequest('Missing parameter: `device_code`');
@@ -46,8 +46,11 @@ export function deviceCodeGrant(options: ProviderContext): Grant {
 
     // issue: the grant is the device code's own, so revoking it (the user's "authorized apps" page)
     // covers these tokens. No `permanent` parameter exists in this flow: a refresh token comes only
-    // under refreshTokens 'always'.
-    const owner = { userId: device.userId, clientId: client.id, grantId: device.grantId, grantScopes: device.scopes, permanent: false, openid: null };
+    // under refreshTokens 'always'. The device names its resources here, when it asks for the tokens.
+    const owner = {
+      userId: device.userId, clientId: client.id, grantId: device.grantId, grantScopes: device.scopes, permanent: false, openid: null,
+      grantResources: resources, audience: resources,
+    };
     return issueUserTokens(options, client, owner, device.scopes, mintToken(device.grantId, options.lifetimes.accessToken),
       mintToken(device.grantId, options.lifetimes.refreshToken), true);
   };

@@ -35,13 +35,14 @@ export async function issueUserTokens(options: ProviderContext, client: ClientRe
   const wantsRefresh = options.refreshTokens === 'always' || owner.permanent;
   const refresh = wantsRefresh ? offeredRefresh : null;
   const expiresAt = refresh && refresh.expiresAt > access.expiresAt ? refresh.expiresAt : access.expiresAt;
-  const { userId, clientId, grantId, grantScopes } = owner;
+  const { userId, clientId, grantId, grantScopes, grantResources, audience } = owner;
   const refused = await saveClientTokens(
     options,
     // createdAt only counts for a new grant: saveTokens keeps an existing grant's own.
-    { id: grantId, kind: 'authorization', userId, clientId, scopes: grantScopes, name: null, createdAt: new Date(), expiresAt, openid: owner.openid && { ...owner.openid, nonce: null } },
-    { hash: access.hash, grantId, clientId, userId, scopes: scope, expiresAt: access.expiresAt },
-    refresh ? { hash: refresh.hash, grantId, clientId, userId, scopes: grantScopes, expiresAt: refresh.expiresAt } : null,
+    { id: grantId, kind: 'authorization', userId, clientId, scopes: grantScopes, name: null, createdAt: new Date(), expiresAt,
+      openid: owner.openid && { ...owner.openid, nonce: null }, resources: grantResources },
+    { hash: access.hash, grantId, clientId, userId, scopes: scope, resources: audience, expiresAt: access.expiresAt },
+    refresh ? { hash: refresh.hash, grantId, clientId, userId, scopes: grantScopes, resources: grantResources, expiresAt: refresh.expiresAt } : null,
     newGrant,
   );
   if (refused === 'user-inactive') throw invalidGrant('Invalid grant: the user\'s account is not active');

@@ -2,6 +2,7 @@ import { randomId } from '../crypto';
 import { invalidGrant, invalidRequest } from '../errors';
 import type { ProviderContext } from '../provider-context';
 import { pinLookup } from '../pin';
+import { narrowResources } from '../resources/parameter';
 import { issueUserTokens, mintToken } from './issue';
 import type { Grant, GrantOwner, IssuedTokens } from './types';
 
@@ -15,7 +16,7 @@ export function pinGrant(options: ProviderContext): Grant {
   const { tokens } = options.store;
   const invalid = () => invalidGrant('Invalid grant: the PIN is invalid, expired or already used');
 
-  return async ({ params, client }): Promise<IssuedTokens> => {
+  return async ({ params, client, resources }): Promise<IssuedTokens> => {
     // find
     const typed = params.pin;
     if (typed === undefined || typed === '') throw invalidRequest('Missing parameter: `pin`');
@@ -23,13 +24,17 @@ export function pinGrant(options: ProviderContext): Grant {
     if (!key) throw invalid();
     const found = await tokens.findCode(key.grantId, key.hash);
     if (!found || found.used || found.record.clientId !== client.id) throw invalid();
+    // Before the PIN is used: the client may ask again for what was authorized.
+    const audience = narrowResources(found.record.resources, resources);
 
     // consume
     if (!(await tokens.consumeCode(key.grantId, key.hash))) throw invalid();
 
     // issue
     const { userId, scopes, permanent, openid } = found.record;
-    const owner: GrantOwner = { userId, clientId: client.id, grantId: randomId(), grantScopes: scopes, permanent, openid };
+    const owner: GrantOwner = {
+      userId, clientId: client.id, grantId: randomId(), grantScopes: scopes, permanent, openid, grantResources: found.record.resources, audience,
+    };
     let issued: IssuedTokens;
     try {
       issued = await issueUserTokens(options, client, owner, scopes, mintToken(owner.grantId, options.lifetimes.accessToken),

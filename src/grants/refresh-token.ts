@@ -2,6 +2,7 @@ import { parseGrantSecret } from '../crypto';
 import { invalidScope } from '../errors';
 import type { ProviderContext } from '../provider-context';
 import { parseScopeList } from '../scope';
+import { narrowResources } from '../resources/parameter';
 import { issueUserTokens } from './issue';
 import { runRefreshTokenGrant, type AcceptedRefreshToken } from './library';
 import { revokeReusedGrant } from './reuse';
@@ -32,7 +33,7 @@ export function refreshTokenGrant(options: ProviderContext): Grant {
   };
 }
 
-async function findRefreshToken(options: ProviderContext, { params, client, lookup }: GrantRequest,
+async function findRefreshToken(options: ProviderContext, { params, client, resources, lookup }: GrantRequest,
   refreshToken: string): Promise<AcceptedRefreshToken | null> {
   const { tokens } = options.store;
   const parsed = parseGrantSecret(refreshToken);
@@ -57,9 +58,14 @@ async function findRefreshToken(options: ProviderContext, { params, client, look
   if (allowed.length === 0 || requested.some((s) => !allowed.includes(s))) {
     throw invalidScope('Invalid scope: a refresh cannot add scopes the grant does not have');
   }
+  // Downscoping to some of the grant's resources (RFC 8707 §2.2), refused as early as scope is.
+  const audience = narrowResources(record.resources, resources);
   return {
     // A grant that has a refresh token is a lasting one: its successor comes with the new access token.
-    owner: { userId: record.userId, clientId: record.clientId, grantId: record.grantId, grantScopes: record.scopes, permanent: true, openid: null },
+    owner: {
+      userId: record.userId, clientId: record.clientId, grantId: record.grantId, grantScopes: record.scopes, permanent: true, openid: null,
+      grantResources: record.resources, audience,
+    },
     scope: allowed,
     expiresAt: record.expiresAt,
   };

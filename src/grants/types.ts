@@ -12,6 +12,8 @@ export interface GrantRequest {
   params: Record<string, string>;
   /** Authenticated once, by the token endpoint; no grant parses credentials again. */
   client: ClientRecord;
+  /** RFC 8707 resource indicators sent with the request (`resource`, may repeat), each registered. */
+  resources: string[];
   lookup?: PrefetchedLookup | undefined;
 }
 
@@ -38,4 +40,8 @@ export interface GrantOwner {
   permanent: boolean;
   /** How the user signed in, for a grant that began with an OpenID Connect request (the nonce only on a code exchange). */
   openid: OpenIdAuthentication | null;
+  /** The grant's resources (RFC 8707): a new refresh token keeps them, as it keeps `grantScopes`. */
+  grantResources: string[];
+  /** The new access token's audience: the resources the token request named, or else the grant's. */
+  audience: string[];
 }

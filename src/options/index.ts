@@ -1,4 +1,4 @@
 export {
-  parseOptions, type CompatibilityOptions, type LoginRequest, type OAuthProviderOptions, type OpenIdOptions, type SiteUser, type UserClaims,
+  parseOptions, type CompatibilityOptions, type LoginRequest, type OAuthProviderOptions, type OpenIdOptions, type ProtectedResource, type SiteUser, type UserClaims,
 } from './schema';
 export { resolveOptions, type ResolvedOpenId, type ResolvedOptions } from './resolve';

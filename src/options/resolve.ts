@@ -1,4 +1,5 @@
 import type { RenderPage } from '../pages/types';
+import type { ResolvedResource } from '../resources/registry';
 import { ConfigurationError } from '../errors';
 import { STANDARD_SCOPE_DESCRIPTIONS } from './openid';
 import type { CompatibilityOptions, OAuthProviderOptions, OpenIdOptions, ParsedOptions, RateLimitRedisClient } from './schema';
@@ -33,7 +34,10 @@ export interface ResolvedOptions {
   rateLimit: false | { failures: number; windowSeconds: number; maxPending: number; redis: RateLimitRedisClient | null; keyPrefix: string };
   /** null unless the site turned OpenID Connect on. */
   openid: ResolvedOpenId | null;
+  /** The site's protected resources by identifier; empty unless the site registered some. */
+  resources: ReadonlyMap<string, ResolvedResource>;
 }
+
 
 /** OpenID Connect's settings; the signing keys are built from `keys` into the ProviderContext. */
 export interface ResolvedOpenId {
@@ -58,6 +62,19 @@ export function resolveOptions(o: ParsedOptions): ResolvedOptions {
   }
   for (const name of o.defaultScopes ?? []) {
     if (!scopes.has(name)) throw new ConfigurationError(`createOAuthProvider: option \`defaultScopes\` names "${name}", which is not in \`scopes\``);
+  }
+  const resources = new Map<string, ResolvedResource>();
+  for (const resource of o.resources ?? []) {
+    for (const name of resource.scopes ?? []) {
+      if (!scopes.has(name)) {
+        throw new ConfigurationError(`createOAuthProvider: option \`resources\` gives ${resource.identifier} the scope "${name}", which is not in \`scopes\``);
+      }
+    }
+    resources.set(resource.identifier, Object.freeze({
+      identifier: resource.identifier,
+      scopes: Object.freeze([...(resource.scopes ?? scopes.keys())]),
+      documentation: resource.documentation ?? null,
+    }));
   }
   const resolved: ResolvedOptions = {
     issuer: o.issuer.replace(/\/+$/, ''),
@@ -104,6 +121,7 @@ export function resolveOptions(o: ParsedOptions): ResolvedOptions {
       idTokenLifetime: o.openid.idTokenLifetime ?? 3600,
       logout: o.openid.logout ?? null,
     }) : null,
+    resources,
   };
   return Object.freeze(resolved);
 }

@@ -8,6 +8,8 @@ import type { TokenCacheOptions } from '../token-cache';
 import { fn, lifetime, storeWith } from './rules';
 import type { LoginRequest, OpenIdOptions, SiteUser } from './openid';
 import { openIdOptionsSchema } from './openid-rule';
+import type { ProtectedResource } from './resources';
+import { resourcesSchema } from './resources-rule';
 import type { IsUserActive } from '../user-activity';
 
 export interface CompatibilityOptions {
@@ -138,9 +140,16 @@ export interface OAuthProviderOptions {
    * `scopes` does not define them.
    */
   openid?: OpenIdOptions;
+  /**
+   * Off (empty) by default. The APIs this site protects with `requireScope`, as RFC 8707 resource
+   * indicators: a client may then bind a token to some of them with `resource` at `/authorize`
+   * and `/token`, and each one's RFC 9728 metadata is served by `protectedResourceMetadata`.
+   */
+  resources?: ProtectedResource[];
 }
 
 export type { LoginRequest, OpenIdOptions, SiteUser, UserClaims } from './openid';
+export type { ProtectedResource } from './resources';
 
 const scopeName = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope name is printable ASCII without spaces, quotes or backslashes')
   .refine((name) => !name.includes(','), 'a scope name cannot contain a comma (commas separate scopes)');
@@ -205,6 +214,7 @@ const schema = z.strictObject({
     'expected a RevocationChannel (publish, subscribe, ready)').optional(),
   }).optional(),
   openid: openIdOptionsSchema.optional(),
+  resources: resourcesSchema.optional(),
 } satisfies Record<keyof OAuthProviderOptions, z.ZodType>);
 
 /** A scope as the parse gives it: the string shorthand expanded. */

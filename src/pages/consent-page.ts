@@ -28,6 +28,9 @@ export function consentPage(ctx: ConsentContext): Page {
     ? `<section class="learns" aria-labelledby="learns-heading"><h2 id="learns-heading">${app} will learn</h2><dl class="claims">${ctx.claims.map((c) =>
       `<div><dt>${e(c.description)}</dt><dd>${e(c.value)}</dd></div>`).join('')}</dl></section>`
     : '';
+  const reaches = ctx.resources?.length
+    ? `<p class="muted">Only for: ${ctx.resources.map((r) => `<strong class="resource">${e(r)}</strong>`).join(', ')}</p>`
+    : '';
   const next = {
     redirect: ctx.nativeApp
       ? `This is an app installed on your device, not a website: after you answer, you go back to it (<strong class="origin">${e(ctx.redirectOrigin)}</strong>). ${site} cannot check which app that is, so allow it only if you just started signing in from ${app}.`
@@ -45,7 +48,7 @@ export function consentPage(ctx: ConsentContext): Page {
 ${description}
 <p class="account"><span>Signed in to <strong>${site}</strong> as <strong>${e(ctx.user.name)}</strong></span> <a href="${e(ctx.switchAccountUrl)}">Not you? Use another account</a></p>
 <section class="can" aria-labelledby="can-heading"><h2 id="can-heading">If you allow it, ${app} will be able to</h2>
-${scopeList('can-heading', ctx.scopes, '✓')}</section>
+${scopeList('can-heading', ctx.scopes, '✓')}${reaches}</section>
 ${learns}
 ${withheld}
 <p class="notice">${next} ${lasting}</p>

@@ -38,6 +38,8 @@ export interface ConsentContext {
    * only a device of their own that shows this very code: a phisher can send anyone a code to type.
    */
   userCode?: string;
+  /** The APIs (RFC 8707 resource identifiers) the app's access will be limited to; absent when it named none. */
+  resources?: string[];
   permanent: boolean;
   /** Where the form posts to (the authorize URL of this request). */
   action: string;

@@ -52,8 +52,9 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       const { value, hash } = mintGrantSecret(grantId);
       const createdAt = new Date(Date.now());
       const expiresAt = new Date(createdAt.getTime() + expiresIn * 1000);
-      const grant: GrantRecord = { id: grantId, kind: 'personal', userId, clientId: null, scopes, name, createdAt, expiresAt, openid: null };
-      const saved = await tokens.saveTokens(grant, { hash, grantId, clientId: null, userId, scopes, expiresAt }, null);
+      const grant: GrantRecord = { id: grantId, kind: 'personal', userId, clientId: null, scopes, name, createdAt, expiresAt, openid: null, resources: [] };
+      // A personal token is the user's own key to every API of the site: it has no audience.
+      const saved = await tokens.saveTokens(grant, { hash, grantId, clientId: null, userId, scopes, resources: [], expiresAt }, null);
       // Only a revoked grant id makes saveTokens refuse, and this id is brand new: a store bug.
       if (!saved) throw new Error('The token store refused a new personal token grant.');
       deps.emit?.('token.issued', { kind: 'personal', grantId, userId });

@@ -82,6 +82,13 @@ export interface GrantRecord {
    * `nonce` is always null here. `saveTokens` keeps the value the grant was first saved with.
    */
   openid: OpenIdAuthentication | null;
+  /**
+   * RFC 8707 resource indicators: the registered resources (absolute URIs) the user authorized for this grant; a refresh may narrow its tokens to some of them. `saveTokens` keeps
+   * the value the grant was first saved with. Empty when none
+   * was named: such a token has no audience and is accepted by every resource (how tokens worked
+   * before resource indicators).
+   */
+  resources: string[];
 }
 
 /**
@@ -123,6 +130,12 @@ export interface AuthorizationRequestRecord {
   permanent: boolean;
   /** Set exactly when the request was an OpenID Connect one (scope `openid`). */
   openid: OpenIdAuthentication | null;
+  /**
+   * RFC 8707 resource indicators: the registered resources (absolute URIs) the request named (`resource`), shown on the consent page. Empty when none
+   * was named: such a token has no audience and is accepted by every resource (how tokens worked
+   * before resource indicators).
+   */
+  resources: string[];
   /** SHA-256 of the CSRF token printed in the consent form. */
   csrfHash: string;
   expiresAt: Date;
@@ -159,6 +172,12 @@ export interface AuthorizationCodeRecord {
   permanent: boolean;
   /** Set exactly when the request was an OpenID Connect one: the exchange then returns an ID token. */
   openid: OpenIdAuthentication | null;
+  /**
+   * RFC 8707 resource indicators: the registered resources (absolute URIs) the user authorized; the exchange may ask for some of them. Empty when none
+   * was named: such a token has no audience and is accepted by every resource (how tokens worked
+   * before resource indicators).
+   */
+  resources: string[];
   expiresAt: Date;
 }
 
@@ -169,6 +188,12 @@ export interface AccessTokenRecord {
   /** null for a `client_credentials` token: it acts for the client alone. */
   userId: string | null;
   scopes: string[];
+  /**
+   * RFC 8707 resource indicators: the registered resources (absolute URIs) the token is for (its audience). Empty when none
+   * was named: such a token has no audience and is accepted by every resource (how tokens worked
+   * before resource indicators).
+   */
+  resources: string[];
   expiresAt: Date;
 }
 
@@ -179,6 +204,12 @@ export interface RefreshTokenRecord {
   userId: string;
   /** The grant's scope: a refresh keeps it even when the access token asked for less (RFC 6749 §6). */
   scopes: string[];
+  /**
+   * RFC 8707 resource indicators: the registered resources (absolute URIs) of the grant: a refresh keeps them even when the access token asked for fewer. Empty when none
+   * was named: such a token has no audience and is accepted by every resource (how tokens worked
+   * before resource indicators).
+   */
+  resources: string[];
   expiresAt: Date;
 }
 

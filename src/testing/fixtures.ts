@@ -81,6 +81,7 @@ export function makeAuthorizationRequest(overrides: Partial<AuthorizationRequest
     codeChallenge: hashSecret(randomSecret()),
     permanent: true,
     openid: null,
+    resources: [],
     csrfHash: hashSecret(randomSecret()),
     expiresAt: fromNow(10 * MINUTE),
     ...overrides,
@@ -98,6 +99,7 @@ export function makeGrant(overrides: Partial<GrantRecord> = {}): GrantRecord {
     createdAt: fromNow(-MINUTE),
     expiresAt: fromNow(30 * 24 * HOUR),
     openid: null,
+    resources: [],
     ...overrides,
   };
 }
@@ -131,6 +133,7 @@ export function makeAccessToken(grant: GrantRecord, overrides: Partial<AccessTok
     clientId: grant.clientId,
     userId: grant.userId,
     scopes: [...grant.scopes],
+    resources: [...grant.resources],
     expiresAt: fromNow(HOUR),
     ...overrides,
   };
@@ -143,6 +146,7 @@ export function makeRefreshToken(grant: GrantRecord, overrides: Partial<RefreshT
     clientId: grant.clientId ?? fakeClientId(),
     userId: grant.userId ?? fakeUserId(),
     scopes: [...grant.scopes],
+    resources: [...grant.resources],
     expiresAt: fromNow(30 * 24 * HOUR),
     ...overrides,
   };

@@ -25,6 +25,7 @@ import { grantTests } from './token-store-contract/grants';
 import { isolationTests } from './token-store-contract/isolation';
 import { openidTests } from './token-store-contract/openid';
 import { requestAndCodeTests } from './token-store-contract/requests-and-codes';
+import { resourceTests } from './token-store-contract/resources';
 import type { ContractSuite } from './token-store-contract/support';
 import { tokenTests } from './token-store-contract/tokens';
 
@@ -53,6 +54,7 @@ export function runTokenStoreContract(
     deviceAuthorizationTests(suite);
     deviceTransactionTests(suite);
     openidTests(suite);
+    resourceTests(suite);
     isolationTests(suite);
   });
 }

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import { knexClientStore, knexTokenStore, migrate, purgeExpired, rollback } from '../../adapters/knex';
 import { migrationSource } from '../../adapters/knex/migrations';
 import { clientToRow } from '../../adapters/knex/client-rows';
-import { accessToRow, codeToRow, grantToRow } from '../../adapters/knex/grant-rows';
+import { accessToRow, codeToRow, grantToRow, refreshToRow } from '../../adapters/knex/grant-rows';
 import { requestToRow } from '../../adapters/knex/transaction-rows';
 import { tableNames } from '../../adapters/knex/schema';
 import { later } from '../../src/testing/token-store-contract/support';
@@ -51,9 +51,9 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       await migrate(db());
       expect(await rowCount(db(), tableNames().grants)).toBe(before);
       expect(await tokens.getGrant(grant.id)).toEqual(grant);
-      // Seven migrations so far (001 initial, 002 device authorizations, 003 client review, 004 client credentials,
-      // 005 device transactions, 006 signing keys, 007 openid), each recorded once however often migrate runs.
-      expect(await rowCount(db(), tableNames().migrations)).toBe(7);
+      // Eight migrations so far (001 initial, 002 device authorizations, 003 client review, 004 client credentials,
+      // 005 device transactions, 006 signing keys, 007 openid, 009 resources), each recorded once however often migrate runs.
+      expect(await rowCount(db(), tableNames().migrations)).toBe(8);
     });
 
     it('003 gives clients stored before it neither switch and no pending change', async () => {
@@ -91,11 +91,12 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       const userAccess = makeAccessToken(userGrant);
       const clientGrant = makeClientGrant({ clientId: client.id });
       const clientAccess = makeAccessToken(clientGrant);
-      // Written as rows of 004's schema: saveTokens would also write 007's openid column.
+      // Written as rows of 004's schema: saveTokens would also write 007's openid and 009's resources columns.
       for (const [grant, access] of [[userGrant, userAccess], [clientGrant, clientAccess]] as const) {
-        const { openid: _openid, ...grantRow } = grantToRow(grant);
+        const { openid: _openid, resources: _gr, ...grantRow } = grantToRow(grant);
         await db()(names.grants).insert(grantRow);
-        await db()(names.accessTokens).insert(accessToRow(access));
+        const { resources: _ar, ...accessRow } = accessToRow(access);
+        await db()(names.accessTokens).insert(accessRow);
       }
       expect(await tokens.getAccessToken(clientGrant.id, clientAccess.hash)).toEqual(clientAccess);
 
@@ -142,13 +143,13 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       const { post_logout_redirect_uris: _plr, id_token_signing_alg: _alg, ...clientRow } = clientToRow(client);
       await db()(names.clients).insert(clientRow);
       const request = makeAuthorizationRequest();
-      const { openid: _ro, ...requestRow } = requestToRow(request);
+      const { openid: _ro, resources: _rr, ...requestRow } = requestToRow(request);
       await db()(names.authorizationRequests).insert(requestRow);
       const grant = makeGrant();
-      const { openid: _go, ...grantRow } = grantToRow(grant);
+      const { openid: _go, resources: _gr, ...grantRow } = grantToRow(grant);
       await db()(names.grants).insert(grantRow);
       const code = makeCode(grant);
-      const { openid: _co, ...codeRow } = codeToRow(code);
+      const { openid: _co, resources: _cr, ...codeRow } = codeToRow(code);
       await db()(names.codes).insert(codeRow);
 
       // 007 alone, so that the down below undoes it and no later migration.
@@ -160,6 +161,8 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       expect(await tokens.findCode(grant.id, code.hash)).toEqual({ record: code, used: false });
       expect(await tokens.getGrant(grant.id)).toEqual(grant);
       expect(await tokens.listGrants({ userId: grant.userId! })).toEqual([grant]);
+      // The writes below need the later migrations' columns too (009's resources); 007 is undone by name.
+      await db().migrate.latest(config);
       // An old grant takes new tokens without gaining a sign-in it never had.
       expect(await tokens.saveTokens({ ...grant, openid: makeOpenId({ nonce: null }) }, makeAccessToken(grant), null)).toBe(true);
       expect(await tokens.getGrant(grant.id)).toEqual(grant);
@@ -170,7 +173,7 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       expect(await tokens.saveGrant(signedIn)).toBe(true);
       expect(await tokens.getGrant(signedIn.id)).toEqual(signedIn);
 
-      await db().migrate.down(config);
+      await db().migrate.down({ ...config, name: '007_openid' });
       for (const [table, column] of [[names.clients, 'post_logout_redirect_uris'], [names.clients, 'id_token_signing_alg'],
         [names.authorizationRequests, 'openid'], [names.codes, 'openid'], [names.grants, 'openid']] as const) {
         expect([table, column, await db().schema.hasColumn(table, column)]).toEqual([table, column, false]);
@@ -179,6 +182,50 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       expect(await rowCount(db(), names.clients)).toBe(1);
       await rollback(db(), { tablePrefix: prefix });
       expect(await db().schema.hasTable(names.clients)).toBe(false);
+    });
+
+    it('009 reads rows stored before it as bound to no resource; undone, it drops only its columns', async () => {
+      const prefix = `rs${randomId().slice(0, 6).replace(/[^A-Za-z0-9]/g, 'x')}_`;
+      const names = tableNames({ tablePrefix: prefix });
+      const config = { migrationSource: migrationSource(names), tableName: names.migrations };
+      for (let i = 0; i < 7; i += 1) await db().migrate.up(config);
+      // Rows as 007's schema held them: the mappers' output without 009's columns.
+      const request = makeAuthorizationRequest();
+      const { resources: _rr, ...requestRow } = requestToRow(request);
+      await db()(names.authorizationRequests).insert(requestRow);
+      const grant = makeGrant();
+      const { resources: _gr, ...grantRow } = grantToRow(grant);
+      await db()(names.grants).insert(grantRow);
+      const code = makeCode(grant);
+      const { resources: _cr, ...codeRow } = codeToRow(code);
+      await db()(names.codes).insert(codeRow);
+      const access = makeAccessToken(grant);
+      const { resources: _ar, ...accessRow } = accessToRow(access);
+      await db()(names.accessTokens).insert(accessRow);
+      const refresh = makeRefreshToken(grant);
+      const { resources: _fr, ...refreshRow } = refreshToRow(refresh);
+      await db()(names.refreshTokens).insert(refreshRow);
+
+      await db().migrate.latest(config);
+      const tokens = knexTokenStore(db(), { tablePrefix: prefix });
+      expect(await tokens.getAuthorizationRequest(request.id)).toEqual(request);
+      expect(await tokens.findCode(grant.id, code.hash)).toEqual({ record: code, used: false });
+      expect(await tokens.getGrant(grant.id)).toEqual(grant);
+      expect(await tokens.getAccessToken(grant.id, access.hash)).toEqual(access);
+      expect(await tokens.findRefreshToken(grant.id, refresh.hash)).toEqual({ record: refresh, used: false });
+      // An old grant keeps no resources when new tokens come, and the new columns take new values.
+      const bound = makeAccessToken(grant, { resources: ['https://forum.example/api'] });
+      expect(await tokens.saveTokens({ ...grant, resources: ['https://forum.example/api'] }, bound, null)).toBe(true);
+      expect(await tokens.getGrant(grant.id)).toEqual(grant);
+      expect(await tokens.getAccessToken(grant.id, bound.hash)).toEqual(bound);
+
+      await db().migrate.down({ ...config, name: '009_resources' });
+      for (const table of [names.authorizationRequests, names.codes, names.grants, names.accessTokens, names.refreshTokens]) {
+        expect([table, await db().schema.hasColumn(table, 'resources')]).toEqual([table, false]);
+      }
+      expect(await rowCount(db(), names.accessTokens)).toBe(2);
+      await rollback(db(), { tablePrefix: prefix });
+      expect(await db().schema.hasTable(names.grants)).toBe(false);
     });
 
     it('keeps a second prefix in tables of its own, and rollback drops only those', async () => {

@@ -299,6 +299,40 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
       expect(await redis.exists(`${p}{${grant.id}}:a:${old.hash}`)).toBe(0);
     });
 
+    it('reads values an earlier version stored without resources as bound to none', async () => {
+      const p = `${prefix}noresources:`;
+      const store = redisTokenStore(redis, { prefix: p });
+      const api = ['https://forum.example/api'];
+      const request = makeAuthorizationRequest({ resources: api });
+      await store.saveAuthorizationRequest(request);
+      const grant = makeGrant({ resources: api });
+      // Scopes narrowed too, so that the access token is written in full, as an earlier version did.
+      const access = makeAccessToken(grant, { scopes: ['read'] });
+      const refresh = makeRefreshToken(grant);
+      expect(await store.saveTokens(grant, access, refresh)).toBe(true);
+      const code = makeCode(grant);
+      await store.saveCode(code);
+      // Each value as the version before resource indicators wrote it: the same tuple without its last element.
+      const keys = await keysUnder(redis, p);
+      for (const key of [`${p}q:${request.id}`, `${p}{${grant.id}}:g`, `${p}{${grant.id}}:c:${code.hash}`, `${p}{${grant.id}}:r:${refresh.hash}`]) {
+        expect(keys).toContain(key);
+        const tuple = JSON.parse((await redis.get(key))!) as unknown[];
+        expect(tuple.at(-1)).toEqual(api);
+        await redis.set(key, JSON.stringify(tuple.slice(0, -1)), 'KEEPTTL');
+      }
+      const long = `${p}{${grant.id}}:l`;
+      expect(keys).toContain(long);
+      const accessTuple = JSON.parse((await redis.hget(long, access.hash))!) as unknown[];
+      expect(accessTuple.at(-1)).toEqual(api);
+      await redis.hset(long, access.hash, JSON.stringify(accessTuple.slice(0, -1)));
+
+      expect(await store.getAuthorizationRequest(request.id)).toEqual({ ...request, resources: [] });
+      expect(await store.findCode(grant.id, code.hash)).toEqual({ record: { ...code, resources: [] }, used: false });
+      expect(await store.getGrant(grant.id)).toEqual({ ...grant, resources: [] });
+      expect(await store.getAccessToken(grant.id, access.hash)).toEqual({ ...access, resources: [] });
+      expect(await store.findRefreshToken(grant.id, refresh.hash)).toEqual({ record: { ...refresh, resources: [] }, used: false });
+    });
+
     it('reads grants, codes and consent transactions an earlier version stored without openid as null', async () => {
       const p = `${prefix}noopenid:`;
       const store = redisTokenStore(redis, { prefix: p });
@@ -313,13 +347,14 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
       })();
       const code = makeCode(grant, { openid: makeOpenId() });
       await store.saveCode(code);
-      // Each value as the version before OpenID Connect wrote it: the same tuple without its last element.
+      // Each value as the version before OpenID Connect wrote it: the same tuple without its last two
+      // elements (openid, and resources, which came later still).
       const keys = await keysUnder(redis, p);
       for (const key of [`${p}q:${request.id}`, `${p}{${grant.id}}:g`, `${p}{${grant.id}}:c:${code.hash}`]) {
         expect(keys).toContain(key);
         const tuple = JSON.parse((await redis.get(key))!) as unknown[];
-        expect(tuple.at(-1)).not.toBeNull();
-        await redis.set(key, JSON.stringify(tuple.slice(0, -1)), 'KEEPTTL');
+        expect(tuple.at(-2)).not.toBeNull();
+        await redis.set(key, JSON.stringify(tuple.slice(0, -2)), 'KEEPTTL');
       }
       expect(await store.getAuthorizationRequest(request.id)).toEqual({ ...request, openid: null });
       expect(await store.findCode(grant.id, code.hash)).toEqual({ record: { ...code, openid: null }, used: false });

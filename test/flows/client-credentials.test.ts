@@ -57,7 +57,7 @@ describe('client_credentials', () => {
     const f = await setup();
     const api = await callApi(f, await issued(f, { scope: 'read' }));
     expect(api.status).toBe(200);
-    expect(api.body.oauth).toEqual({ userId: null, clientId: f.conf.id, scopes: ['read'], tokenId: expect.any(String) });
+    expect(api.body.oauth).toEqual({ userId: null, clientId: f.conf.id, scopes: ['read'], tokenId: expect.any(String), audience: [] });
   });
 
   it('is refused with 403 insufficient_scope by a route that acts for a user, whatever scopes it carries; a user\'s token passes', async () => {

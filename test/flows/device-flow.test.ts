@@ -258,7 +258,7 @@ describe('the device authorization grant (RFC 8628)', () => {
     const csrf = randomSecret();
     await f.tokens.saveAuthorizationRequest({
       id, userId: 'id-alice', clientId: `device:${found!.grantId}`, redirectUri: `${ISSUER}/oauth/device`, redirectUriSent: false,
-      responseType: 'code', scopes: found!.scopes, state: found!.hash, codeChallenge: null, permanent: false, openid: null,
+      responseType: 'code', scopes: found!.scopes, state: found!.hash, codeChallenge: null, permanent: false, openid: null, resources: [],
       csrfHash: hashSecret(csrf), expiresAt: new Date(Date.now() + 600_000),
     });
     const old = await request(f.app).post('/oauth/device').set('Cookie', asUser()).set('Origin', ISSUER).type('form')

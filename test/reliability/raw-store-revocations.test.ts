@@ -40,8 +40,8 @@ async function mint(tokens: TokenStore): Promise<{ token: string; grantId: strin
   const grantId = randomId();
   const { value, hash } = mintGrantSecret(grantId);
   expect(await tokens.saveTokens(
-    { id: grantId, kind: 'authorization', userId: 'u1', clientId: 'c1', scopes: ['read'], name: null, createdAt: new Date(now), expiresAt: new Date(now + HOUR), openid: null },
-    { hash, grantId, clientId: 'c1', userId: 'u1', scopes: ['read'], expiresAt: new Date(now + HOUR) },
+    { id: grantId, kind: 'authorization', userId: 'u1', clientId: 'c1', scopes: ['read'], name: null, createdAt: new Date(now), expiresAt: new Date(now + HOUR), openid: null, resources: [] },
+    { hash, grantId, clientId: 'c1', userId: 'u1', scopes: ['read'], resources: [], expiresAt: new Date(now + HOUR) },
     null,
   )).toBe(true);
   return { token: value, grantId, hash };

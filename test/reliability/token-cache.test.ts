@@ -60,8 +60,8 @@ async function mint(tokens: TokenStore, clientId: string, grantId = randomId(), 
   const now = Date.now();
   const { value, hash } = mintGrantSecret(grantId);
   const saved = await tokens.saveTokens(
-    { id: grantId, kind: 'authorization', userId: 'u1', clientId, scopes: ['read'], name: null, createdAt: new Date(now), expiresAt: new Date(now + 24 * HOUR), openid: null },
-    { hash, grantId, clientId, userId: 'u1', scopes: ['read'], expiresAt: new Date(now + expiresIn) },
+    { id: grantId, kind: 'authorization', userId: 'u1', clientId, scopes: ['read'], name: null, createdAt: new Date(now), expiresAt: new Date(now + 24 * HOUR), openid: null, resources: [] },
+    { hash, grantId, clientId, userId: 'u1', scopes: ['read'], resources: [], expiresAt: new Date(now + expiresIn) },
     null,
   );
   expect(saved).toBe(true);
@@ -294,7 +294,7 @@ describe('token cache without a channel (one process)', () => {
 
 describe('AccessTokenCache', () => {
   const record = (grantId = randomId(), expiresAt = Date.now() + HOUR): AccessTokenRecord => ({
-    hash: mintGrantSecret(grantId).hash, grantId, clientId: 'c', userId: 'u', scopes: ['read'], expiresAt: new Date(expiresAt),
+    hash: mintGrantSecret(grantId).hash, grantId, clientId: 'c', userId: 'u', scopes: ['read'], resources: [], expiresAt: new Date(expiresAt),
   });
 
   it('holds at most maxEntries, dropping the least recently used', () => {

@@ -29,8 +29,8 @@ async function issueClientToken(tokens: TokenStore, clientId: string, userId: st
   const access = mintGrantSecret(grantId);
   const now = Date.now();
   await tokens.saveTokens(
-    { id: grantId, kind: 'authorization', userId, clientId, scopes: ['read'], name: null, createdAt: new Date(now), expiresAt: new Date(now + HOUR), openid: null },
-    { hash: access.hash, grantId, clientId, userId, scopes: ['read'], expiresAt: new Date(now + HOUR) },
+    { id: grantId, kind: 'authorization', userId, clientId, scopes: ['read'], name: null, createdAt: new Date(now), expiresAt: new Date(now + HOUR), openid: null, resources: [] },
+    { hash: access.hash, grantId, clientId, userId, scopes: ['read'], resources: [], expiresAt: new Date(now + HOUR) },
     null,
   );
   return { grantId, hash: access.hash };
@@ -409,8 +409,8 @@ describe('the client_credentials switch', () => {
     const access = mintGrantSecret(grantId);
     const expiresAt = new Date(Date.now() + HOUR);
     await tokens.saveTokens(
-      { id: grantId, kind: 'client', userId: null, clientId, scopes: ['read'], name: null, createdAt: new Date(), expiresAt, openid: null },
-      { hash: access.hash, grantId, clientId, userId: null, scopes: ['read'], expiresAt },
+      { id: grantId, kind: 'client', userId: null, clientId, scopes: ['read'], name: null, createdAt: new Date(), expiresAt, openid: null, resources: [] },
+      { hash: access.hash, grantId, clientId, userId: null, scopes: ['read'], resources: [], expiresAt },
       null,
     );
     return { grantId, hash: access.hash };

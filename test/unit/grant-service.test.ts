@@ -25,9 +25,9 @@ async function addGrant(tokens: TokenStore, userId: string, clientId: string | n
   const now = Date.now();
   const grant: GrantRecord = {
     id: grantId, kind: clientId === null ? 'personal' : 'authorization', userId, clientId, scopes: ['read'],
-    name: clientId === null ? 'cli' : null, createdAt: new Date(now - ageMs), expiresAt: new Date(now + HOUR), openid: null,
+    name: clientId === null ? 'cli' : null, createdAt: new Date(now - ageMs), expiresAt: new Date(now + HOUR), openid: null, resources: [],
   };
-  await tokens.saveTokens(grant, { hash: access.hash, grantId, clientId, userId, scopes: ['read'], expiresAt: grant.expiresAt }, null);
+  await tokens.saveTokens(grant, { hash: access.hash, grantId, clientId, userId, scopes: ['read'], resources: [], expiresAt: grant.expiresAt }, null);
   return { grantId, hash: access.hash };
 }
 

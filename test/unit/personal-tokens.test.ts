@@ -39,7 +39,7 @@ describe('createTokenService', () => {
     expect(issued.expiresAt.getTime() - issued.createdAt.getTime()).toBe(90 * DAY_MS);
     expect(await tokens.getGrant(issued.id)).toEqual({
       id: issued.id, kind: 'personal', userId: 'alice', clientId: null, scopes: ['read', 'identity'], name: 'my script',
-      createdAt: issued.createdAt, expiresAt: issued.expiresAt, openid: null,
+      createdAt: issued.createdAt, expiresAt: issued.expiresAt, openid: null, resources: [],
     });
     expect(await lookup(tokens, issued.token)).toMatchObject({ clientId: null, userId: 'alice', expiresAt: issued.expiresAt });
     expect(events).toEqual([['token.issued', { kind: 'personal', grantId: issued.id, userId: 'alice' }]]);

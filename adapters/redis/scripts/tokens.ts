@@ -68,6 +68,7 @@ return false`,
    *      refreshValue ('' for none), refreshExpiresAt, refreshTtl,
    *      accessIdentity (`"userId",clientId,scopes`), accessOwner (`"userId",clientId,`), accessScopes, indexStep,
    *      refreshIdentity (`"userId",clientId,scopes`), accessHash
+   *      (an identity or owner of '': the token is kept in full, as one with resources must be)
    * → 0 revoked (nothing written), 1 saved, 2 saved and the grant was created or its expiry moved into
    *   a later index step (the caller then rewrites the user and client indexes).
    *
@@ -86,7 +87,9 @@ local now = tonumber(ARGV[1])
 local g, result = upsertGrant(KEYS[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), now, tonumber(ARGV[14]))
 local stored = string.match(g, '^%[%-?%d+,(.*)$') or ''
 local access = ARGV[5]
-if string.sub(stored, 1, #ARGV[11] + 1) == ARGV[11] .. ',' then
+if ARGV[12] == '' then
+  access = ARGV[5]
+elseif string.sub(stored, 1, #ARGV[11] + 1) == ARGV[11] .. ',' then
   access = '[' .. ARGV[6] .. ']'
 elseif string.sub(stored, 1, #ARGV[12]) == ARGV[12] then
   access = '[' .. ARGV[6] .. ',' .. ARGV[13] .. ']'
@@ -105,7 +108,7 @@ else
 end
 if ARGV[8] ~= '' then
   local refresh = ARGV[8]
-  if string.sub(stored, 1, #ARGV[15] + 1) == ARGV[15] .. ',' then refresh = '[' .. ARGV[9] .. ']' end
+  if ARGV[15] ~= '' and string.sub(stored, 1, #ARGV[15] + 1) == ARGV[15] .. ',' then refresh = '[' .. ARGV[9] .. ']' end
   redis.call('SET', KEYS[5], refresh, 'PX', ARGV[10])
   addMember(KEYS[2], KEYS[5], ARGV[9], tonumber(ARGV[10]))
 end
