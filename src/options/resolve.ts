@@ -1,6 +1,7 @@
 import type { RenderPage } from '../pages/types';
 import { ConfigurationError } from '../errors';
 import { STANDARD_SCOPE_DESCRIPTIONS } from './openid';
+import { resolveRegistration, type ResolvedRegistration } from './registration';
 import type { CompatibilityOptions, OAuthProviderOptions, OpenIdOptions, ParsedOptions, RateLimitRedisClient } from './schema';
 
 export interface ScopeDefinition {
@@ -33,6 +34,8 @@ export interface ResolvedOptions {
   rateLimit: false | { failures: number; windowSeconds: number; maxPending: number; redis: RateLimitRedisClient | null; keyPrefix: string };
   /** null unless the site turned OpenID Connect on. */
   openid: ResolvedOpenId | null;
+  /** null unless the site chose a registration policy other than `off`. */
+  registration: ResolvedRegistration | null;
 }
 
 /** OpenID Connect's settings; the signing keys are built from `keys` into the ProviderContext. */
@@ -104,6 +107,7 @@ export function resolveOptions(o: ParsedOptions): ResolvedOptions {
       idTokenLifetime: o.openid.idTokenLifetime ?? 3600,
       logout: o.openid.logout ?? null,
     }) : null,
+    registration: resolveRegistration(o.registration, scopes),
   };
   return Object.freeze(resolved);
 }

@@ -9,6 +9,7 @@ import { fn, lifetime, storeWith } from './rules';
 import type { LoginRequest, OpenIdOptions, SiteUser } from './openid';
 import { openIdOptionsSchema } from './openid-rule';
 import type { IsUserActive } from '../user-activity';
+import { registrationOptionsSchema, type RegistrationOptions } from './registration';
 
 export interface CompatibilityOptions {
   /** 001: resource requests with `Authorization: <token>` and no scheme. */
@@ -138,9 +139,15 @@ export interface OAuthProviderOptions {
    * `scopes` does not define them.
    */
   openid?: OpenIdOptions;
+  /**
+   * Off by default. Dynamic client registration (RFC 7591) and its management (RFC 7592) at
+   * `<router>/register`; registered apps join the admin queue (see "Dynamic registration" in the README).
+   */
+  registration?: RegistrationOptions;
 }
 
 export type { LoginRequest, OpenIdOptions, SiteUser, UserClaims } from './openid';
+export type { RegistrationOptions } from './registration';
 
 const scopeName = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope name is printable ASCII without spaces, quotes or backslashes')
   .refine((name) => !name.includes(','), 'a scope name cannot contain a comma (commas separate scopes)');
@@ -205,6 +212,7 @@ const schema = z.strictObject({
     'expected a RevocationChannel (publish, subscribe, ready)').optional(),
   }).optional(),
   openid: openIdOptionsSchema.optional(),
+  registration: registrationOptionsSchema.optional(),
 } satisfies Record<keyof OAuthProviderOptions, z.ZodType>);
 
 /** A scope as the parse gives it: the string shorthand expanded. */
