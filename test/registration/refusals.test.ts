@@ -3,8 +3,9 @@
  * provider checks, the redirect URI rules of the apps tab, and bodies that are no JSON object.
  */
 import request from 'supertest';
+import { memoryClientStore } from '../../adapters/memory';
 import type { Fixture } from '../support/provider-fixture';
-import { publicMetadata, register, registrationFixture } from './support';
+import { configuration, publicMetadata, register, registered, registrationFixture } from './support';
 
 let f: Fixture;
 beforeEach(async () => {
@@ -120,5 +121,26 @@ describe('bodies that are no JSON object', () => {
   it('refuses a body over 32 kB with 413', async () => {
     const res = await register(f, publicMetadata({ software_id: 'x'.repeat(40_000) }));
     expect(res.status).toBe(413);
+  });
+});
+
+describe('a failing store', () => {
+  it('answers 503 temporarily_unavailable with Retry-After, for registration and management alike', async () => {
+    const working = memoryClientStore();
+    let failing = false;
+    const store = {
+      ...working,
+      list: (...args: Parameters<typeof working.list>) => (failing ? Promise.reject(new Error('ECONNREFUSED')) : working.list(...args)),
+      get: (id: string) => (failing ? Promise.reject(new Error('ECONNREFUSED')) : working.get(id)),
+    };
+    f = await registrationFixture({}, { clients: store });
+    const info = await registered(f, publicMetadata());
+    failing = true;
+    for (const res of [await register(f, publicMetadata()), await configuration(f, info).get()]) {
+      expect(res.status).toBe(503);
+      expect(res.body.error).toBe('temporarily_unavailable');
+      expect(res.headers['retry-after']).toBeDefined();
+      expect(res.text).not.toContain('ECONNREFUSED');
+    }
   });
 });
