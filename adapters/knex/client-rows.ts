@@ -43,7 +43,8 @@ export function rowToClient(row: Row): ClientRecord {
     postLogoutRedirectUris: decodeList(row.post_logout_redirect_uris),
     idTokenSigningAlg: toText(row.id_token_signing_alg) === 'ES256' ? 'ES256' : 'RS256',
     pendingChange: row.pending_change === null || row.pending_change === undefined ? null : decodePendingChange(row.pending_change),
-    origin: toText(row.origin) as ClientOrigin,
+    // Absent when read by a test of an earlier migration: what 008 gives such rows.
+    origin: row.origin === null || row.origin === undefined ? (row.owner_id === null ? 'site' : 'apps-tab') : toText(row.origin) as ClientOrigin,
     registration: row.registration === null || row.registration === undefined ? null : decodeRegistration(row.registration),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),

@@ -168,7 +168,7 @@ describe('expiry of pending registrations', () => {
 describe('options', () => {
   const base = (registration: unknown): OAuthProviderOptions => ({
     issuer: ISSUER, scopes: { read: 'Read' }, store: { clients: memoryClientStore(), tokens: memoryTokenStore() },
-    currentUser: () => null, loginUrl: () => '/login', registration: registration as OAuthProviderOptions['registration'],
+    currentUser: () => null, loginUrl: () => '/login', registration: registration as NonNullable<OAuthProviderOptions['registration']>,
   });
 
   it.each([
