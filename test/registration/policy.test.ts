@@ -171,6 +171,12 @@ describe('options', () => {
     currentUser: () => null, loginUrl: () => '/login', registration: registration as NonNullable<OAuthProviderOptions['registration']>,
   });
 
+  it('refuses, at start-up, a client store without delete (registration needs it)', () => {
+    const { delete: _delete, ...withoutDelete } = memoryClientStore();
+    const options = { ...base({ policy: 'open' }), store: { clients: withoutDelete as never, tokens: memoryTokenStore() } };
+    expect(() => createOAuthProvider(options)).toThrow(/store\.clients/);
+  });
+
   it.each([
     ['an unknown policy', { policy: 'anyone' }, /registration\.policy/],
     ['initial-access-token without tokens', { policy: 'initial-access-token' }, /registration\.initialAccessTokens/],
