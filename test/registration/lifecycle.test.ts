@@ -156,6 +156,16 @@ describe('management (RFC 7592)', () => {
     expect(after.body).toMatchObject({ client_name: 'Renamed', scope: 'read' });
   });
 
+  it('sends an update of a suspended registration to review too; it may still read and delete itself', async () => {
+    const info = await registered(f, publicMetadata());
+    await f.oauth.clients.approve(info.client_id);
+    await f.oauth.clients.suspend(info.client_id);
+    const res = await configuration(f, info).put({ ...publicMetadata({ client_name: 'Back again' }), client_id: info.client_id });
+    expect(res.status).toBe(200);
+    expect(await f.oauth.clients.get(info.client_id)).toMatchObject({ name: 'Agent', status: 'suspended', pendingChange: { name: 'Back again' } });
+    expect((await configuration(f, info, res.body.registration_access_token).delete()).status).toBe(204);
+  });
+
   it('switches between client_secret_basic and client_secret_post, and accepts the client\'s own secret in the body', async () => {
     const info = await registered(f, confidentialMetadata());
     const res = await configuration(f, info).put({

@@ -119,6 +119,10 @@ describe('ceiling on pending registrations', () => {
     expect(full.headers['retry-after']).toBe('3600');
     expect((await f.clients.list()).filter((c) => c.origin === 'registration').length).toBe(2);
     await f.oauth.clients.approve(first.client_id);
+    const second = await registered(f, publicMetadata());
+    expect((await register(f, publicMetadata())).status).toBe(503);
+    // A denied registration waits for nothing either.
+    await f.oauth.clients.deny(second.client_id);
     expect((await register(f, publicMetadata())).status).toBe(201);
   });
 });
