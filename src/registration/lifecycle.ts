@@ -60,8 +60,9 @@ export function registrationLifecycle(context: ProviderContext, settings: Resolv
         registration: { ...client.registration!, accessTokenHash: token.hash, tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod },
       };
       const reviewed = client.status === 'approved' || client.status === 'suspended';
-      if (reviewed) changes.pendingChange = mergePendingChange(client, wanted, new Date(Date.now()));
-      else Object.assign(changes, applyPendingChange(client, { ...wanted, requestedAt: new Date(Date.now()) }));
+      const now = new Date(Date.now());
+      if (reviewed) changes.pendingChange = mergePendingChange(client, wanted, now);
+      else Object.assign(changes, applyPendingChange(client, { ...wanted, requestedAt: now }));
       const updated = await changeClient(clients, client.id, changes);
       if (reviewed && changes.pendingChange !== null && changes.pendingChange !== client.pendingChange) {
         const pending = changes.pendingChange!;

@@ -11,5 +11,5 @@ export async function pruneAndCountPending(clients: ClientStore, now: number): P
     .filter((client) => client.origin === 'registration');
   const expired = unapproved.filter((client) => registrationExpired(client, now));
   await Promise.all(expired.map((client) => clients.delete(client.id)));
-  return unapproved.filter((client) => client.status === 'pending').length - expired.filter((c) => c.status === 'pending').length;
+  return unapproved.filter((client) => client.status === 'pending' && !registrationExpired(client, now)).length;
 }
