@@ -21,7 +21,8 @@ import type {
 
 /**
  * Client apps (usually SQL). Every field of ClientRecord round-trips, `postLogoutRedirectUris` and
- * `idTokenSigningAlg` too, and a pending change's `postLogoutRedirectUris`; see the contract suite.
+ * `idTokenSigningAlg` too, `origin` and `registration` (its `expiresAt` a Date), and a pending change's
+ * `postLogoutRedirectUris`; see the contract suite.
  */
 export class TemplateClientStore implements ClientStore {
   /** Stores a new client. Rejects when the id exists: never overwrites. */
@@ -44,6 +45,11 @@ export class TemplateClientStore implements ClientStore {
 
   /** Clients matching every given field, oldest first. */
   async list(filter?: ClientFilter): Promise<ClientRecord[]> {
+    throw new Error('not implemented');
+  }
+
+  /** Removes the client; true when it existed. */
+  async delete(id: string): Promise<boolean> {
     throw new Error('not implemented');
   }
 }

@@ -118,7 +118,8 @@ const commands: Record<string, (ctx: Context, args: string[], storage: ForumStor
     const changed = await hasPendingChange(oauth, requireId(id));
     const { client, clientSecret } = changed ? await oauth.clients.approveChange(id!) : await oauth.clients.approve(id!);
     if (clientSecret !== null) await db.secretReveals.markRevealed(client.id);
-    const secretText = clientSecret ? `\nclient secret (shown once): ${clientSecret}` : changed ? '' : ' Public client: no secret.';
+    const kept = client.isPublic ? ' Public client: no secret.' : ' It keeps the secret it got when it registered itself.';
+    const secretText = clientSecret ? `\nclient secret (shown once): ${clientSecret}` : changed ? '' : kept;
     return {
       json: { client_id: client.id, ...(changed ? { change: 'approved' } : {}), ...(clientSecret === null ? {} : { client_secret: clientSecret }) },
       text: `${changed ? `Approved the change of ${client.id}; it is now` : `Approved ${client.id}`} (${client.name}).${secretText}`,

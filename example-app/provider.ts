@@ -84,6 +84,8 @@ export function createForumOAuth(options: {
     ...(api ? { resources: [{ identifier: api, scopes: API_SCOPES }] } : {}),
     // Source 002 (sqowey): "You can specify up to 3 Redirect domains."
     maxRedirectUris: 3,
+    // AI agents and desktop apps register themselves (RFC 7591) and wait in the admin queue.
+    registration: { policy: 'open' },
     // Sources 000 ("indefinite access") and 004 ("The refresh_token lasts forever"): with
     // refreshWithoutRotation a client keeps its first refresh token, whose lifetime counts from
     // issuance, so the library's 30 days would end it at day 31. Ten years, until revoked.

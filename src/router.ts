@@ -20,6 +20,7 @@ import { createRequireScope } from './require-scope';
 import { formGuard } from './limits/form-guard';
 import { createLimits } from './limits/limits';
 import { proxyWarning } from './limits/proxy-warning';
+import { mountRegistration } from './registration/endpoints';
 
 /** The router a site mounts (usually at /oauth): each route parses its own body. */
 export function createRouter(options: ProviderContext): Router {
@@ -42,6 +43,7 @@ export function createRouter(options: ProviderContext): Router {
   router.post('/device', html, parseForm, guardForm, device.submit);
 
   if (options.openid) mountOpenId(router, options, html, pages);
+  if (options.registration) mountRegistration(router, options, options.registration);
 
   router.all(['/token', '/grant', '/revoke', '/token/revoke', '/introspect'], methodNotAllowed('POST'));
   router.all('/authorize', methodNotAllowed('GET, POST'));

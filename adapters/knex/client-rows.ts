@@ -1,4 +1,4 @@
-import type { ClientRecord, ClientStatus, PendingClientChange } from '../../src/storage';
+import type { ClientOrigin, ClientRecord, ClientRegistration, ClientStatus, PendingClientChange, TokenEndpointAuthMethod } from '../../src/storage';
 import { decodeList, encodeList, millis, toBool, toDate, toNullableText, toText, type Cell, type Row } from './rows';
 
 export function clientToRow(client: ClientRecord): Row {
@@ -18,6 +18,8 @@ export function clientToRow(client: ClientRecord): Row {
     post_logout_redirect_uris: encodeList(client.postLogoutRedirectUris),
     id_token_signing_alg: client.idTokenSigningAlg,
     pending_change: client.pendingChange === null ? null : encodePendingChange(client.pendingChange),
+    origin: client.origin,
+    registration: client.registration === null ? null : encodeRegistration(client.registration),
     created_at: millis(client.createdAt),
     updated_at: millis(client.updatedAt),
   };
@@ -41,6 +43,9 @@ export function rowToClient(row: Row): ClientRecord {
     postLogoutRedirectUris: decodeList(row.post_logout_redirect_uris),
     idTokenSigningAlg: toText(row.id_token_signing_alg) === 'ES256' ? 'ES256' : 'RS256',
     pendingChange: row.pending_change === null || row.pending_change === undefined ? null : decodePendingChange(row.pending_change),
+    // Absent when read by a test of an earlier migration: what 008 gives such rows.
+    origin: row.origin === null || row.origin === undefined ? (row.owner_id === null ? 'site' : 'apps-tab') : toText(row.origin) as ClientOrigin,
+    registration: row.registration === null || row.registration === undefined ? null : decodeRegistration(row.registration),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   };
@@ -60,4 +65,17 @@ function decodePendingChange(cell: Cell): PendingClientChange {
   if (Array.isArray(stored.scopes)) change.scopes = stored.scopes.map(String);
   if (typeof stored.isPublic === 'boolean') change.isPublic = stored.isPublic;
   return change;
+}
+
+function encodeRegistration(registration: ClientRegistration): string {
+  return JSON.stringify({ ...registration, expiresAt: millis(registration.expiresAt) });
+}
+
+function decodeRegistration(cell: Cell): ClientRegistration {
+  const stored = JSON.parse(toText(cell)) as Record<string, unknown>;
+  return {
+    accessTokenHash: String(stored.accessTokenHash),
+    tokenEndpointAuthMethod: String(stored.tokenEndpointAuthMethod) as TokenEndpointAuthMethod,
+    expiresAt: toDate(stored.expiresAt as number),
+  };
 }

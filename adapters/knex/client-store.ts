@@ -62,5 +62,10 @@ export function knexClientStore(knex: Knex, options: KnexStoreOptions = {}): Cli
       const rows = (await query) as Row[];
       return rows.map(rowToClient);
     },
+
+    async delete(id) {
+      if (!isStorableKey(id)) return false;
+      return (await knex(table).where('id', id).delete()) > 0;
+    },
   };
 }

@@ -46,5 +46,9 @@ export function memoryClientStore(): ClientStore {
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
         .map((c) => copyRecord(c));
     },
+
+    async delete(id) {
+      return clients.delete(id);
+    },
   };
 }

@@ -37,13 +37,21 @@ function action(app: AppSummary, verb: Verb, csrfToken: string): SafeHtml {
 
 type QueuedApp = AppSummary & { ownerName: string | null };
 
+/** Where an app came from, as the queue names it: the admin reviews a self-registered app knowing no user vouches for it. */
+const ORIGINS: Record<AppSummary['origin'], string> = {
+  site: 'the site (command line)',
+  'apps-tab': 'the apps tab',
+  registration: 'dynamic registration (POST /oauth/register)',
+};
+
 /** An app's card: its name and status, who it is, then `meta` and what follows it. */
 function card(cardId: string, app: QueuedApp, meta: SafeHtml, rest: SafeHtml): SafeHtml {
   return html`<div class="card" id="${cardId}">
   <h2>${app.name} ${statusBadge(app.status)}</h2>
   <dl class="meta">
     <dt>Client ID</dt><dd><code>${app.id}</code></dd>
-    <dt>Owner</dt><dd>${app.ownerName ?? html`<span class="muted">the site</span>`}</dd>
+    <dt>Owner</dt><dd>${app.ownerName ?? html`<span class="muted">${app.origin === 'registration' ? 'none (registered itself)' : 'the site'}</span>`}</dd>
+    <dt>From</dt><dd>${ORIGINS[app.origin]}</dd>
     ${meta}
   </dl>
   ${rest}

@@ -8,6 +8,7 @@ import { PageError, RedirectError } from '../answers/browser-error';
 import type { ClientRecord } from '../storage/records';
 import { isRegisteredRedirectUri } from '../services/native-redirects';
 import { parseResourceParam, takeResourceParam } from '../resources/parameter';
+import { registrationExpired } from '../services/clients/records';
 
 export interface TrustedTarget {
   client: ClientRecord;
@@ -46,6 +47,9 @@ export async function resolveTarget(query: RawQuery, options: ProviderContext): 
   if (clientId === undefined) throw new PageError(400, 'Missing app', 'The request does not say which app is asking (client_id).');
   if (clientId === 'duplicate') throw new PageError(400, 'Invalid request', 'The request names client_id more than once.');
   const client = clientId.length <= 200 ? await options.store.clients.get(clientId) : null;
+  if (client?.status === 'pending' && !registrationExpired(client, Date.now())) {
+    throw new PageError(403, 'Awaiting review', 'This app awaits the site\'s review. It can ask for access once an administrator of this site approves it.');
+  }
   if (!client || client.status !== 'approved') throw new PageError(400, 'Unknown app', 'This app is not registered here, or it is not enabled.');
 
   const given = single(raw, 'redirect_uri');

@@ -39,6 +39,7 @@ function oauthMetadata(options: ResolvedOptions, base: string, implicit: boolean
     revocation_endpoint: `${base}/revoke`,
     introspection_endpoint: `${base}/introspect`,
     device_authorization_endpoint: `${base}/device_authorization`,
+    ...(options.registration ? { registration_endpoint: `${base}/register` } : {}),
     scopes_supported: [...options.scopes.keys()],
     response_types_supported: implicit ? ['code', 'token'] : ['code'],
     // The implicit token goes in the fragment (RFC 6749 §4.2) or, for guide 001, the query.

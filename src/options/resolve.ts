@@ -2,6 +2,7 @@ import type { RenderPage } from '../pages/types';
 import type { ResolvedResource } from '../resources/registry';
 import { ConfigurationError } from '../errors';
 import { STANDARD_SCOPE_DESCRIPTIONS } from './openid';
+import { resolveRegistration, type ResolvedRegistration } from './registration';
 import type { CompatibilityOptions, OAuthProviderOptions, OpenIdOptions, ParsedOptions, RateLimitRedisClient } from './schema';
 
 export interface ScopeDefinition {
@@ -36,6 +37,8 @@ export interface ResolvedOptions {
   openid: ResolvedOpenId | null;
   /** The site's protected resources by identifier; empty unless the site registered some. */
   resources: ReadonlyMap<string, ResolvedResource>;
+  /** null unless the site chose a registration policy other than `off`. */
+  registration: ResolvedRegistration | null;
 }
 
 
@@ -122,6 +125,7 @@ export function resolveOptions(o: ParsedOptions): ResolvedOptions {
       logout: o.openid.logout ?? null,
     }) : null,
     resources,
+    registration: resolveRegistration(o.registration, scopes),
   };
   return Object.freeze(resolved);
 }

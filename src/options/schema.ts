@@ -11,6 +11,7 @@ import { openIdOptionsSchema } from './openid-rule';
 import type { ProtectedResource } from './resources';
 import { resourcesSchema } from './resources-rule';
 import type { IsUserActive } from '../user-activity';
+import { registrationOptionsSchema, type RegistrationOptions } from './registration';
 
 export interface CompatibilityOptions {
   /** 001: resource requests with `Authorization: <token>` and no scheme. */
@@ -146,10 +147,16 @@ export interface OAuthProviderOptions {
    * and `/token`, and each one's RFC 9728 metadata is served by `protectedResourceMetadata`.
    */
   resources?: ProtectedResource[];
+  /**
+   * Off by default. Dynamic client registration (RFC 7591) and its management (RFC 7592) at
+   * `<router>/register`; registered apps join the admin queue (see "Dynamic registration" in the README).
+   */
+  registration?: RegistrationOptions;
 }
 
 export type { LoginRequest, OpenIdOptions, SiteUser, UserClaims } from './openid';
 export type { ProtectedResource } from './resources';
+export type { RegistrationOptions } from './registration';
 
 const scopeName = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope name is printable ASCII without spaces, quotes or backslashes')
   .refine((name) => !name.includes(','), 'a scope name cannot contain a comma (commas separate scopes)');
@@ -215,6 +222,7 @@ const schema = z.strictObject({
   }).optional(),
   openid: openIdOptionsSchema.optional(),
   resources: resourcesSchema.optional(),
+  registration: registrationOptionsSchema.optional(),
 } satisfies Record<keyof OAuthProviderOptions, z.ZodType>);
 
 /** A scope as the parse gives it: the string shorthand expanded. */

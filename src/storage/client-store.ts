@@ -12,8 +12,8 @@ export type ClientChanges = Partial<Omit<ClientRecord, 'id' | 'createdAt'>>;
  * Where client apps live (usually SQL). Every method is async; "not found" is `null`, never a
  * throw. A throw means the store is unavailable and becomes a 503 at the edge.
  *
- * Every field of ClientRecord round-trips, `resourceServer`, `allowImplicit`, `allowClientCredentials` and `pendingChange`
- * included; a pending change keeps only the fields it was given (an absent field means
+ * Every field of ClientRecord round-trips, `resourceServer`, `allowImplicit`, `allowClientCredentials`, `pendingChange`,
+ * `origin` and `registration` (its `expiresAt` a Date) included; a pending change keeps only the fields it was given (an absent field means
  * "unchanged", so it must not come back as `undefined` or `null`), and its `requestedAt` is a Date.
  */
 export interface ClientStore {
@@ -31,7 +31,10 @@ export interface ClientStore {
 
   /** Required. Clients matching every given field, oldest first. */
   list(filter?: ClientFilter): Promise<ClientRecord[]>;
+
+  /** Required. Removes the client; true when it existed. Its grants are the token store's (revoke them apart). */
+  delete(id: string): Promise<boolean>;
 }
 
 /** Every ClientStore method, for checking a store given at run time. */
-export const CLIENT_STORE_METHODS = methodsOf<ClientStore>()(['create', 'get', 'update', 'list']);
+export const CLIENT_STORE_METHODS = methodsOf<ClientStore>()(['create', 'get', 'update', 'list', 'delete']);

@@ -5,7 +5,7 @@
 export type {
   ClientRecord, ClientStatus, GrantRecord, AuthorizationRequestRecord, AuthorizationCodeRecord,
   AccessTokenRecord, RefreshTokenRecord, Found, DeviceAuthorizationRecord, DeviceAuthorizationStatus, DeviceTransactionRecord,
-  PendingClientChange, OpenIdAuthentication,
+  PendingClientChange, OpenIdAuthentication, ClientOrigin, ClientRegistration, TokenEndpointAuthMethod,
 } from './records';
 export type { ClientStore, ClientFilter, ClientChanges } from './client-store';
 export type { TokenStore, GrantFilter, DeviceAuthorizationLookup, DeviceAuthorizationChanges } from './token-store';

@@ -7,6 +7,21 @@
 
 export type ClientStatus = 'pending' | 'approved' | 'denied' | 'suspended';
 
+/** Where an app came from: made by the site (CLI, code), requested on the apps tab by a user, or registered by itself (RFC 7591). */
+export type ClientOrigin = 'site' | 'apps-tab' | 'registration';
+
+/** How a registered client said it authenticates at the token endpoint (RFC 7591 §2). */
+export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+
+/** What dynamic registration (RFC 7591, RFC 7592) keeps beside the client: nothing of it is a secret. */
+export interface ClientRegistration {
+  /** SHA-256 of the registration access token; a new token replaces it on every update. */
+  accessTokenHash: string;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** A registration still unapproved at this time is gone: refused everywhere, then deleted. */
+  expiresAt: Date;
+}
+
 export interface ClientRecord {
   id: string;
   name: string;
@@ -44,6 +59,9 @@ export interface ClientRecord {
    * keeps using the fields above, which are the approved values.
    */
   pendingChange: PendingClientChange | null;
+  origin: ClientOrigin;
+  /** Set exactly for apps registered through the registration endpoint (`origin: 'registration'`). */
+  registration: ClientRegistration | null;
   createdAt: Date;
   updatedAt: Date;
 }

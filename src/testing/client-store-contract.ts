@@ -13,6 +13,7 @@ import { CLIENT_STORE_METHODS, type ClientStore } from '../storage/client-store'
 import type { ClientRecord } from '../storage/records';
 import { hashSecret, randomId, randomSecret } from '../crypto';
 import { openIdClientTests } from './client-store-contract/openid-fields';
+import { registrationClientTests } from './client-store-contract/registration-fields';
 import { fakeUserId, fromNow, makeClient } from './fixtures';
 import { storeUnderTest, type ContractOptions } from './store-under-test';
 
@@ -193,6 +194,7 @@ export function runClientStoreContract(
     });
 
     openIdClientTests(store, created);
+    registrationClientTests(store, created);
 
     describe('isolation of returned records', () => {
       it('is not changed by mutating a record after creating it or after reading it', async () => {

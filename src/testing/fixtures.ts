@@ -47,6 +47,8 @@ export function makeClient(overrides: Partial<ClientRecord> = {}): ClientRecord 
     postLogoutRedirectUris: [],
     idTokenSigningAlg: 'RS256',
     pendingChange: null,
+    origin: 'apps-tab',
+    registration: null,
     createdAt,
     updatedAt: createdAt,
     ...overrides,

@@ -52,8 +52,8 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       expect(await rowCount(db(), tableNames().grants)).toBe(before);
       expect(await tokens.getGrant(grant.id)).toEqual(grant);
       // Eight migrations so far (001 initial, 002 device authorizations, 003 client review, 004 client credentials,
-      // 005 device transactions, 006 signing keys, 007 openid, 009 resources), each recorded once however often migrate runs.
-      expect(await rowCount(db(), tableNames().migrations)).toBe(8);
+      // 005 device transactions, 006 signing keys, 007 openid, 008 client registration, 009 resources), each recorded once however often migrate runs.
+      expect(await rowCount(db(), tableNames().migrations)).toBe(9);
     });
 
     it('003 gives clients stored before it neither switch and no pending change', async () => {
@@ -65,7 +65,7 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       const client = makeClient();
       const {
         resource_server: _rs, allow_implicit: _ai, pending_change: _pc, allow_client_credentials: _cc,
-        post_logout_redirect_uris: _plr, id_token_signing_alg: _alg, ...oldRow
+        post_logout_redirect_uris: _plr, id_token_signing_alg: _alg, origin: _o, registration: _r, ...oldRow
       } = clientToRow(client);
       await db()(names.clients).insert(oldRow);
       await migrate(db(), { tablePrefix: prefix });
@@ -80,7 +80,9 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       const config = { migrationSource: migrationSource(names), tableName: names.migrations };
       for (let i = 0; i < 3; i += 1) await db().migrate.up(config);
       const client = makeClient();
-      const { allow_client_credentials: _cc, post_logout_redirect_uris: _plr, id_token_signing_alg: _alg, ...oldRow } = clientToRow(client);
+      const {
+        allow_client_credentials: _cc, post_logout_redirect_uris: _plr, id_token_signing_alg: _alg, origin: _o, registration: _r, ...oldRow
+      } = clientToRow(client);
       await db()(names.clients).insert(oldRow);
       // 004 alone, so that the down below undoes it and no later migration.
       await db().migrate.up(config);
@@ -140,7 +142,7 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       for (let i = 0; i < 6; i += 1) await db().migrate.up(config);
       // Rows as 006's schema held them: the mappers' output without 007's columns.
       const client = makeClient({ pendingChange: { redirectUris: ['https://next.example/cb'], requestedAt: fromNow(-MINUTE) } });
-      const { post_logout_redirect_uris: _plr, id_token_signing_alg: _alg, ...clientRow } = clientToRow(client);
+      const { post_logout_redirect_uris: _plr, id_token_signing_alg: _alg, origin: _o, registration: _r, ...clientRow } = clientToRow(client);
       await db()(names.clients).insert(clientRow);
       const request = makeAuthorizationRequest();
       const { openid: _ro, resources: _rr, ...requestRow } = requestToRow(request);
@@ -166,9 +168,10 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       // An old grant takes new tokens without gaining a sign-in it never had.
       expect(await tokens.saveTokens({ ...grant, openid: makeOpenId({ nonce: null }) }, makeAccessToken(grant), null)).toBe(true);
       expect(await tokens.getGrant(grant.id)).toEqual(grant);
-      // And the new columns take new values.
-      expect(await clients.update(client.id, { postLogoutRedirectUris: ['https://app.example/bye'], idTokenSigningAlg: 'ES256' }))
-        .toMatchObject({ postLogoutRedirectUris: ['https://app.example/bye'], idTokenSigningAlg: 'ES256' });
+      // And the new columns take new values (written as columns: update() would also write 008's).
+      const { post_logout_redirect_uris: newUris } = clientToRow({ ...client, postLogoutRedirectUris: ['https://app.example/bye'] });
+      await db()(names.clients).where('id', client.id).update({ post_logout_redirect_uris: newUris, id_token_signing_alg: 'ES256' });
+      expect(await clients.get(client.id)).toMatchObject({ postLogoutRedirectUris: ['https://app.example/bye'], idTokenSigningAlg: 'ES256' });
       const signedIn = makeGrant({ openid: makeOpenId({ nonce: null }) });
       expect(await tokens.saveGrant(signedIn)).toBe(true);
       expect(await tokens.getGrant(signedIn.id)).toEqual(signedIn);
@@ -226,6 +229,32 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       expect(await rowCount(db(), names.accessTokens)).toBe(2);
       await rollback(db(), { tablePrefix: prefix });
       expect(await db().schema.hasTable(names.grants)).toBe(false);
+    });
+
+    it('008 gives clients stored before it their origin by owner and no registration; undone, it drops only its columns', async () => {
+      const prefix = `cr${randomId().slice(0, 6).replace(/[^A-Za-z0-9]/g, 'x')}_`;
+      const names = tableNames({ tablePrefix: prefix });
+      const config = { migrationSource: migrationSource(names), tableName: names.migrations };
+      for (let i = 0; i < 7; i += 1) await db().migrate.up(config);
+      const owned = makeClient({ origin: 'apps-tab' });
+      const ownerless = makeClient({ ownerId: null, origin: 'site' });
+      for (const client of [owned, ownerless]) {
+        const { origin: _o, registration: _r, ...row } = clientToRow(client);
+        await db()(names.clients).insert(row);
+      }
+      // 008 alone, so that the down below undoes it and no later migration.
+      await db().migrate.up(config);
+      expect(await db()(names.clients).select('id', 'origin').orderBy('id'))
+        .toEqual([{ id: owned.id, origin: 'apps-tab' }, { id: ownerless.id, origin: 'site' }].sort((a, b) => (a.id < b.id ? -1 : 1)));
+      const clients = knexClientStore(db(), { tablePrefix: prefix });
+      expect(await clients.get(owned.id)).toEqual(owned);
+      expect(await clients.get(ownerless.id)).toEqual(ownerless);
+
+      await db().migrate.down(config);
+      for (const column of ['origin', 'registration']) expect(await db().schema.hasColumn(names.clients, column)).toBe(false);
+      expect(await rowCount(db(), names.clients)).toBe(2);
+      await rollback(db(), { tablePrefix: prefix });
+      expect(await db().schema.hasTable(names.clients)).toBe(false);
     });
 
     it('keeps a second prefix in tables of its own, and rollback drops only those', async () => {

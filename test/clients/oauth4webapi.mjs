@@ -1,7 +1,7 @@
-// An app on oauth4webapi, as its README shows: discovery, the authorization code flow with
-// PKCE, refreshes, revocation, the device flow and client credentials.
-// Input: { action: 'code-flow' | 'refresh' | 'revoke' | 'device' | 'client-credentials', issuer, clientId, clientSecret,
-//   auth: 'basic' | 'post' | 'none', redirectUri, scope, token, hint (token_type_hint), refreshes }.
+// An app on oauth4webapi, as its README shows: discovery, dynamic registration (RFC 7591), the
+// authorization code flow with PKCE, refreshes, revocation, the device flow and client credentials.
+// Input: { action: 'register' | 'code-flow' | 'refresh' | 'revoke' | 'device' | 'client-credentials', issuer, clientId, clientSecret,
+//   auth: 'basic' | 'post' | 'none', redirectUri, scope, token, hint (token_type_hint), refreshes, metadata (register) }.
 import * as oauth from 'oauth4webapi';
 import { Browser } from './browser.mjs';
 import { isLoopback, run, tokenFields } from './script.mjs';
@@ -11,6 +11,10 @@ await run(async (input) => {
   const http = { [oauth.allowInsecureRequests]: isLoopback(issuer) };
   // The library's default discovery: OpenID Connect's document, which the forum serves.
   const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, http));
+  if (input.action === 'register') {
+    const response = await oauth.dynamicClientRegistrationRequest(as, input.metadata, http);
+    return { registered: await oauth.processDynamicClientRegistrationResponse(response) };
+  }
   const client = { client_id: input.clientId };
   const auth = { basic: () => oauth.ClientSecretBasic(input.clientSecret), post: () => oauth.ClientSecretPost(input.clientSecret), none: () => oauth.None() }[input.auth]();
 

@@ -1,4 +1,4 @@
-import { useLibraryForum } from './forum-server';
+import { REDIRECT_URI, useLibraryForum } from './forum-server';
 import { expectClientCredentialsToken, expectCodeFlowTokens, type Tokens } from './shared-assertions';
 
 // oauth4webapi 3 against the real example forum on a loopback port.
@@ -58,4 +58,18 @@ describe('oauth4webapi', () => {
       error: expect.objectContaining({ name: 'ResponseBodyError', status: 400, error: 'unauthorized_client' }),
     });
   });
+  it.each([['public', 'none'], ['confidential', 'client_secret_basic']] as const)(
+    'dynamic registration (RFC 7591), %s: registers from the metadata, waits for the admin, then the PKCE code flow works',
+    async (_kind, method) => {
+      const metadata = { client_name: 'Agent on oauth4webapi', redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: method, scope: 'identity read' };
+      const { registered } = await lib.script<{ registered: Record<string, any> }>(lib.pub, 'none', { action: 'register', metadata });
+      expect(registered).toMatchObject({ client_id: expect.any(String), registration_access_token: expect.any(String), token_endpoint_auth_method: method });
+      expect((await lib.forum.forum.oauth.clients.get(registered.client_id))?.status).toBe('pending');
+      await lib.forum.forum.oauth.clients.approve(registered.client_id);
+
+      const client = { clientId: registered.client_id, clientSecret: registered.client_secret ?? null, redirectUri: REDIRECT_URI };
+      const flow = await lib.script<{ tokens: Tokens[] }>(client, method === 'none' ? 'none' : 'basic', { action: 'code-flow', refreshes: 1 });
+      expect(await lib.forum.apiStatus('/api/v1/identity', flow.tokens[1]!.access_token)).toBe(200);
+    },
+  );
 });

@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import express from 'express';
 import knexFactory from 'knex';
+import request from 'supertest';
 import { knexClientStore, knexTokenStore } from '../../adapters/knex';
 import { knexConfig } from '../../example-app/storage';
 import { memoryTokenStore } from '../../adapters/memory';
@@ -208,5 +210,25 @@ describe('the CLI (npm run --silent cli -- ...)', () => {
     expect(run).toEqual({ code: 1, stdout: '', stderr: expect.stringContaining('--id-token-alg must be one of RS256, ES256') });
     const names = ((await cliJson('clients', 'list')).clients as Array<{ name: string }>).map((c) => c.name);
     expect(names).not.toContain('HS app');
+  });
+  it('approves apps that registered themselves (POST /oauth/register): a confidential one keeps the secret it got then', async () => {
+    const knex = knexFactory(knexConfig(`sqlite:${databaseFile}`));
+    const oauth = createForumOAuth({ publicUrl: 'http://localhost:3000', stores: { clients: knexClientStore(knex), tokens: memoryTokenStore() } });
+    const app = express().use('/oauth', oauth.router);
+    try {
+      const register = (body: object) => request(app).post('/oauth/register').send({ redirect_uris: ['https://agent.example/cb'], scope: 'read', ...body });
+      const confidential = (await register({ client_name: 'Registered server' })).body as { client_id: string };
+      const native = (await register({ client_name: 'Registered agent', token_endpoint_auth_method: 'none' })).body as { client_id: string };
+      const pending = ((await cliJson('clients', 'list', '--status', 'pending')).clients as Array<{ client_id: string }>).map((c) => c.client_id);
+      expect(pending).toEqual(expect.arrayContaining([confidential.client_id, native.client_id]));
+
+      expect(await cliJson('clients', 'approve', confidential.client_id)).toEqual({ client_id: confidential.client_id });
+      const text = await cli('clients', 'approve', native.client_id);
+      expect(text.stdout).toContain('Public client: no secret.');
+      expect(await oauth.clients.get(confidential.client_id)).toMatchObject({ status: 'approved', origin: 'registration' });
+      expect(await oauth.clients.get(native.client_id)).toMatchObject({ status: 'approved', isPublic: true });
+    } finally {
+      await knex.destroy();
+    }
   });
 });

@@ -13,7 +13,7 @@ async function addClient(clients: ClientStore, name: string): Promise<string> {
   await clients.create({
     id, name, description: '', redirectUris: ['https://app.example/cb'], ownerId: null, status: 'approved',
     isPublic: false, secretHash: null, scopes: null, resourceServer: false, allowImplicit: false, allowClientCredentials: false,
-    postLogoutRedirectUris: [], idTokenSigningAlg: 'RS256', pendingChange: null, createdAt: now, updatedAt: now,
+    postLogoutRedirectUris: [], idTokenSigningAlg: 'RS256', pendingChange: null, origin: 'site', registration: null, createdAt: now, updatedAt: now,
   });
   return id;
 }

@@ -7,6 +7,7 @@ import { clientCredentials } from './004-client-credentials';
 import { deviceTransactions } from './005-device-transactions';
 import { signingKeys } from './006-signing-keys';
 import { openid } from './007-openid';
+import { clientRegistration } from './008-client-registration';
 import { resources } from './009-resources';
 import type { NamedMigration } from './support';
 
@@ -18,7 +19,9 @@ import type { NamedMigration } from './support';
  * Conventions: times are epoch milliseconds in BIGINT (no time-zone or precision differences
  * between SQLite, PostgreSQL and MySQL), string arrays and other JSON are text, booleans are knex booleans.
  */
-const MIGRATIONS = [initial, deviceAuthorizations, clientReview, clientCredentials, deviceTransactions, signingKeys, openid, resources];
+const MIGRATIONS = [
+  initial, deviceAuthorizations, clientReview, clientCredentials, deviceTransactions, signingKeys, openid, clientRegistration, resources,
+];
 
 /** Knex's migrator reads the list from here instead of from a folder. */
 export function migrationSource(names: TableNames): Knex.MigrationSource<NamedMigration> {

@@ -1,5 +1,6 @@
 import type { ClientFilter } from '../../storage/client-store';
 import type { ClientService, ClientServiceDeps } from './types';
+import { registrationExpired } from './records';
 import { toView } from './view';
 
 /** One app by id, or the apps of an owner, of a status, or with an edit waiting for review. */
@@ -16,7 +17,9 @@ export function lookup(deps: ClientServiceDeps): Pick<ClientService, 'get' | 'li
       const storeFilter: ClientFilter = {};
       if (filter.ownerId !== undefined) storeFilter.ownerId = filter.ownerId;
       if (filter.status !== undefined) storeFilter.status = filter.status;
-      const found = await clients.list(storeFilter);
+      // A registration whose time for review ran out is gone, although the store may still hold it.
+      const now = Date.now();
+      const found = (await clients.list(storeFilter)).filter((c) => !registrationExpired(c, now));
       return (filter.pendingChange === true ? found.filter((c) => c.pendingChange !== null) : found).map(toView);
     },
   };

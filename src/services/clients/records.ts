@@ -27,6 +27,19 @@ export function requireStatus(client: ClientRecord, allowed: ClientStatus[], act
   }
 }
 
+/** A registration left unapproved past its lifetime is gone, for the admin too (the next registration deletes it). */
+export function requireUnexpired(client: ClientRecord): void {
+  if (registrationExpired(client, Date.now())) {
+    throw new ValidationError('registration_expired', `status: client ${client.id} registered itself and was not approved in time; it must register again.`, 'status');
+  }
+}
+
+/** A self-registered app never approved whose time for review has run out. */
+export function registrationExpired(client: ClientRecord, now: number): boolean {
+  return client.registration !== null && (client.status === 'pending' || client.status === 'denied')
+    && client.registration.expiresAt.getTime() <= now;
+}
+
 export function requirePendingChange(client: ClientRecord): PendingClientChange {
   if (client.pendingChange === null) {
     throw new ValidationError('no_pending_change', `pendingChange: client ${client.id} has no change waiting for review.`, 'pendingChange');

@@ -4,7 +4,7 @@ import type { ClientRecord } from '../../storage/records';
 import { parseDescription, parseName } from '../fields';
 import { parsePostLogoutRedirectUris, parseRedirectUris } from '../redirect-uris';
 import { parseClientScopes, parseFlag, parseIdTokenSigningAlg, parsePermissions, refuseForPublic } from './input';
-import { changeClient, loadClient, requireStatus } from './records';
+import { changeClient, loadClient, requireStatus, requireUnexpired } from './records';
 import type { ClientService, ClientServiceDeps, Emit } from './types';
 import { toView } from './view';
 
@@ -34,7 +34,7 @@ export function registration(deps: ClientServiceDeps, emit: Emit): Pick<ClientSe
         id: randomClientId(), name, description, redirectUris, ownerId, status: 'pending', isPublic: isPublic === true,
         secretHash: null, scopes, resourceServer: permissions.resourceServer === true, allowImplicit: permissions.allowImplicit === true,
         allowClientCredentials: permissions.allowClientCredentials === true, postLogoutRedirectUris, idTokenSigningAlg,
-        pendingChange: null, createdAt: now, updatedAt: now,
+        pendingChange: null, origin: ownerId === null ? 'site' : 'apps-tab', registration: null, createdAt: now, updatedAt: now,
       };
       await clients.create(record);
       emit('client.requested', { clientId: record.id, ownerId });
@@ -44,9 +44,12 @@ export function registration(deps: ClientServiceDeps, emit: Emit): Pick<ClientSe
     async approve(id) {
       const client = await loadClient(clients, id);
       requireStatus(client, ['pending', 'denied'], 'approved');
-      // The plain secret exists only in this return value; the store keeps its SHA-256.
-      const clientSecret = client.isPublic ? null : randomSecret();
-      const updated = await changeClient(clients, client.id, { status: 'approved', secretHash: clientSecret === null ? null : hashSecret(clientSecret) });
+      requireUnexpired(client);
+      // The plain secret exists only in this return value; the store keeps its SHA-256. A client
+      // that registered itself got its secret then, and keeps it.
+      const clientSecret = client.isPublic || client.secretHash !== null ? null : randomSecret();
+      const secretHash = clientSecret === null ? client.secretHash : hashSecret(clientSecret);
+      const updated = await changeClient(clients, client.id, { status: 'approved', secretHash });
       emit('client.approved', { clientId: client.id });
       return { client: toView(updated), clientSecret };
     },

@@ -1,9 +1,11 @@
-import type { ClientRecord } from '../../storage/records';
+import type { ClientRecord, ClientRegistration } from '../../storage/records';
 
-/** A client as the site owner sees it: everything but the secret hash. */
-export type ClientView = Omit<ClientRecord, 'secretHash'>;
+/** A client as the site owner sees it: everything but the hashes of its secret and registration access token. */
+export type ClientView = Omit<ClientRecord, 'secretHash' | 'registration'> & {
+  registration: Omit<ClientRegistration, 'accessTokenHash'> | null;
+};
 
-/** Copies the fields a site may show; the secret hash never leaves the service. */
+/** Copies the fields a site may show; no hash ever leaves the service. */
 export function toView(record: ClientRecord): ClientView {
   const pending = record.pendingChange;
   return {
@@ -25,6 +27,10 @@ export function toView(record: ClientRecord): ClientView {
       ...(pending.redirectUris ? { redirectUris: [...pending.redirectUris] } : {}),
       ...(pending.postLogoutRedirectUris ? { postLogoutRedirectUris: [...pending.postLogoutRedirectUris] } : {}),
       ...(pending.scopes ? { scopes: [...pending.scopes] } : {}),
+    },
+    origin: record.origin,
+    registration: record.registration === null ? null : {
+      tokenEndpointAuthMethod: record.registration.tokenEndpointAuthMethod, expiresAt: record.registration.expiresAt,
     },
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
