@@ -76,7 +76,8 @@ export async function logInAndAllow(authorizeUrl: string): Promise<URL> {
   const loggedIn = await post('/login', { ...hidden(loginPage), username: 'alice', password: 'alice-password' });
   expect(loggedIn.status).toBe(303);
   const consent = await (await go(new URL(loggedIn.headers.get('location')!, origin).href)).text();
-  const action = /<form method="post" action="([^"]+)"/.exec(consent)![1]!;
+  const action = /<form method="post" action="([^"]+)"/.exec(consent)?.[1];
+  if (action === undefined) throw new Error(`no consent form: ${consent.slice(0, 2000)}`);
   const allowed = await post(action, { ...hidden(consent), decision: 'approve' });
   expect(allowed.status).toBe(303);
   return new URL(allowed.headers.get('location')!);
