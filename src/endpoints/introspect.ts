@@ -16,7 +16,8 @@ import { authenticateNamedClient, readNamedClient, readTokenForm } from './clien
  * - A client learns about its own tokens only; anything else is `{"active":false}` (§4 allows
  *   refusing), so a leaked token cannot be probed through some other registered app. A client the
  *   site flagged as a resource server (`resourceServer`) learns about every live token, personal
- *   access tokens included: it serves the API those tokens are presented to.
+ *   access tokens included: it serves the API those tokens are presented to. Tied to some of the
+ *   site's resources (`resources[].resourceServers`), it learns only of tokens those APIs accept.
  * - `token_type_hint` only orders the look-ups (§2.1): a token of the other type is still found.
  */
 export function introspectEndpoint(options: ProviderContext, limits: Limits): RequestHandler {
@@ -32,6 +33,15 @@ export function introspectEndpoint(options: ProviderContext, limits: Limits): Re
     return refresh && !refresh.used ? { record: refresh.record, tokenType: 'refresh_token' } : null;
   }
 
+  /**
+   * A resource server tied to some resources (their `resourceServers`) is told only of tokens for
+   * them, or for no resource in particular; one tied to none serves the whole site's API.
+   */
+  function servesTokenOf(clientId: string, audience: readonly string[]): boolean {
+    const tied = [...options.resources.values()].filter((r) => r.resourceServers.includes(clientId));
+    return tied.length === 0 || audience.length === 0 || tied.some((r) => audience.includes(r.identifier));
+  }
+
   return async function introspect(req: Request, res: Response) {
     try {
       const client = await authenticateNamedClient(req, limits, options, await readNamedClient(req, limits, options));
@@ -44,7 +54,7 @@ export function introspectEndpoint(options: ProviderContext, limits: Limits): Re
       if (parsed) {
         const [first, second] = params.token_type_hint === 'refresh_token' ? [findRefresh, findAccess] : [findAccess, findRefresh];
         const found = (await first(parsed.grantId, parsed.hash)) ?? (await second(parsed.grantId, parsed.hash));
-        if (found && (callerIsResourceServer || found.record.clientId === client.id)) {
+        if (found && (found.record.clientId === client.id || (callerIsResourceServer && servesTokenOf(client.id, found.record.resources)))) {
           const { record } = found;
           body = {
             active: true,

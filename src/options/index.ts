@@ -1,5 +1,5 @@
-export {
-  parseOptions, type CompatibilityOptions, type LoginRequest, type OAuthProviderOptions, type OpenIdOptions, type ProtectedResource, type SiteUser, type UserClaims,
-  type RegistrationOptions,
-} from './schema';
+export { parseOptions, type CompatibilityOptions, type OAuthProviderOptions } from './schema';
+export type { LoginRequest, OpenIdOptions, SiteUser, UserClaims } from './openid';
+export type { ProtectedResource } from './resources';
+export type { RegistrationOptions } from './registration';
 export { resolveOptions, type ResolvedOpenId, type ResolvedOptions } from './resolve';

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { ConfigurationError } from '../errors';
 import { hashSecret } from '../crypto';
 
@@ -22,7 +21,7 @@ export interface RegistrationOptions {
   autoApprove?: { scopes: string[] };
   /** Registrations one address may make per hour (an IPv6 address counts by its /64). @default 10 */
   perIpPerHour?: number;
-  /** Most registrations waiting for review at once; past it, registration answers 503. @default 1000 */
+  /** Most registrations waiting for review at once; past it, registration answers 429. @default 1000 */
   maxPending?: number;
   /** Seconds a registration may wait for review; then it is refused everywhere and deleted. @default 604800 (7 days) */
   pendingLifetime?: number;
@@ -38,19 +37,6 @@ export interface ResolvedRegistration {
   maxPending: number;
   pendingLifetime: number;
 }
-
-/** 32 characters of a random token carry far more than the 128 bits a guess must face. */
-const MIN_TOKEN_LENGTH = 32;
-
-export const registrationOptionsSchema = z.strictObject({
-  policy: z.enum(['open', 'initial-access-token', 'off']),
-  initialAccessTokens: z.array(z.string().min(MIN_TOKEN_LENGTH, `an initial access token has at least ${MIN_TOKEN_LENGTH} characters`)).optional(),
-  autoApprove: z.strictObject({ scopes: z.array(z.string()).min(1) }).optional(),
-  perIpPerHour: z.number().int().min(1).optional(),
-  maxPending: z.number().int().min(1).optional(),
-  pendingLifetime: z.number().int().min(60).optional(),
-}).refine((o) => o.policy !== 'initial-access-token' || (o.initialAccessTokens?.length ?? 0) > 0,
-  { message: 'policy `initial-access-token` needs at least one token in `initialAccessTokens`', path: ['initialAccessTokens'] });
 
 export function resolveRegistration(o: RegistrationOptions | undefined, scopes: ReadonlyMap<string, unknown>): ResolvedRegistration | null {
   if (o === undefined || o.policy === 'off') return null;

@@ -1,9 +1,9 @@
 import type { RenderPage } from '../pages/types';
 import type { ResolvedResource } from '../resources/registry';
 import { ConfigurationError } from '../errors';
-import { STANDARD_SCOPE_DESCRIPTIONS } from './openid';
+import { STANDARD_SCOPE_DESCRIPTIONS, type OpenIdOptions } from './openid';
 import { resolveRegistration, type ResolvedRegistration } from './registration';
-import type { CompatibilityOptions, OAuthProviderOptions, OpenIdOptions, ParsedOptions, RateLimitRedisClient } from './schema';
+import type { CompatibilityOptions, OAuthProviderOptions, ParsedOptions, RateLimitRedisClient } from './schema';
 
 export interface ScopeDefinition {
   description: string;
@@ -77,6 +77,7 @@ export function resolveOptions(o: ParsedOptions): ResolvedOptions {
       identifier: resource.identifier,
       scopes: Object.freeze([...(resource.scopes ?? scopes.keys())]),
       documentation: resource.documentation ?? null,
+      resourceServers: Object.freeze([...(resource.resourceServers ?? [])]),
     }));
   }
   const resolved: ResolvedOptions = {

@@ -21,6 +21,7 @@ export const resourcesSchema = z.array(z.strictObject({
     .refine((id) => !id.includes('?'), 'no query'),
   scopes: z.array(z.string().min(1)).optional(),
   documentation: z.url({ protocol: /^https?$/ }).optional(),
+  resourceServers: z.array(z.string().min(1).max(200)).max(100).optional(),
 }))
   .refine((list) => new Set(list.map((r) => r.identifier)).size === list.length, 'each identifier once')
   .refine((list) => {

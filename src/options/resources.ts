@@ -9,4 +9,10 @@ export interface ProtectedResource {
   scopes?: string[];
   /** `resource_documentation` in its metadata: a page for developers about the API. */
   documentation?: string;
+  /**
+   * Client ids of the resource servers (clients flagged `resourceServer`) that serve this API. A
+   * resource server named under some resources introspects only tokens for them, and tokens bound
+   * to no resource (which every API accepts); one named nowhere introspects every live token.
+   */
+  resourceServers?: string[];
 }

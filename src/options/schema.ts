@@ -11,7 +11,8 @@ import { openIdOptionsSchema } from './openid-rule';
 import type { ProtectedResource } from './resources';
 import { resourcesSchema } from './resources-rule';
 import type { IsUserActive } from '../user-activity';
-import { registrationOptionsSchema, type RegistrationOptions } from './registration';
+import type { RegistrationOptions } from './registration';
+import { registrationOptionsSchema } from './registration-rule';
 
 export interface CompatibilityOptions {
   /** 001: resource requests with `Authorization: <token>` and no scheme. */
@@ -153,10 +154,6 @@ export interface OAuthProviderOptions {
    */
   registration?: RegistrationOptions;
 }
-
-export type { LoginRequest, OpenIdOptions, SiteUser, UserClaims } from './openid';
-export type { ProtectedResource } from './resources';
-export type { RegistrationOptions } from './registration';
 
 const scopeName = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope name is printable ASCII without spaces, quotes or backslashes')
   .refine((name) => !name.includes(','), 'a scope name cannot contain a comma (commas separate scopes)');

@@ -3,6 +3,8 @@ export interface ResolvedResource {
   identifier: string;
   scopes: readonly string[];
   documentation: string | null;
+  /** Client ids of the resource servers tied to this resource (introspection sees only its tokens). */
+  resourceServers: readonly string[];
 }
 
 /** What the resource code reads of the resolved options: the issuer, and the registered resources by identifier. */

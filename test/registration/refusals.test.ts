@@ -28,7 +28,7 @@ describe('redirect URIs (invalid_redirect_uri)', () => {
     ['a relative URI', ['/cb'], /absolute/],
     ['a wildcard', ['https://*.agent.example/cb'], /wildcard/],
     ['user information', ['https://user@agent.example/cb'], /user information/],
-    ['a javascript: URI', ['javascript:alert(1)'], /https/],
+    ['a javascript: URI', ['javascript:alert(1)'], /can never be a redirect URI/],
     ['none at all', [], /at least one/],
     ['more than the site allows', ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => `https://agent.example/${x}`), /at most 5/],
   ])('refuses %s', async (_name, uris, description) => {

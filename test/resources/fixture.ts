@@ -10,14 +10,14 @@ export const FILES = 'https://files.forum.example/v1';
  * The provider fixture with two registered resources; `/api/read` belongs to API (scope read),
  * `/files/read` to FILES, and `/any/read` names no resource.
  */
-export async function resourceFixture(overrides: Partial<OAuthProviderOptions> = {}): Promise<Fixture> {
+export async function resourceFixture(overrides: Partial<OAuthProviderOptions> = {}, stores: Parameters<typeof createFixture>[1] = {}): Promise<Fixture> {
   const f = await createFixture({
     resources: [
       { identifier: API, scopes: ['read', 'write'], documentation: 'https://forum.example/docs/api' },
       { identifier: FILES },
     ],
     ...overrides,
-  });
+  }, stores);
   f.app.use(f.oauth.protectedResourceMetadata);
   f.app.get('/api/v2/read', f.oauth.requireScope('read', { resource: API }), (req, res) => { res.json({ oauth: req.oauth }); });
   f.app.get('/api/v2/me', f.oauth.requireScope('identity', { user: true, resource: API }), (req, res) => { res.json({ oauth: req.oauth }); });

@@ -1,6 +1,9 @@
 /** RFC 8707: `resource` at /authorize and /token binds a token's audience; requireScope, introspection and refresh honour it. */
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { memoryClientStore } from '../../adapters/memory';
+import { hashSecret } from '../../src/crypto';
+import { makeClient } from '../../src/testing/fixtures';
 import { basic, tokensFor } from '../support/provider-fixture';
 import { API, FILES, asUser, bearer, codeFor, exchangeCode, resourceFixture, resourceParams, tokenRequest } from './fixture';
 
@@ -191,5 +194,33 @@ describe('the consent page', () => {
     const unbound = await request(f.app).get(`/oauth/authorize?${query}`).set('Cookie', asUser());
     expect(unbound.status).toBe(200);
     expect(unbound.text).not.toContain('Only for:');
+  });
+});
+
+describe('a resource server tied to its resources (resources[].resourceServers)', () => {
+  it('introspects only tokens for its resources and unbound ones; an untied resource server sees all', async () => {
+    const clients = memoryClientStore();
+    const secret = 'files-resource-server-secret';
+    const tied = makeClient({ status: 'approved', isPublic: false, resourceServer: true, secretHash: hashSecret(secret), scopes: ['read'] });
+    const untied = makeClient({ status: 'approved', isPublic: false, resourceServer: true, secretHash: hashSecret(secret), scopes: ['read'] });
+    await clients.create(tied);
+    await clients.create(untied);
+    const f = await resourceFixture({ resources: [{ identifier: API }, { identifier: FILES, resourceServers: [tied.id] }] }, { clients });
+    const ask = (caller: string, token: string) => request(f.app).post('/oauth/introspect').type('form')
+      .set('Authorization', basic(caller, secret)).send({ token });
+
+    const forApi = await exchangeCode(f, f.conf, await codeFor(f, f.conf, [API]));
+    const forFiles = await exchangeCode(f, f.conf, await codeFor(f, f.conf, [FILES]));
+    const forBoth = await exchangeCode(f, f.conf, await codeFor(f, f.conf, [API, FILES]));
+    const unbound = await exchangeCode(f, f.conf, await codeFor(f, f.conf, []));
+
+    expect((await ask(tied.id, forApi.body.access_token)).body).toEqual({ active: false });
+    expect((await ask(tied.id, forApi.body.refresh_token)).body).toEqual({ active: false });
+    expect((await ask(tied.id, forFiles.body.access_token)).body).toMatchObject({ active: true, aud: FILES });
+    expect((await ask(tied.id, forBoth.body.access_token)).body).toMatchObject({ active: true, aud: [API, FILES] });
+    expect((await ask(tied.id, unbound.body.access_token)).body).toMatchObject({ active: true });
+    for (const token of [forApi, forFiles, forBoth, unbound].map((t) => t.body.access_token as string)) {
+      expect((await ask(untied.id, token)).body).toMatchObject({ active: true });
+    }
   });
 });
