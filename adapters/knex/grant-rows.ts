@@ -66,7 +66,9 @@ export function rowToCode(row: Row): AuthorizationCodeRecord {
   };
 }
 
-export const accessToRow = tokenToRow;
+export function accessToRow(token: AccessTokenRecord): Row {
+  return { ...tokenToRow(token), jkt: token.jkt ?? null };
+}
 
 export function rowToAccess(row: Row): AccessTokenRecord {
   return {
@@ -76,12 +78,14 @@ export function rowToAccess(row: Row): AccessTokenRecord {
     userId: toNullableText(row.user_id),
     scopes: decodeList(row.scopes),
     resources: decodeList(row.resources),
+    // Codes have no such column; tokens bound to no key hold NULL.
+    ...(typeof row.jkt === 'string' ? { jkt: row.jkt } : {}),
     expiresAt: toDate(row.expires_at),
   };
 }
 
 export function refreshToRow(token: RefreshTokenRecord): Row {
-  return { ...tokenToRow(token), used_at: null };
+  return { ...tokenToRow(token), jkt: token.jkt ?? null, used_at: null };
 }
 
 export function rowToRefresh(row: Row): RefreshTokenRecord {

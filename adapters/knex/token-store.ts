@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { REVOCATION_MEMORY_MS, type GrantRecord, type TokenStore } from '../../src/storage';
 import { deviceToRow, rowToDevice } from './device-rows';
+import { dpopProofMethods } from './dpop-proofs';
 import { accessToRow, codeToRow, grantToRow, refreshToRow, rowToAccess, rowToCode, rowToGrant, rowToRefresh } from './grant-rows';
 import { encodeList, millis, type Row } from './rows';
 import { deviceTransactionToRow, requestToRow, rowToDeviceTransaction, rowToRequest } from './transaction-rows';
@@ -230,5 +231,7 @@ export function knexTokenStore(knex: Knex, options: KnexStoreOptions = {}): Toke
       const deleted = await knex(t.deviceTransactions).where('id', id).andWhere('expires_at', '>', now).del();
       return deleted === 1 ? rowToDeviceTransaction(row) : null;
     },
+
+    ...dpopProofMethods(knex, t),
   };
 }

@@ -58,6 +58,7 @@ export function memoryTokenStore(): TokenStore {
   /** Device authorizations by grant id (each has a grant of its own), and user-code hash -> grant id. */
   const devices = new ExpiringMap<DeviceAuthorizationRecord>();
   const userCodes = new ExpiringMap<string>();
+  const dpopProofs = new ExpiringMap<true>();
 
   const findDevice = (grantId: string, hash: string): DeviceAuthorizationRecord | null => {
     const record = devices.get(grantId);
@@ -227,6 +228,12 @@ export function memoryTokenStore(): TokenStore {
       if (transaction === undefined) return null;
       deviceTransactions.delete(id);
       return copyRecord(transaction);
+    },
+
+    async useDpopProof(id, expiresAt) {
+      if (dpopProofs.get(id) !== undefined) return false;
+      dpopProofs.set(id, true, expiresAt.getTime());
+      return true;
     },
   };
 }

@@ -25,6 +25,7 @@
  *   <p>v:<userCodeHash>       `<grantId> <hash>` of the device authorization with this user code (string)
  *   <p>u:<userId>             grant ids of a user, scored by grant expiry rounded up to a day   (zset)
  *   <p>k:<clientId>           grant ids of a client, scored by grant expiry rounded up to a day (zset)
+ *   <p>p:<jkt>:<jti hash>     a DPoP proof seen (string: its expiresAt), until it could no longer be accepted
  *   <p>{keys}                 the OpenID Connect signing keys (hash, used by redisKeyStore): field
  *                             `<alg>:<generation>` → the key record (JSON); one key, so one slot
  *
@@ -62,6 +63,7 @@ export interface Keys {
   byUser(userId: string): string;
   byClient(clientId: string): string;
   signingKeys(): string;
+  dpopProof(id: string): string;
 }
 
 export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
@@ -87,5 +89,6 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     byUser: (userId) => `${prefix}u:${userId}`,
     byClient: (clientId) => `${prefix}k:${clientId}`,
     signingKeys: () => `${prefix}{keys}`,
+    dpopProof: (id) => `${prefix}p:${id}`,
   };
 }

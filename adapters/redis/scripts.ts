@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { DEVICE_SCRIPTS } from './scripts/devices';
+import { DPOP_SCRIPTS } from './scripts/dpop';
 import { GRANT_SCRIPTS } from './scripts/grants';
 import { HELPERS } from './scripts/helpers';
 import { TOKEN_SCRIPTS } from './scripts/tokens';
@@ -21,7 +22,7 @@ import { TOKEN_SCRIPTS } from './scripts/tokens';
  *
  * Needs Redis ≥ 6.2 (GETDEL, KEEPTTL, ZADD GT).
  */
-const SOURCES = { ...GRANT_SCRIPTS, ...TOKEN_SCRIPTS, ...DEVICE_SCRIPTS };
+const SOURCES = { ...GRANT_SCRIPTS, ...TOKEN_SCRIPTS, ...DEVICE_SCRIPTS, ...DPOP_SCRIPTS };
 
 export type ScriptName = keyof typeof SOURCES;
 

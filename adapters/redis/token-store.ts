@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { announceRevocations, type RevocationChannel, type TokenStore } from '../../src/storage';
 import { deviceMethods } from './devices';
+import { dpopProofMethods } from './dpop-proofs';
 import { grantIndex } from './grant-index';
 import { grantMethods } from './grants';
 import { createKeys } from './keys';
@@ -39,6 +40,7 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
     ...grantMethods(context, index),
     ...tokenMethods(context, index),
     ...deviceMethods(context),
+    ...dpopProofMethods(context),
   };
   return options.revocations ? announceRevocations(store, options.revocations) : store;
 }

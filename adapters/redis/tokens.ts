@@ -18,15 +18,19 @@ export function tokenMethods(
       // The grant's key outlives its tokens (a short-form access token is read together with it),
       // whatever expiresAt the record itself carries.
       const keyLife = Math.max(grantExpiresAt, ms(access.expiresAt), refresh ? ms(refresh.expiresAt) : 0);
-      // A token with resources is written in full: the short forms take everything else from the grant.
-      const accessTuple: AccessTuple = access.resources.length > 0
-        ? [ms(access.expiresAt), access.scopes, access.clientId, access.userId, access.resources]
-        : [ms(access.expiresAt), access.scopes, access.clientId, access.userId];
-      const refreshTuple: RefreshTuple | null = refresh && (refresh.resources.length > 0
-        ? [ms(refresh.expiresAt), refresh.clientId, refresh.userId, refresh.scopes, refresh.resources]
-        : [ms(refresh.expiresAt), refresh.clientId, refresh.userId, refresh.scopes]);
-      const mayShortenAccess = access.resources.length === 0;
-      const mayShortenRefresh = refresh !== null && refresh.resources.length === 0;
+      // A token with resources or a DPoP key is written in full: the short forms take everything else from the grant.
+      const accessTuple: AccessTuple = access.jkt !== undefined
+        ? [ms(access.expiresAt), access.scopes, access.clientId, access.userId, access.resources, access.jkt]
+        : access.resources.length > 0
+          ? [ms(access.expiresAt), access.scopes, access.clientId, access.userId, access.resources]
+          : [ms(access.expiresAt), access.scopes, access.clientId, access.userId];
+      const refreshTuple: RefreshTuple | null = refresh && (refresh.jkt !== undefined
+        ? [ms(refresh.expiresAt), refresh.clientId, refresh.userId, refresh.scopes, refresh.resources, refresh.jkt]
+        : refresh.resources.length > 0
+          ? [ms(refresh.expiresAt), refresh.clientId, refresh.userId, refresh.scopes, refresh.resources]
+          : [ms(refresh.expiresAt), refresh.clientId, refresh.userId, refresh.scopes]);
+      const mayShortenAccess = access.resources.length === 0 && access.jkt === undefined;
+      const mayShortenRefresh = refresh !== null && refresh.resources.length === 0 && refresh.jkt === undefined;
       const long = keys.longAccess(grant.id);
       const result = await run('oauthStoreSaveTokens',
         [keys.grant(grant.id), keys.members(grant.id), keys.revoked(grant.id), long, refresh ? keys.refresh(grant.id, refresh.hash) : long],
@@ -57,8 +61,8 @@ export function tokenMethods(
       const expiresAt = tuple ? tuple[0] : Number(accessValue.slice(1, -1));
       if (!(expiresAt > Date.now())) return null;
       const [, grantUserId, grantClientId, grantScopes] = JSON.parse(grantValue) as GrantTuple;
-      const [, scopes = grantScopes, clientId = grantClientId, userId = grantUserId, resources = []] = tuple ?? [expiresAt];
-      return { hash, grantId, clientId, userId, scopes, resources, expiresAt: new Date(expiresAt) };
+      const [, scopes = grantScopes, clientId = grantClientId, userId = grantUserId, resources = [], jkt] = tuple ?? [expiresAt];
+      return { hash, grantId, clientId, userId, scopes, resources, ...(jkt ? { jkt } : {}), expiresAt: new Date(expiresAt) };
     },
 
     async findRefreshToken(grantId, hash) {
@@ -72,8 +76,9 @@ export function tokenMethods(
       if (!found) return null;
       const [, grantUserId, grantClientId, grantScopes] = JSON.parse(grantValue) as GrantTuple;
       // Only grants with a client and a user have refresh tokens.
-      const [expiresAt, clientId = grantClientId!, userId = grantUserId!, scopes = grantScopes, resources = []] = found.tuple;
-      return { record: { hash, grantId, clientId, userId, scopes, resources, expiresAt: new Date(expiresAt) }, used: found.used };
+      const [expiresAt, clientId = grantClientId!, userId = grantUserId!, scopes = grantScopes, resources = [], jkt] = found.tuple;
+      const record = { hash, grantId, clientId, userId, scopes, resources, ...(jkt ? { jkt } : {}), expiresAt: new Date(expiresAt) };
+      return { record, used: found.used };
     },
 
     async consumeRefreshToken(grantId, hash) {

@@ -22,11 +22,11 @@ export type OpenIdTuple = [
 ];
 /**
  * `[expiresAt]` or `[expiresAt, scopes]` take the rest from the grant (see the saveTokens script);
- * a token with resources is always written in full, so the short forms mean no resources.
+ * a token with resources or a DPoP key is always written in full, so the short forms mean neither.
  */
 export type AccessTuple = [expiresAt: number] | [expiresAt: number, scopes: string[]]
-  | [expiresAt: number, scopes: string[], clientId: string | null, userId: string | null, resources?: string[]];
-export type RefreshTuple = [expiresAt: number, clientId: string, userId: string, scopes: string[], resources?: string[]];
+  | [expiresAt: number, scopes: string[], clientId: string | null, userId: string | null, resources?: string[], jkt?: string | null];
+export type RefreshTuple = [expiresAt: number, clientId: string, userId: string, scopes: string[], resources?: string[], jkt?: string | null];
 // Stored as an index to keep the value short; old values without it were `code`.
 export const RESPONSE_TYPES = ['code', 'pin', 'token'] as const;
 

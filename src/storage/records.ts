@@ -145,6 +145,11 @@ export interface AccessTokenRecord {
    * before resource indicators).
    */
   resources: string[];
+  /**
+   * RFC 9449 DPoP: the SHA-256 thumbprint of the key the token is bound to (its `cnf.jkt`); only
+   * a request with a proof signed by that key may use it. Absent for a bearer token.
+   */
+  jkt?: string;
   expiresAt: Date;
 }
 
@@ -161,6 +166,8 @@ export interface RefreshTokenRecord {
    * before resource indicators).
    */
   resources: string[];
+  /** RFC 9449: a public client's refresh token is bound to its DPoP key (only that key may refresh). Absent when unbound. */
+  jkt?: string;
   expiresAt: Date;
 }
 

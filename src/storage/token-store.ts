@@ -146,10 +146,21 @@ export interface TokenStore {
    * unknown or expired.
    */
   consumeDeviceTransaction(id: string): Promise<DeviceTransactionRecord | null>;
+
+  /**
+   * Optional; DPoP (RFC 9449) needs it. Remembers a DPoP proof (`id`: its key thumbprint and
+   * `jti`) until `expiresAt`, for every instance sharing the store: true the first time, false when
+   * the proof was seen before and has not expired (a replay). Of concurrent calls with one id,
+   * exactly one gets true.
+   */
+  useDpopProof?(id: string, expiresAt: Date): Promise<boolean>;
 }
 
-/** Every TokenStore method, for checking a store given at run time. */
-export const TOKEN_STORE_METHODS = methodsOf<TokenStore>()([
+/** The methods a feature may do without (it is refused at start-up when the store lacks them). */
+export type OptionalTokenStoreMethod = 'useDpopProof';
+
+/** Every required TokenStore method, for checking a store given at run time. */
+export const TOKEN_STORE_METHODS = methodsOf<Omit<TokenStore, OptionalTokenStoreMethod>>()([
   'saveAuthorizationRequest', 'getAuthorizationRequest', 'deleteAuthorizationRequest', 'saveGrant', 'saveCode', 'findCode',
   'consumeCode', 'saveTokens', 'getAccessToken', 'findRefreshToken', 'consumeRefreshToken', 'revokeAccessToken', 'revokeGrant',
   'getGrant', 'listGrants', 'saveDeviceAuthorization', 'findDeviceAuthorization', 'updateDeviceAuthorization',

@@ -3,6 +3,8 @@ import { afterAll, afterEach, beforeAll, jest } from '@jest/globals';
 export interface ContractOptions {
   /** Runs once after the suite (close connections, drop the schema). */
   teardown?: () => Promise<void>;
+  /** A token store without the optional `useDpopProof` (DPoP is then unavailable): its tests are skipped. */
+  withoutDpopProofs?: boolean;
 }
 
 /**

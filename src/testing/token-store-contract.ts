@@ -21,6 +21,7 @@ import { storeUnderTest, type ContractOptions } from './store-under-test';
 import { clientGrantTests } from './token-store-contract/client-grants';
 import { deviceAuthorizationTests } from './token-store-contract/device-authorizations';
 import { deviceTransactionTests } from './token-store-contract/device-transactions';
+import { dpopTests } from './token-store-contract/dpop';
 import { grantTests } from './token-store-contract/grants';
 import { isolationTests } from './token-store-contract/isolation';
 import { openidTests } from './token-store-contract/openid';
@@ -35,7 +36,7 @@ export function runTokenStoreContract(
   options: ContractOptions = {},
 ): void {
   describe(`${label} TokenStore contract`, () => {
-    const store = storeUnderTest(makeStore, options, TOKEN_STORE_METHODS);
+    const store = storeUnderTest(makeStore, options, [...TOKEN_STORE_METHODS, 'useDpopProof']);
     const suite: ContractSuite = {
       store,
       async savedGrant(overrides: Partial<GrantRecord> = {}) {
@@ -55,6 +56,7 @@ export function runTokenStoreContract(
     deviceTransactionTests(suite);
     openidTests(suite);
     resourceTests(suite);
+    dpopTests(suite, { useDpopProof: options.withoutDpopProofs !== true });
     isolationTests(suite);
   });
 }

@@ -52,8 +52,8 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       expect(await rowCount(db(), tableNames().grants)).toBe(before);
       expect(await tokens.getGrant(grant.id)).toEqual(grant);
       // Eight migrations so far (001 initial, 002 device authorizations, 003 client review, 004 client credentials,
-      // 005 device transactions, 006 signing keys, 007 openid, 008 client registration, 009 resources), each recorded once however often migrate runs.
-      expect(await rowCount(db(), tableNames().migrations)).toBe(9);
+      // 005 device transactions, 006 signing keys, 007 openid, 008 client registration, 009 resources, 010 dpop), each recorded once however often migrate runs.
+      expect(await rowCount(db(), tableNames().migrations)).toBe(10);
     });
 
     it('003 gives clients stored before it neither switch and no pending change', async () => {
@@ -97,7 +97,7 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       for (const [grant, access] of [[userGrant, userAccess], [clientGrant, clientAccess]] as const) {
         const { openid: _openid, resources: _gr, ...grantRow } = grantToRow(grant);
         await db()(names.grants).insert(grantRow);
-        const { resources: _ar, ...accessRow } = accessToRow(access);
+        const { resources: _ar, jkt: _aj, ...accessRow } = accessToRow(access);
         await db()(names.accessTokens).insert(accessRow);
       }
       expect(await tokens.getAccessToken(clientGrant.id, clientAccess.hash)).toEqual(clientAccess);
@@ -203,10 +203,10 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       const { resources: _cr, ...codeRow } = codeToRow(code);
       await db()(names.codes).insert(codeRow);
       const access = makeAccessToken(grant);
-      const { resources: _ar, ...accessRow } = accessToRow(access);
+      const { resources: _ar, jkt: _aj, ...accessRow } = accessToRow(access);
       await db()(names.accessTokens).insert(accessRow);
       const refresh = makeRefreshToken(grant);
-      const { resources: _fr, ...refreshRow } = refreshToRow(refresh);
+      const { resources: _fr, jkt: _fj, ...refreshRow } = refreshToRow(refresh);
       await db()(names.refreshTokens).insert(refreshRow);
 
       await db().migrate.latest(config);

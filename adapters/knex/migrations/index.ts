@@ -9,6 +9,7 @@ import { signingKeys } from './006-signing-keys';
 import { openid } from './007-openid';
 import { clientRegistration } from './008-client-registration';
 import { resources } from './009-resources';
+import { dpop } from './010-dpop';
 import type { NamedMigration } from './support';
 
 /**
@@ -20,7 +21,7 @@ import type { NamedMigration } from './support';
  * between SQLite, PostgreSQL and MySQL), string arrays and other JSON are text, booleans are knex booleans.
  */
 const MIGRATIONS = [
-  initial, deviceAuthorizations, clientReview, clientCredentials, deviceTransactions, signingKeys, openid, clientRegistration, resources,
+  initial, deviceAuthorizations, clientReview, clientCredentials, deviceTransactions, signingKeys, openid, clientRegistration, resources, dpop,
 ];
 
 /** Knex's migrator reads the list from here instead of from a folder. */
