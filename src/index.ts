@@ -1,7 +1,7 @@
 export { createOAuthProvider } from './provider';
 export type { OAuthProvider } from './provider';
 export type {
-  OAuthProviderOptions, CompatibilityOptions, SiteUser, OpenIdOptions, LoginRequest, UserClaims, ProtectedResource, RegistrationOptions,
+  OAuthProviderOptions, CompatibilityOptions, SiteUser, OpenIdOptions, LoginRequest, UserClaims, ProtectedResource, RegistrationOptions, DpopOptions,
 } from './options';
 export type { ConsentContext, PageContext, PageKind, RenderPage } from './pages/types';
 export type { OAuthContext, RequireScopeArgs, RequireScopeOptions } from './require-scope';

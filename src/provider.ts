@@ -1,6 +1,7 @@
 // Named type imports only: a default import in our .d.ts would break hosts built without esModuleInterop (TS1259).
 import type { RequestHandler, Router } from 'express';
 import { metadataEndpoint } from './endpoints/metadata';
+import { ConfigurationError } from './errors';
 import { createIdTokenKeys } from './keys/id-token-keys';
 import { parseOptions, resolveOptions, type OAuthProviderOptions, type ResolvedOptions } from './options';
 import type { ProviderContext } from './provider-context';
@@ -61,6 +62,9 @@ export function createOAuthProvider(options: OAuthProviderOptions): OAuthProvide
 
 /** What holds state or reaches outside the process, built once per provider around the site's stores and hooks. */
 function createContext(o: OAuthProviderOptions, resolved: ResolvedOptions): ProviderContext {
+  if (resolved.dpop && typeof o.store.tokens.useDpopProof !== 'function') {
+    throw new ConfigurationError('createOAuthProvider: option `dpop` needs a token store with `useDpopProof` (to refuse replayed proofs on every instance)');
+  }
   const onEvent = o.onEvent;
   const tokenCache = o.tokenCache ? new AccessTokenCache(o.tokenCache) : null;
   const context: ProviderContext = {

@@ -1,6 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { parseGrantSecret } from './crypto';
 import { createBearerChallenge } from './answers/bearer-challenge';
+import { sendDpopChallenge } from './answers/dpop-challenge';
+import { refuseDpopRequest } from './dpop/resource-request';
 import { metadataUrlOf } from './resources/identifier';
 import { sendOAuthError } from './answers/json-error';
 import { ConfigurationError, toOAuthError } from './errors';
@@ -31,6 +33,8 @@ declare module 'express-serve-static-core' {
 
 // RFC 6750 §2.1 b64token.
 const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+// RFC 9449 §7.1: the same token68 under the DPoP scheme.
+const DPOP = /^dpop +([A-Za-z0-9\-._~+/]+=*)$/i;
 const BARE_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /**
@@ -63,6 +67,7 @@ export function createRequireScope(options: ProviderContext) {
       throw new ConfigurationError(`requireScope: the resource ${JSON.stringify(resource)} is not in the provider's \`resources\``);
     }
     const challenge = resource === null ? plainChallenge : createBearerChallenge(options.realm, metadataUrlOf(resource));
+    const origin = new URL(resource ?? options.issuer).origin;
     const needed = required.join(' ');
     const hasScopes = (scopes: readonly string[]) => {
       for (let i = 0; i < required.length; i += 1) if (!scopes.includes(required[i]!)) return false;
@@ -86,7 +91,8 @@ export function createRequireScope(options: ProviderContext) {
         else challenge(res, 401, null, 'An access token is required.');
         return;
       }
-      const match = BEARER.exec(header);
+      const dpopMatch = options.dpop === null ? null : DPOP.exec(header);
+      const match = dpopMatch ?? BEARER.exec(header);
       const token = match ? match[1]! : bareTokens && BARE_TOKEN.test(header) ? header : null;
       if (token === null || bodyToken) {
         challenge(res, 400, 'invalid_request', 'Malformed Authorization header; expected "Bearer <token>".');
@@ -121,6 +127,19 @@ export function createRequireScope(options: ProviderContext) {
       if (resource !== null && record.resources.length > 0 && !record.resources.includes(resource)) {
         challenge(res, 401, 'invalid_token', 'The access token is not for this resource.');
         return;
+      }
+      if (record.jkt !== undefined || dpopMatch) {
+        let refusal;
+        try {
+          refusal = await refuseDpopRequest(options, req, { scheme: dpopMatch ? 'DPoP' : 'Bearer', token, record, origin });
+        } catch (err) {
+          unavailable(res, err);
+          return;
+        }
+        if (refusal) {
+          sendDpopChallenge(res, refusal);
+          return;
+        }
       }
       if (record.userId === null) {
         // Checked before scope: however many scopes it carries, a client's own token has nobody to act for.

@@ -7,7 +7,16 @@ import { constantTimeEqual } from '../crypto';
  * nonces. The current and the previous slot's nonce are accepted, so a nonce handed out just before
  * a slot ends still works for at least one whole slot.
  */
+const built = new WeakMap<object, DpopNonces>();
+
 export class DpopNonces {
+  /** One per site setting, so the secret's HMAC key is set up once. */
+  static of(settings: { secret: string; lifetime: number }): DpopNonces {
+    let nonces = built.get(settings);
+    if (!nonces) built.set(settings, nonces = new DpopNonces(settings.secret, settings.lifetime));
+    return nonces;
+  }
+
   constructor(private readonly secret: string, private readonly slotSeconds: number) {}
 
   current(now: Date): string {

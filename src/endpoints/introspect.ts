@@ -25,7 +25,8 @@ export function introspectEndpoint(options: ProviderContext, limits: Limits): Re
 
   async function findAccess(grantId: string, hash: string) {
     const access = await tokens.getAccessToken(grantId, hash);
-    return access ? { record: access, tokenType: 'Bearer' } : null;
+    // RFC 9449 §6.2: a bound access token is of type DPoP.
+    return access ? { record: access, tokenType: access.jkt === undefined ? 'Bearer' : 'DPoP' } : null;
   }
   async function findRefresh(grantId: string, hash: string) {
     const refresh = await tokens.findRefreshToken(grantId, hash);
@@ -65,6 +66,8 @@ export function introspectEndpoint(options: ProviderContext, limits: Limits): Re
             ...(record.userId === null ? {} : { sub: record.userId }),
             // RFC 7662 §2.2 / RFC 8707: the resources the token is for; none when it was asked for without any.
             ...(record.resources.length === 0 ? {} : { aud: record.resources.length === 1 ? record.resources[0] : record.resources }),
+            // RFC 9449 §6.2: the key a bound token needs a proof of.
+            ...(record.jkt === undefined ? {} : { cnf: { jkt: record.jkt } }),
             exp: Math.floor(record.expiresAt.getTime() / 1000),
             token_type: found.tokenType,
             iss: options.issuer,

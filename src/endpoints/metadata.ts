@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { DPOP_ALGORITHMS } from '../dpop/proof';
 import { CLIENT_CREDENTIALS_GRANT_TYPE } from '../grants';
 import { DEVICE_CODE_GRANT_TYPE } from '../grants';
 import type { ResolvedOptions } from '../options';
@@ -52,6 +53,7 @@ function oauthMetadata(options: ResolvedOptions, base: string, implicit: boolean
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     authorization_response_iss_parameter_supported: true,
+    ...(options.dpop ? { dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS] } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import type { ResolvedOptions } from '../options';
 import type { ProviderContext } from '../provider-context';
 import { readBodyParams } from '../params';
 import { authenticateNamedClient, readNamedClient } from './client-request';
+import { tokenRequestKey } from '../dpop/token-request';
 import { formatScopes, parseScopeList, requestedScopeParam } from '../scope';
 import { parseResourceParam, takeResourceParam } from '../resources/parameter';
 
@@ -50,7 +51,8 @@ export function tokenEndpoint(options: ProviderContext, limits: Limits): Request
         if (!params) throw malformed;
         // A PIN is short: its guess is spent before it is read, and refunded when it was right.
         const refundPin = grantType === 'pin' ? await limits.pinGuess(req, client) : null;
-        sendTokens(res, await grants[grantType!]({ params, client, resources, lookup }));
+        const jkt = await tokenRequestKey(options, req, client);
+        sendTokens(res, await grants[grantType!]({ params, client, resources, jkt, lookup }));
         await refundPin?.();
       } catch (err) {
         const error = toOAuthError(err, options.reportFailure);
@@ -78,7 +80,7 @@ function sendTokens(res: Response, data: IssuedTokens): void {
   noStore(res);
   res.status(200).json({
     access_token: data.accessToken,
-    token_type: 'Bearer',
+    token_type: data.tokenType,
     expires_in: Math.max(0, expiresAt - Math.floor(Date.now() / 1000)),
     expires_at: expiresAt,
     ...formatScopes(data.scope),

@@ -25,7 +25,7 @@ export function authorizationCodeGrant(options: ProviderContext): Grant {
         return parsed !== null && tokens.consumeCode(parsed.grantId, parsed.hash);
       },
       // The code's grant is new: issuing re-checks that its client was not suspended meanwhile (K3).
-      issue: (owner, scope, access, refresh) => issueUserTokens(options, request.client, owner, scope, access, refresh, true),
+      issue: (owner, scope, access, refresh) => issueUserTokens(options, request.client, owner, scope, access, refresh, true, request.jkt),
     },
   );
 }

@@ -18,7 +18,7 @@ export const CLIENT_CREDENTIALS_GRANT_TYPE = 'client_credentials';
  * `saveToken` files every token under a user's grant.
  */
 export function clientCredentialsGrant(options: ProviderContext): Grant {
-  return async ({ params, client, resources }): Promise<IssuedTokens> => {
+  return async ({ params, client, resources, jkt }): Promise<IssuedTokens> => {
     // authenticate: which clients may use it at all
     if (client.isPublic) {
       throw unauthorizedClient('Unauthorized client: a public client cannot use `client_credentials`; it has no secret to prove who is asking');
@@ -34,10 +34,10 @@ export function clientCredentialsGrant(options: ProviderContext): Grant {
     const refused = await saveClientCredentialsToken(
       options,
       { id: grantId, kind: 'client', userId: null, clientId: client.id, scopes, name: null, createdAt: new Date(), expiresAt: access.expiresAt, openid: null, resources },
-      { hash: access.hash, grantId, clientId: client.id, userId: null, scopes, resources, expiresAt: access.expiresAt },
+      { hash: access.hash, grantId, clientId: client.id, userId: null, scopes, resources, ...(jkt ? { jkt } : {}), expiresAt: access.expiresAt },
     );
     if (refused) throw unauthorizedClient('Unauthorized client: this client may no longer use `client_credentials`');
-    return { accessToken: access.value, accessTokenExpiresAt: access.expiresAt, scope: scopes };
+    return { accessToken: access.value, accessTokenExpiresAt: access.expiresAt, scope: scopes, tokenType: jkt ? 'DPoP' : 'Bearer' };
   };
 }
 

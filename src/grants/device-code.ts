@@ -23,7 +23,7 @@ const deviceError = (error: 'authorization_pending' | 'slow_down' | 'expired_tok
 export function deviceCodeGrant(options: ProviderContext): Grant {
   const { tokens } = options.store;
 
-  return async ({ params, client, resources }): Promise<IssuedTokens> => {
+  return async ({ params, client, resources, jkt }): Promise<IssuedTokens> => {
     // find
     const deviceCode = params.device_code;
     if (deviceCode === undefined || deviceCode === '') throw invalidRequest('Missing parameter: `device_code`');
@@ -52,7 +52,7 @@ export function deviceCodeGrant(options: ProviderContext): Grant {
       grantResources: resources, audience: resources,
     };
     return issueUserTokens(options, client, owner, device.scopes, mintToken(device.grantId, options.lifetimes.accessToken),
-      mintToken(device.grantId, options.lifetimes.refreshToken), true);
+      mintToken(device.grantId, options.lifetimes.refreshToken), true, jkt);
   };
 }
 

@@ -27,7 +27,7 @@ export function mintToken(grantId: string, lifetime: number): MintedToken {
  * (`refreshTokens: 'always'`, or a permanent grant); `newGrant` says the grant starts here.
  */
 export async function issueUserTokens(options: ProviderContext, client: ClientRecord, owner: GrantOwner, scope: string[],
-  access: MintedToken, offeredRefresh: MintedToken | null, newGrant: boolean): Promise<IssuedTokens> {
+  access: MintedToken, offeredRefresh: MintedToken | null, newGrant: boolean, jkt: string | null): Promise<IssuedTokens> {
   // Signed before anything is saved: a key store that fails then costs the client nothing.
   const idToken = options.openid && scope.includes('openid')
     ? await makeIdToken(options, client, { userId: owner.userId, grantId: owner.grantId, openid: owner.openid }, scope, access.value)
@@ -41,8 +41,12 @@ export async function issueUserTokens(options: ProviderContext, client: ClientRe
     // createdAt only counts for a new grant: saveTokens keeps an existing grant's own.
     { id: grantId, kind: 'authorization', userId, clientId, scopes: grantScopes, name: null, createdAt: new Date(), expiresAt,
       openid: owner.openid && { ...owner.openid, nonce: null }, resources: grantResources },
-    { hash: access.hash, grantId, clientId, userId, scopes: scope, resources: audience, expiresAt: access.expiresAt },
-    refresh ? { hash: refresh.hash, grantId, clientId, userId, scopes: grantScopes, resources: grantResources, expiresAt: refresh.expiresAt } : null,
+    { hash: access.hash, grantId, clientId, userId, scopes: scope, resources: audience, ...(jkt ? { jkt } : {}), expiresAt: access.expiresAt },
+    // RFC 9449 §5: a public client's refresh token is bound too; a confidential client's is held by its secret.
+    refresh ? {
+      hash: refresh.hash, grantId, clientId, userId, scopes: grantScopes, resources: grantResources,
+      ...(jkt && client.isPublic ? { jkt } : {}), expiresAt: refresh.expiresAt,
+    } : null,
     newGrant,
   );
   if (refused === 'user-inactive') throw invalidGrant('Invalid grant: the user\'s account is not active');
@@ -53,6 +57,7 @@ export async function issueUserTokens(options: ProviderContext, client: ClientRe
     ...(refresh ? { refreshToken: refresh.value } : {}),
     ...(idToken ? { idToken } : {}),
     scope,
+    tokenType: jkt ? 'DPoP' : 'Bearer',
   };
 }
 

@@ -127,9 +127,10 @@ async function runLibrary(options: LibraryTokenOptions, rotate: boolean, callbac
       requireClientAuthentication: { [grantType]: false },
     });
     // saveToken's answer, carried through by the library: the ID token rides along with it.
-    const { accessToken, accessTokenExpiresAt, refreshToken, scope, idToken } = token as OAuth2Server.Token & { idToken?: string };
+    const { accessToken, accessTokenExpiresAt, refreshToken, scope, idToken, tokenType } = token as OAuth2Server.Token & Pick<IssuedTokens, 'idToken' | 'tokenType'>;
     return {
       accessToken, accessTokenExpiresAt: accessTokenExpiresAt!, scope: scope ?? [], ...(refreshToken ? { refreshToken } : {}), ...(idToken ? { idToken } : {}),
+      tokenType,
     };
   } catch (err) {
     throw fromLibrary(err);

@@ -16,7 +16,7 @@ export function pinGrant(options: ProviderContext): Grant {
   const { tokens } = options.store;
   const invalid = () => invalidGrant('Invalid grant: the PIN is invalid, expired or already used');
 
-  return async ({ params, client, resources }): Promise<IssuedTokens> => {
+  return async ({ params, client, resources, jkt }): Promise<IssuedTokens> => {
     // find
     const typed = params.pin;
     if (typed === undefined || typed === '') throw invalidRequest('Missing parameter: `pin`');
@@ -38,7 +38,7 @@ export function pinGrant(options: ProviderContext): Grant {
     let issued: IssuedTokens;
     try {
       issued = await issueUserTokens(options, client, owner, scopes, mintToken(owner.grantId, options.lifetimes.accessToken),
-        mintToken(owner.grantId, options.lifetimes.refreshToken), true);
+        mintToken(owner.grantId, options.lifetimes.refreshToken), true, jkt);
     } catch (err) {
       // The PIN is used up: its grant goes too (say the user's account was closed meanwhile),
       // so that the user's list of apps does not show an authorization that issued nothing.

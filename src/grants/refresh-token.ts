@@ -1,5 +1,5 @@
 import { parseGrantSecret } from '../crypto';
-import { invalidScope } from '../errors';
+import { invalidGrant, invalidScope } from '../errors';
 import type { ProviderContext } from '../provider-context';
 import { parseScopeList } from '../scope';
 import { narrowResources } from '../resources/parameter';
@@ -26,14 +26,14 @@ export function refreshTokenGrant(options: ProviderContext): Grant {
       {
         find: (token) => findRefreshToken(options, request, token),
         rotate: (token, owner) => rotateRefreshToken(options, token, owner.clientId),
-        issue: (owner, scope, access, refresh) => issueUserTokens(options, request.client, owner, scope, access, refresh, false),
+        issue: (owner, scope, access, refresh) => issueUserTokens(options, request.client, owner, scope, access, refresh, false, request.jkt),
       },
     );
     return issued.refreshToken ? issued : { ...issued, refreshToken: request.params.refresh_token! };
   };
 }
 
-async function findRefreshToken(options: ProviderContext, { params, client, resources, lookup }: GrantRequest,
+async function findRefreshToken(options: ProviderContext, { params, client, resources, jkt, lookup }: GrantRequest,
   refreshToken: string): Promise<AcceptedRefreshToken | null> {
   const { tokens } = options.store;
   const parsed = parseGrantSecret(refreshToken);
@@ -48,6 +48,10 @@ async function findRefreshToken(options: ProviderContext, { params, client, reso
     // Reuse: a rotated token came back; we cannot tell thief from client, so the family dies.
     await revokeReusedGrant(options, 'refresh.reused', record.grantId, client.id);
     return null;
+  }
+  // RFC 9449 §5: a bound refresh token works only with a proof of its key; refused before it is used up.
+  if (record.jkt !== undefined && record.jkt !== jkt) {
+    throw invalidGrant('Invalid grant: this refresh token is bound to a DPoP key; send a DPoP proof made with that key');
   }
 
   // The library checks scope only after rotating, so an escalation attempt would burn the

@@ -14,6 +14,8 @@ export interface GrantRequest {
   client: ClientRecord;
   /** RFC 8707 resource indicators sent with the request (`resource`, may repeat), each registered. */
   resources: string[];
+  /** RFC 9449: the thumbprint of the key of the request's DPoP proof, which the new tokens are bound to; null for bearer tokens. */
+  jkt: string | null;
   lookup?: PrefetchedLookup | undefined;
 }
 
@@ -25,6 +27,8 @@ export interface IssuedTokens {
   /** For scope `openid` where the site turned OpenID Connect on. */
   idToken?: string;
   scope: string[];
+  /** `DPoP` when the access token is bound to the proof's key (RFC 9449 §5), else `Bearer`. */
+  tokenType: 'Bearer' | 'DPoP';
 }
 
 export type Grant = (request: GrantRequest) => Promise<IssuedTokens>;

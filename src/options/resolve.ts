@@ -3,7 +3,9 @@ import type { ResolvedResource } from '../resources/registry';
 import { ConfigurationError } from '../errors';
 import { STANDARD_SCOPE_DESCRIPTIONS, type OpenIdOptions } from './openid';
 import { resolveRegistration, type ResolvedRegistration } from './registration';
-import type { CompatibilityOptions, OAuthProviderOptions, ParsedOptions, RateLimitRedisClient } from './schema';
+import { resolveDpop, type ResolvedDpop } from './dpop';
+import type { CompatibilityOptions } from './compat';
+import type { OAuthProviderOptions, ParsedOptions, RateLimitRedisClient } from './schema';
 
 export interface ScopeDefinition {
   description: string;
@@ -39,6 +41,8 @@ export interface ResolvedOptions {
   resources: ReadonlyMap<string, ResolvedResource>;
   /** null unless the site chose a registration policy other than `off`. */
   registration: ResolvedRegistration | null;
+  /** null unless the site turned DPoP on. */
+  dpop: ResolvedDpop | null;
 }
 
 
@@ -127,6 +131,7 @@ export function resolveOptions(o: ParsedOptions): ResolvedOptions {
     }) : null,
     resources,
     registration: resolveRegistration(o.registration, scopes),
+    dpop: resolveDpop(o.dpop),
   };
   return Object.freeze(resolved);
 }
