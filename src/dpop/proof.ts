@@ -79,7 +79,7 @@ export async function verifyDpopProof(proof: string | undefined, check: ProofChe
     throw new DpopProofError(`The DPoP proof must be signed with one of ${DPOP_ALGORITHMS.join(', ')}.`);
   }
   const jwk = header.jwk as Record<string, unknown> | undefined;
-  if (jwk === undefined || typeof jwk !== 'object' || Array.isArray(jwk)) throw new DpopProofError('The DPoP proof header must carry the public key as "jwk".');
+  if (jwk === undefined || jwk === null || typeof jwk !== 'object' || Array.isArray(jwk)) throw new DpopProofError('The DPoP proof header must carry the public key as "jwk".');
   if (PRIVATE_MEMBERS.some((member) => member in jwk)) throw new DpopProofError('The DPoP proof\'s "jwk" must be a public key.');
 
   let signed: Uint8Array;

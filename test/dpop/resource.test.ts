@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { memoryTokenStore } from '../../adapters/memory';
 import { createFixture, exchange, ISSUER, tokensFor } from '../support/provider-fixture';
-import { callWith, dpopFixture, dpopKey, exchangeWithProof, proof, type DpopKey } from './support';
+import { callWith, dpopFixture, dpopKey, exchangeWithProof, FUZZ_SEED, proof, type DpopKey } from './support';
 
 const READ = `${ISSUER}/api/read`;
 
@@ -128,6 +128,6 @@ describe('DPoP at requireScope', () => {
       const res = await callWith(f, 'DPoP', token, v);
       expect(res.status).toBe(401);
       expect(['invalid_dpop_proof', 'invalid_token']).toContain(res.body.error);
-    }), { numRuns: 150 });
+    }), { numRuns: 150, seed: FUZZ_SEED });
   });
 });

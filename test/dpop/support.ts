@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { loadJose, type CryptoKey } from '../../src/keys/jose';
 import type { OAuthProviderOptions } from '../../src';
@@ -69,3 +69,6 @@ export function callWith(f: Fixture, scheme: 'Bearer' | 'DPoP', token: string, d
   const req = request(f.app)[method](path).set('Authorization', `${scheme} ${token}`);
   return dpop === null ? req : req.set('DPoP', dpop);
 }
+
+/** As in test/security/fuzz.test.ts: one fixed seed under CI; by hand a new one each run, replayed with FUZZ_SEED=<n>. */
+export const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : process.env.CI ? 20261205 : randomInt(2 ** 31);
