@@ -86,6 +86,9 @@ export function createForumOAuth(options: {
     maxRedirectUris: 3,
     // AI agents and desktop apps register themselves (RFC 7591) and wait in the admin queue.
     registration: { policy: 'open' },
+    // Tokens bound to a key of the client's (RFC 9449) for every client that sends DPoP proofs;
+    // not required, so the clients of the source guides keep their bearer tokens.
+    dpop: {},
     // Sources 000 ("indefinite access") and 004 ("The refresh_token lasts forever"): with
     // refreshWithoutRotation a client keeps its first refresh token, whose lifetime counts from
     // issuance, so the library's 30 days would end it at day 31. Ten years, until revoked.
