@@ -24,6 +24,8 @@ export interface TableNames {
   deviceTransactions: string;
   /** OpenID Connect signing keys; added by migration 006. */
   signingKeys: string;
+  /** Pushed authorization requests (RFC 9126); added by migration 011. */
+  pushedRequests: string;
   /** Knex's migration bookkeeping (it adds `<migrations>_lock` itself). */
   migrations: string;
 }
@@ -45,6 +47,7 @@ export function tableNames(options: KnexStoreOptions = {}): TableNames {
     deviceAuthorizations: `${prefix}device_authorizations`,
     deviceTransactions: `${prefix}device_transactions`,
     signingKeys: `${prefix}signing_keys`,
+    pushedRequests: `${prefix}pushed_requests`,
     migrations: `${prefix}migrations`,
   };
 }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { REVOCATION_MEMORY_MS, type GrantRecord, type TokenStore } from '../../src/storage';
 import { deviceToRow, rowToDevice } from './device-rows';
 import { accessToRow, codeToRow, grantToRow, refreshToRow, rowToAccess, rowToCode, rowToGrant, rowToRefresh } from './grant-rows';
+import { pushedRequestMethods } from './pushed-requests';
 import { encodeList, millis, type Row } from './rows';
 import { deviceTransactionToRow, requestToRow, rowToDeviceTransaction, rowToRequest } from './transaction-rows';
 import { assertStorableKey, HASH_LENGTH, isStorableKey, tableNames, type KnexStoreOptions } from './schema';
@@ -52,6 +53,8 @@ export function knexTokenStore(knex: Knex, options: KnexStoreOptions = {}): Toke
   };
 
   return {
+    ...pushedRequestMethods(knex, t),
+
     async saveAuthorizationRequest(request) {
       assertStorableKey(request.id, 'authorization request id');
       await knex(t.authorizationRequests).insert(requestToRow(request)).onConflict('id').merge();

@@ -3,6 +3,7 @@ import { announceRevocations, type RevocationChannel, type TokenStore } from '..
 import { deviceMethods } from './devices';
 import { grantIndex } from './grant-index';
 import { grantMethods } from './grants';
+import { pushedRequestMethods } from './pushed-requests';
 import { createKeys } from './keys';
 import { defineScripts } from './scripts';
 import { tokenMethods } from './tokens';
@@ -39,6 +40,7 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
     ...grantMethods(context, index),
     ...tokenMethods(context, index),
     ...deviceMethods(context),
+    ...pushedRequestMethods(context),
   };
   return options.revocations ? announceRevocations(store, options.revocations) : store;
 }

@@ -2,4 +2,5 @@ export { parseOptions, type CompatibilityOptions, type OAuthProviderOptions } fr
 export type { LoginRequest, OpenIdOptions, SiteUser, UserClaims } from './openid';
 export type { ProtectedResource } from './resources';
 export type { RegistrationOptions } from './registration';
+export type { ParOptions } from './par';
 export { resolveOptions, type ResolvedOpenId, type ResolvedOptions } from './resolve';

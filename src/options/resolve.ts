@@ -4,6 +4,7 @@ import { ConfigurationError } from '../errors';
 import { STANDARD_SCOPE_DESCRIPTIONS, type OpenIdOptions } from './openid';
 import { resolveRegistration, type ResolvedRegistration } from './registration';
 import type { CompatibilityOptions, OAuthProviderOptions, ParsedOptions, RateLimitRedisClient } from './schema';
+import { resolvePar, type ResolvedPar } from './par';
 
 export interface ScopeDefinition {
   description: string;
@@ -39,6 +40,8 @@ export interface ResolvedOptions {
   resources: ReadonlyMap<string, ResolvedResource>;
   /** null unless the site chose a registration policy other than `off`. */
   registration: ResolvedRegistration | null;
+  /** Pushed authorization requests: always served; `required` for every client. */
+  par: ResolvedPar;
 }
 
 
@@ -127,6 +130,7 @@ export function resolveOptions(o: ParsedOptions): ResolvedOptions {
     }) : null,
     resources,
     registration: resolveRegistration(o.registration, scopes),
+    par: resolvePar(o.par),
   };
   return Object.freeze(resolved);
 }

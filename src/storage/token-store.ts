@@ -1,6 +1,6 @@
 import type {
   AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, DeviceAuthorizationRecord, DeviceAuthorizationStatus,
-  DeviceTransactionRecord, Found, GrantRecord, RefreshTokenRecord,
+  DeviceTransactionRecord, Found, GrantRecord, PushedRequestRecord, RefreshTokenRecord,
 } from './records';
 import { methodsOf } from './method-list';
 
@@ -146,6 +146,18 @@ export interface TokenStore {
    * unknown or expired.
    */
   consumeDeviceTransaction(id: string): Promise<DeviceTransactionRecord | null>;
+
+  /** Required. Keeps a pushed authorization request (RFC 9126) until `expiresAt`, under its `hash`. */
+  savePushedRequest(record: PushedRequestRecord): Promise<void>;
+
+  /** Required. The pushed request, or null when unknown, expired or consumed. Does not consume it. */
+  findPushedRequest(hash: string): Promise<PushedRequestRecord | null>;
+
+  /**
+   * Required. Atomically removes the pushed request and returns it: of any number of concurrent
+   * calls for one hash, exactly one gets the record, every other null. Null too when unknown or expired.
+   */
+  consumePushedRequest(hash: string): Promise<PushedRequestRecord | null>;
 }
 
 /** Every TokenStore method, for checking a store given at run time. */
@@ -154,4 +166,5 @@ export const TOKEN_STORE_METHODS = methodsOf<TokenStore>()([
   'consumeCode', 'saveTokens', 'getAccessToken', 'findRefreshToken', 'consumeRefreshToken', 'revokeAccessToken', 'revokeGrant',
   'getGrant', 'listGrants', 'saveDeviceAuthorization', 'findDeviceAuthorization', 'updateDeviceAuthorization',
   'saveDeviceTransaction', 'findDeviceTransaction', 'consumeDeviceTransaction',
+  'savePushedRequest', 'findPushedRequest', 'consumePushedRequest',
 ]);

@@ -44,6 +44,7 @@ export function makeClient(overrides: Partial<ClientRecord> = {}): ClientRecord 
     resourceServer: false,
     allowImplicit: false,
     allowClientCredentials: false,
+    requirePushedRequests: false,
     postLogoutRedirectUris: [],
     idTokenSigningAlg: 'RS256',
     pendingChange: null,

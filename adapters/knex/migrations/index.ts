@@ -9,6 +9,7 @@ import { signingKeys } from './006-signing-keys';
 import { openid } from './007-openid';
 import { clientRegistration } from './008-client-registration';
 import { resources } from './009-resources';
+import { pushedRequests } from './011-pushed-requests';
 import type { NamedMigration } from './support';
 
 /**
@@ -21,6 +22,7 @@ import type { NamedMigration } from './support';
  */
 const MIGRATIONS = [
   initial, deviceAuthorizations, clientReview, clientCredentials, deviceTransactions, signingKeys, openid, clientRegistration, resources,
+  pushedRequests,
 ];
 
 /** Knex's migrator reads the list from here instead of from a folder. */
