@@ -24,6 +24,7 @@ import { deviceTransactionTests } from './token-store-contract/device-transactio
 import { grantTests } from './token-store-contract/grants';
 import { isolationTests } from './token-store-contract/isolation';
 import { openidTests } from './token-store-contract/openid';
+import { pushedRequestTests } from './token-store-contract/pushed-requests';
 import { requestAndCodeTests } from './token-store-contract/requests-and-codes';
 import { resourceTests } from './token-store-contract/resources';
 import type { ContractSuite } from './token-store-contract/support';
@@ -55,6 +56,7 @@ export function runTokenStoreContract(
     deviceTransactionTests(suite);
     openidTests(suite);
     resourceTests(suite);
+    pushedRequestTests(suite);
     isolationTests(suite);
   });
 }
