@@ -18,7 +18,7 @@ import { answerAuthorizeError, RedirectError } from '../answers/browser-error';
 import { openIdStep, wantsOpenId } from './authorize-openid';
 import { returnPath } from './return-path';
 import { isNativeRedirect, redirectDestination } from '../services/native-redirects';
-import { findPushedAuthorization, refuseUnpushed, spendPushedAuthorization, type PushedAuthorization } from '../par/pushed-authorization';
+import { findPushedAuthorization, refuseUnpushed, spendPushedAuthorization, type PushedAuthorization } from './pushed-authorization';
 
 /**
  * GET /authorize: validates the request and shows the consent page. It never issues a code:

@@ -4,7 +4,7 @@ import { noStore, sendOAuthError } from '../answers/json-error';
 import type { Limits } from '../limits/limits';
 import type { ProviderContext } from '../provider-context';
 import { mintRequestUri } from '../par/request-uri';
-import { validatePushedRequest } from '../par/push-validation';
+import { validatePushedRequest } from './par-validation';
 import type { ClientRecord } from '../storage/records';
 import type { RawQuery } from './authorization-request';
 import { authenticateNamedClient, readNamedClient } from './client-request';

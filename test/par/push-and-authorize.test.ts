@@ -123,7 +123,6 @@ describe('PAR: refusals at /authorize are pages, never redirects', () => {
 
   it.each([
     ['an unknown request_uri', 'urn:ietf:params:oauth:request_uri:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
-    ['another scheme', 'https://client.example/request.jwt'],
     ['a request_uri that is too short', 'urn:ietf:params:oauth:request_uri:abc'],
   ])('shows an error page for %s', async (_label, requestUri) => {
     const f = await createFixture();

@@ -2,7 +2,7 @@ import { invalidRequest, OAuthError } from '../errors';
 import { parseAuthenticationRequest } from '../openid/authentication-request';
 import type { ResolvedOptions } from '../options';
 import { PageError, RedirectError } from '../answers/browser-error';
-import { targetFor, validateRest, type RawQuery } from '../endpoints/authorization-request';
+import { targetFor, validateRest, type RawQuery } from './authorization-request';
 import type { ClientRecord } from '../storage/records';
 
 /**

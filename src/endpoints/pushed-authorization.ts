@@ -2,9 +2,9 @@ import { invalidRequest } from '../errors';
 import { ACCOUNT_MARKER, LOGIN_MARKER } from '../openid/authentication-request';
 import type { ProviderContext } from '../provider-context';
 import { PageError, RedirectError } from '../answers/browser-error';
-import type { RawQuery, TrustedTarget } from '../endpoints/authorization-request';
+import type { RawQuery, TrustedTarget } from './authorization-request';
 import type { PushedRequestRecord } from '../storage/records';
-import { requestUriHash } from './request-uri';
+import { REQUEST_URI_PREFIX, requestUriHash } from '../par/request-uri';
 
 /** An /authorize request that names a pushed one: the pushed parameters, read as if they were the query. */
 export interface PushedAuthorization {
@@ -20,11 +20,12 @@ const gone = () => new PageError(400, 'Request expired',
  * consumed: the user may log in first, and this URL is where the login returns). Every other
  * query parameter is ignored, except the markers the provider itself adds to the return path of a
  * login detour (see LOGIN_MARKER). Anything wrong is a page: without a pushed request there is no
- * redirect URI to trust.
+ * redirect URI to trust. A `request_uri` outside the PAR namespace is a request object by reference
+ * (RFC 9101), not supported: the request is read as a plain one, which refuses it as OpenID Connect does.
  */
 export async function findPushedAuthorization(query: RawQuery, options: ProviderContext): Promise<PushedAuthorization | null> {
   const { request_uri: requestUri, client_id: clientId } = query.params;
-  if (requestUri === undefined) return null;
+  if (requestUri === undefined || (typeof requestUri === 'string' && !requestUri.startsWith(REQUEST_URI_PREFIX))) return null;
   if (typeof requestUri !== 'string' || typeof clientId !== 'string' || query.malformed.length > 0) {
     throw new PageError(400, 'Invalid request', 'The request must name client_id and request_uri once each.');
   }
