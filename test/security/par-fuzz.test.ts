@@ -27,7 +27,8 @@ const form = (list: Array<[string, string]>) => list.map(([k, v]) => `${encodeUR
 const body = fc.oneof(
   { weight: 4, arbitrary: pairs.map(form) },
   // A valid request with random changes on top: most such pushes are accepted, so /authorize gets fuzzed too.
-  { weight: 3, arbitrary: pairs.map((p) => `${form([['response_type', 'code'], ['redirect_uri', 'https://client.example/cb'], ['scope', 'read']])}&${form(p)}`) },
+  { weight: 4, arbitrary: fc.array(fc.tuple(fc.constantFrom(...NAMES), plausible), { maxLength: 2 })
+    .map((p) => `${form([['response_type', 'code'], ['redirect_uri', 'https://client.example/cb'], ['scope', 'read']])}&${form(p)}`) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
 );
 const credentials = fc.constantFrom('basic', 'post', 'wrong', 'none');
