@@ -113,3 +113,16 @@ describe('PAR: a pushed request is checked as /authorize checks it, and refused 
     expect([get.status, get.headers.allow]).toEqual([405, 'POST']);
   });
 });
+
+describe('PAR: what a push stores is capped', () => {
+  it('answers 429 with Retry-After past 3 × failures pushes per address and client, storing nothing more; another client is not affected', async () => {
+    const { tokens, saved } = countingStore();
+    const f = await createFixture({ rateLimit: { failures: 2 } }, { tokens });
+    for (let i = 0; i < 6; i += 1) expect((await push(f, f.pub, authorizationParams(f.pub).params)).status).toBe(201);
+    const refused = await push(f, f.pub, authorizationParams(f.pub).params);
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBeDefined();
+    expect(saved()).toBe(6);
+    expect((await push(f, f.conf, authorizationParams(f.conf).params)).status).toBe(201);
+  });
+});
