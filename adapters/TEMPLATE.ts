@@ -11,12 +11,13 @@
  * OpenID Connect: consent transactions, codes and grants carry `openid` (how the user signed in, or
  * null), plain JSON that must come back exactly, null and every sub-field included; a record stored
  * before your adapter knew the field reads as `openid: null`. Clients carry `postLogoutRedirectUris`
- * (a list, `[]` for older records) and `idTokenSigningAlg` (`'RS256'` for older records).
+ * (a list, `[]` for older records), `idTokenSigningAlg` (`'RS256'` for older records) and
+ * `requirePushedRequests` (false for older records).
  */
 import type {
   AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientChanges, ClientFilter, ClientRecord,
   ClientStore, DeviceAuthorizationChanges, DeviceAuthorizationLookup, DeviceAuthorizationRecord, DeviceAuthorizationStatus,
-  DeviceTransactionRecord, Found, GrantFilter, GrantRecord, KeyStore, RefreshTokenRecord, SigningKeyRecord, TokenStore,
+  DeviceTransactionRecord, Found, GrantFilter, GrantRecord, KeyStore, PushedRequestRecord, RefreshTokenRecord, SigningKeyRecord, TokenStore,
 } from '../src/storage';
 
 /**
@@ -192,6 +193,24 @@ export class TemplateTokenStore implements TokenStore {
    * exactly one gets the record, the others null; null too when unknown or expired.
    */
   async consumeDeviceTransaction(id: string): Promise<DeviceTransactionRecord | null> {
+    throw new Error('not implemented');
+  }
+
+  /** Keeps a pushed authorization request (RFC 9126) until `expiresAt`, under its `hash` (one key with a TTL). */
+  async savePushedRequest(record: PushedRequestRecord): Promise<void> {
+    throw new Error('not implemented');
+  }
+
+  /** The pushed request, or null when unknown, expired or consumed. Does not consume it. */
+  async findPushedRequest(hash: string): Promise<PushedRequestRecord | null> {
+    throw new Error('not implemented');
+  }
+
+  /**
+   * Removes the pushed request and returns it. Atomic: of any number of concurrent calls for one
+   * hash, exactly one gets the record, the others null; null too when unknown or expired.
+   */
+  async consumePushedRequest(hash: string): Promise<PushedRequestRecord | null> {
     throw new Error('not implemented');
   }
 }

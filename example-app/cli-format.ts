@@ -13,6 +13,7 @@ export function clientJson(c: ClientView) {
     resource_server: c.resourceServer,
     implicit: c.allowImplicit,
     client_credentials: c.allowClientCredentials,
+    require_par: c.requirePushedRequests,
     // OpenID Connect: where end-session may send the user back, and how ID tokens are signed.
     post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
     id_token_alg: c.idTokenSigningAlg ?? 'RS256',
@@ -33,7 +34,7 @@ export function clientJson(c: ClientView) {
 function typeLabel(c: ClientView): string {
   return [
     c.isPublic ? 'public' : 'confidential', ...(c.resourceServer ? ['resource-server'] : []), ...(c.allowImplicit ? ['implicit'] : []),
-    ...(c.allowClientCredentials ? ['client-credentials'] : []),
+    ...(c.allowClientCredentials ? ['client-credentials'] : []), ...(c.requirePushedRequests ? ['par'] : []),
   ].join('+');
 }
 

@@ -10,7 +10,7 @@ const USAGE = `Usage: npm run --silent cli -- <command> [options]
   clients create --name N --redirect-uri U [--redirect-uri U2] [--scopes a,b]
                  [--description D] [--owner USERNAME] [--public] [--approve]
                  [--resource-server] [--implicit] [--client-credentials]
-                 [--post-logout-redirect-uri U] [--id-token-alg RS256|ES256] [--json]
+                 [--post-logout-redirect-uri U] [--id-token-alg RS256|ES256] [--require-par] [--json]
                  without --scopes the app gets the site's default scopes (identity, read);
                  openid,profile,email make it a "Sign in with this forum" app (OpenID Connect)
                  --redirect-uri: https, or http on localhost/127.0.0.1/[::1]; with --public (a desktop
@@ -21,6 +21,9 @@ const USAGE = `Usage: npm run --silent cli -- <command> [options]
                  --client-credentials: may get tokens for itself, with no user (grant_type=client_credentials)
                  --post-logout-redirect-uri: where signing out (end-session) may return to; repeatable
                  --id-token-alg: how its ID tokens are signed (default RS256)
+                 --require-par: the app must push its authorization requests to /oauth/par first (RFC 9126)
+  clients update ID (--require-par | --no-require-par) [--json]
+                                  applies at once (not reviewed)
   clients list [--status pending|approved|denied|suspended] [--owner USERNAME] [--json]
   clients approve ID [--json]     a pending app (prints its new client secret, once), or the
                                   change waiting for review on an approved one
@@ -48,6 +51,8 @@ const OPTIONS = {
   'client-credentials': { type: 'boolean' },
   'post-logout-redirect-uri': { type: 'string', multiple: true },
   'id-token-alg': { type: 'string' },
+  'require-par': { type: 'boolean' },
+  'no-require-par': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -85,6 +90,7 @@ const commands: Record<string, (ctx: Context, args: string[], storage: ForumStor
       resourceServer: values['resource-server'] ?? false,
       allowImplicit: values.implicit ?? false,
       allowClientCredentials: values['client-credentials'] ?? false,
+      requirePushedRequests: values['require-par'] ?? false,
       ...(values.description !== undefined ? { description: values.description } : {}),
       ...(owner !== undefined ? { ownerId: owner } : {}),
       ...(values.scopes !== undefined ? { scopes: values.scopes } : {}),
@@ -112,6 +118,16 @@ const commands: Record<string, (ctx: Context, args: string[], storage: ForumStor
       ...(owner !== undefined ? { ownerId: owner } : {}),
     });
     return { json: { clients: clients.map(clientJson) }, text: clients.length ? clientTable(clients) : 'No clients.' };
+  },
+
+  async 'clients update'({ oauth, values }, [id]) {
+    const on = values['require-par'] === true;
+    if (on === (values['no-require-par'] === true)) throw new UsageError('clients update needs one of --require-par, --no-require-par');
+    const { client } = await oauth.clients.update(requireId(id), { requirePushedRequests: on });
+    return {
+      json: { client_id: client.id, require_par: client.requirePushedRequests },
+      text: `${client.id} (${client.name}) ${on ? 'must now push its authorization requests (PAR)' : 'may send plain authorization requests again'}.`,
+    };
   },
 
   async 'clients approve'({ oauth, db }, [id]) {

@@ -1,7 +1,7 @@
 export { createOAuthProvider } from './provider';
 export type { OAuthProvider } from './provider';
 export type {
-  OAuthProviderOptions, CompatibilityOptions, SiteUser, OpenIdOptions, LoginRequest, UserClaims, ProtectedResource, RegistrationOptions, DpopOptions,
+  OAuthProviderOptions, CompatibilityOptions, SiteUser, OpenIdOptions, LoginRequest, UserClaims, ProtectedResource, RegistrationOptions, DpopOptions, ParOptions,
 } from './options';
 export type { ConsentContext, PageContext, PageKind, RenderPage } from './pages/types';
 export type { OAuthContext, RequireScopeArgs, RequireScopeOptions } from './require-scope';
@@ -12,7 +12,7 @@ export type {
   ClientRecord, ClientStatus, GrantRecord, AuthorizationRequestRecord, AuthorizationCodeRecord, AccessTokenRecord,
   RefreshTokenRecord, Found, DeviceAuthorizationRecord, DeviceAuthorizationStatus, DeviceTransactionRecord, PendingClientChange,
   RevocationChannel, RevocationEvent, RevocationListener, KeyStore, SigningKeyRecord, SigningAlgorithm, PublicJwk, OpenIdAuthentication,
-  ClientOrigin, ClientRegistration, TokenEndpointAuthMethod,
+  ClientOrigin, ClientRegistration, TokenEndpointAuthMethod, PushedRequestRecord,
 } from './storage';
 export { announceRevocations, REVOCATION_MEMORY_MS } from './storage';
 export type { ClientService, ClientView, ClientRequest, ClientUpdate, ClientPermissions } from './services/clients';

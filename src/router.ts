@@ -12,6 +12,7 @@ import { deviceAuthorizationEndpoint } from './endpoints/device-authorization';
 import { devicePageEndpoints } from './endpoints/device-page';
 import { introspectEndpoint } from './endpoints/introspect';
 import { revokeEndpoint } from './endpoints/revoke';
+import { parEndpoint } from './endpoints/par';
 import { tokenEndpoint } from './endpoints/token';
 import { endSessionEndpoint } from './endpoints/end-session';
 import { jwksEndpoint } from './endpoints/jwks';
@@ -36,6 +37,7 @@ export function createRouter(options: ProviderContext): Router {
   router.post(['/token', '/grant'], parseForm, parseJson, tokenEndpoint(options, limits));
   router.post(['/revoke', '/token/revoke'], parseForm, revokeEndpoint(options, limits));
   router.post('/introspect', parseForm, introspectEndpoint(options, limits));
+  router.post('/par', parseForm, parEndpoint(options, limits));
   // RFC 8628: the device asks, the user types its code at /device and answers there.
   const device = devicePageEndpoints(options, limits, pages);
   router.post('/device_authorization', parseForm, parseJson, deviceAuthorizationEndpoint(options, limits));
@@ -45,7 +47,7 @@ export function createRouter(options: ProviderContext): Router {
   if (options.openid) mountOpenId(router, options, html, pages);
   if (options.registration) mountRegistration(router, options, options.registration);
 
-  router.all(['/token', '/grant', '/revoke', '/token/revoke', '/introspect'], methodNotAllowed('POST'));
+  router.all(['/token', '/grant', '/revoke', '/token/revoke', '/introspect', '/par'], methodNotAllowed('POST'));
   router.all('/authorize', methodNotAllowed('GET, POST'));
   router.all('/device_authorization', methodNotAllowed('POST'));
   router.all('/device', methodNotAllowed('GET, POST'));

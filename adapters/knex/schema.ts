@@ -26,6 +26,8 @@ export interface TableNames {
   signingKeys: string;
   /** DPoP proofs seen (RFC 9449 replay check); added by migration 010. */
   dpopProofs: string;
+  /** Pushed authorization requests (RFC 9126); added by migration 011. */
+  pushedRequests: string;
   /** Knex's migration bookkeeping (it adds `<migrations>_lock` itself). */
   migrations: string;
 }
@@ -48,6 +50,7 @@ export function tableNames(options: KnexStoreOptions = {}): TableNames {
     deviceTransactions: `${prefix}device_transactions`,
     signingKeys: `${prefix}signing_keys`,
     dpopProofs: `${prefix}dpop_proofs`,
+    pushedRequests: `${prefix}pushed_requests`,
     migrations: `${prefix}migrations`,
   };
 }

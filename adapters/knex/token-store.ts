@@ -3,6 +3,7 @@ import { REVOCATION_MEMORY_MS, type GrantRecord, type TokenStore } from '../../s
 import { deviceToRow, rowToDevice } from './device-rows';
 import { dpopProofMethods } from './dpop-proofs';
 import { accessToRow, codeToRow, grantToRow, refreshToRow, rowToAccess, rowToCode, rowToGrant, rowToRefresh } from './grant-rows';
+import { pushedRequestMethods } from './pushed-requests';
 import { encodeList, millis, type Row } from './rows';
 import { deviceTransactionToRow, requestToRow, rowToDeviceTransaction, rowToRequest } from './transaction-rows';
 import { assertStorableKey, HASH_LENGTH, isStorableKey, tableNames, type KnexStoreOptions } from './schema';
@@ -53,6 +54,8 @@ export function knexTokenStore(knex: Knex, options: KnexStoreOptions = {}): Toke
   };
 
   return {
+    ...pushedRequestMethods(knex, t),
+
     async saveAuthorizationRequest(request) {
       assertStorableKey(request.id, 'authorization request id');
       await knex(t.authorizationRequests).insert(requestToRow(request)).onConflict('id').merge();

@@ -4,6 +4,7 @@ import {
 } from '../../src/storage';
 import { copyRecord } from './copy';
 import { ExpiringMap } from './expiring-map';
+import { pushedRequestMethods } from './pushed-requests';
 import { warnIfProduction } from './production-warning';
 
 interface Entry<T> { record: T; used: boolean }
@@ -76,6 +77,8 @@ export function memoryTokenStore(): TokenStore {
   };
 
   return {
+    ...pushedRequestMethods(),
+
     async saveAuthorizationRequest(request) {
       requests.set(request.id, copyRecord(request), request.expiresAt.getTime());
     },

@@ -22,10 +22,12 @@
  *
  *   <p>q:<id>                 a consent transaction                  (string)
  *   <p>t:<id>                 a device-page transaction              (string)
+ *   <p>p:<hash>               a pushed authorization request (RFC 9126), under the SHA-256 of its
+ *                             `request_uri`'s random part (string; GETDEL consumes it)
  *   <p>v:<userCodeHash>       `<grantId> <hash>` of the device authorization with this user code (string)
  *   <p>u:<userId>             grant ids of a user, scored by grant expiry rounded up to a day   (zset)
  *   <p>k:<clientId>           grant ids of a client, scored by grant expiry rounded up to a day (zset)
- *   <p>p:<jkt>:<jti hash>     a DPoP proof seen (string: its expiresAt), until it could no longer be accepted
+ *   <p>j:<jkt>:<jti hash>     a DPoP proof seen (string: its expiresAt), until it could no longer be accepted
  *   <p>{keys}                 the OpenID Connect signing keys (hash, used by redisKeyStore): field
  *                             `<alg>:<generation>` → the key record (JSON); one key, so one slot
  *
@@ -59,6 +61,7 @@ export interface Keys {
   device(grantId: string, hash: string): string;
   request(id: string): string;
   deviceTransaction(id: string): string;
+  pushedRequest(hash: string): string;
   userCode(userCodeHash: string): string;
   byUser(userId: string): string;
   byClient(clientId: string): string;
@@ -85,10 +88,11 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     device: (grantId, hash) => grantBase(grantId) + member('d', hash),
     request: (id) => `${prefix}q:${id}`,
     deviceTransaction: (id) => `${prefix}t:${id}`,
+    pushedRequest: (hash) => `${prefix}p:${hash}`,
     userCode: (userCodeHash) => `${prefix}v:${userCodeHash}`,
     byUser: (userId) => `${prefix}u:${userId}`,
     byClient: (clientId) => `${prefix}k:${clientId}`,
     signingKeys: () => `${prefix}{keys}`,
-    dpopProof: (id) => `${prefix}p:${id}`,
+    dpopProof: (id) => `${prefix}j:${id}`,
   };
 }

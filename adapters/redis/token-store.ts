@@ -4,6 +4,7 @@ import { deviceMethods } from './devices';
 import { dpopProofMethods } from './dpop-proofs';
 import { grantIndex } from './grant-index';
 import { grantMethods } from './grants';
+import { pushedRequestMethods } from './pushed-requests';
 import { createKeys } from './keys';
 import { defineScripts } from './scripts';
 import { tokenMethods } from './tokens';
@@ -41,6 +42,7 @@ export function redisTokenStore(client: Redis | Cluster, options: RedisTokenStor
     ...tokenMethods(context, index),
     ...deviceMethods(context),
     ...dpopProofMethods(context),
+    ...pushedRequestMethods(context),
   };
   return options.revocations ? announceRevocations(store, options.revocations) : store;
 }

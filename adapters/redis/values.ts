@@ -36,6 +36,9 @@ export type RequestTuple = [
   openid?: OpenIdTuple | null, resources?: string[],
 ];
 
+/** A pushed authorization request's parameters as pushed: `resource` may be a list. */
+export type PushedRequestTuple = [expiresAt: number, clientId: string, params: Record<string, string | string[]>];
+
 export type DeviceTransactionTuple = [expiresAt: number, userId: string, grantId: string | null, deviceHash: string | null, csrfHash: string];
 
 /** A used code or refresh token is its live value with this in front (set by the consume script). */

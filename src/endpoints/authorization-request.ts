@@ -39,11 +39,8 @@ function single(raw: Record<string, unknown>, name: string): string | undefined 
 
 /** Step 1: the client and where answers may go. Anything wrong here is a page, not a redirect. */
 export async function resolveTarget(query: RawQuery, options: ProviderContext): Promise<TrustedTarget> {
-  const raw = query.params;
-  for (const name of ['client_id', 'redirect_uri'] as const) {
-    if (query.malformed.includes(name)) throw new PageError(400, 'Invalid request', `The request's ${name} is not correctly encoded.`);
-  }
-  const clientId = single(raw, 'client_id');
+  if (query.malformed.includes('client_id')) throw new PageError(400, 'Invalid request', 'The request\'s client_id is not correctly encoded.');
+  const clientId = single(query.params, 'client_id');
   if (clientId === undefined) throw new PageError(400, 'Missing app', 'The request does not say which app is asking (client_id).');
   if (clientId === 'duplicate') throw new PageError(400, 'Invalid request', 'The request names client_id more than once.');
   const client = clientId.length <= 200 ? await options.store.clients.get(clientId) : null;
@@ -51,7 +48,16 @@ export async function resolveTarget(query: RawQuery, options: ProviderContext): 
     throw new PageError(403, 'Awaiting review', 'This app awaits the site\'s review. It can ask for access once an administrator of this site approves it.');
   }
   if (!client || client.status !== 'approved') throw new PageError(400, 'Unknown app', 'This app is not registered here, or it is not enabled.');
+  return targetFor(client, query);
+}
 
+/**
+ * Where answers to this client may go: its redirect URI (exact match, or one of its loopback
+ * URIs on any port) and the `state` to echo. Shared by /authorize and /par (after client authentication).
+ */
+export function targetFor(client: ClientRecord, query: RawQuery): TrustedTarget {
+  const raw = query.params;
+  if (query.malformed.includes('redirect_uri')) throw new PageError(400, 'Invalid request', 'The request\'s redirect_uri is not correctly encoded.');
   const given = single(raw, 'redirect_uri');
   if (given === 'duplicate') throw new PageError(400, 'Invalid request', 'The request names redirect_uri more than once.');
   let redirectUri: string;

@@ -41,9 +41,11 @@ export function wantsOpenId(raw: RawQuery, options: ProviderContext): Authentica
 /**
  * The OpenID Connect part of GET /authorize, for a signed-in user and a request otherwise valid:
  * the login checks (openid/login-check.ts), then `prompt=none` answered at once, with a code when
- * the user already consented to everything asked, else `consent_required`.
+ * the user already consented to everything asked, else `consent_required`. `spend` runs once the
+ * answer is final and before any code is issued (a pushed request is single use).
  */
-export async function openIdStep(req: Request, options: ProviderContext, request: ValidatedRequest, user: SiteUser): Promise<OpenIdStep> {
+export async function openIdStep(req: Request, options: ProviderContext, request: ValidatedRequest, user: SiteUser,
+  spend: () => Promise<void>): Promise<OpenIdStep> {
   if (!options.openid || !request.scopes.includes('openid')) return { kind: 'consent', authentication: null };
   const fail = (error: OAuthError) => new RedirectError(error, request.redirectUri, request.state);
   let auth: AuthenticationRequest;
@@ -62,6 +64,7 @@ export async function openIdStep(req: Request, options: ProviderContext, request
     return { kind: 'answered', location: options.loginUrl(back, loginRequestOf(auth, check.freshLogin, check.selectAccount)) };
   }
   if (!auth.prompt.has('none')) return { kind: 'consent', authentication: check.authentication };
+  await spend();
 
   if (request.responseType !== 'code') {
     throw fail(new OAuthError(400, 'interaction_required', '`prompt=none` is served for `response_type=code` only.'));

@@ -18,6 +18,7 @@ import { answerAuthorizeError, RedirectError } from '../answers/browser-error';
 import { openIdStep, wantsOpenId } from './authorize-openid';
 import { returnPath } from './return-path';
 import { isNativeRedirect, redirectDestination } from '../services/native-redirects';
+import { findPushedAuthorization, refuseUnpushed, spendPushedAuthorization, type PushedAuthorization } from './pushed-authorization';
 
 /**
  * GET /authorize: validates the request and shows the consent page. It never issues a code:
@@ -26,11 +27,16 @@ import { isNativeRedirect, redirectDestination } from '../services/native-redire
  * transaction, so pages are counted per user (never per address: a whole office may share one).
  * An OpenID Connect request may first send the user to log in again, or (`prompt=none`) get its
  * code at once or an error, without a page (authorize-openid.ts).
+ * A pushed request (RFC 9126, `request_uri`) is read from the store instead of the query, and spent
+ * by its final answer: the consent page, or any redirect to the client; a login detour keeps it.
  */
 export function authorizeEndpoint(options: ProviderContext, limits: Limits, pages: PageRenderer): RequestHandler {
   return async function authorize(req: Request, res: Response) {
+    let pushed: PushedAuthorization | null = null;
     try {
-      const raw = rawQuery(req);
+      const query = rawQuery(req);
+      pushed = await findPushedAuthorization(query, options);
+      const raw = pushed?.raw ?? query;
       const target = await resolveTarget(raw, options);
       const user = await options.currentUser(req);
       if (!user) {
@@ -42,18 +48,26 @@ export function authorizeEndpoint(options: ProviderContext, limits: Limits, page
         res.redirect(302, options.loginUrl(returnPath(req), openid ? { ...PLAIN_LOGIN, loginHint: openid.loginHint, uiLocales: openid.uiLocales } : PLAIN_LOGIN));
         return;
       }
+      if (!pushed) refuseUnpushed(target, options);
       const request = validateRest(raw, target, options);
-      const step = await openIdStep(req, options, request, user);
+      const spend = pushed ? spendPushedAuthorization.bind(null, options, pushed) : async () => {};
+      const step = await openIdStep(req, options, request, user, spend);
       if (step.kind === 'answered') {
         res.setHeader('Cache-Control', 'no-store');
         res.redirect(302, step.location);
         return;
       }
-      await showConsent(req, res, options, limits, pages, request, user, step.authentication);
+      await showConsent(req, res, options, limits, pages, request, user, step.authentication, spend);
     } catch (err) {
+      if (pushed && err instanceof RedirectError) await spendQuietly(options, pushed);
       answerAuthorizeError(res, options, pages, err);
     }
   };
+}
+
+/** A redirect to the client is a final answer too; a store failing here leaves the request to expire. */
+async function spendQuietly(options: ProviderContext, pushed: PushedAuthorization): Promise<void> {
+  await options.store.tokens.consumePushedRequest(pushed.hash).catch(options.reportFailure);
 }
 
 function noLogin(target: TrustedTarget): RedirectError {
@@ -61,9 +75,10 @@ function noLogin(target: TrustedTarget): RedirectError {
 }
 
 async function showConsent(req: Request, res: Response, options: ProviderContext, limits: Limits, pages: PageRenderer,
-  request: ValidatedRequest, user: SiteUser, openid: OpenIdAuthentication | null): Promise<void> {
+  request: ValidatedRequest, user: SiteUser, openid: OpenIdAuthentication | null, spend: () => Promise<void>): Promise<void> {
   const userId = String(user.id);
   await limits.pageShown(userId);
+  await spend();
   const csrfToken = randomSecret();
   const transactionId = randomId();
   await options.store.tokens.saveAuthorizationRequest({

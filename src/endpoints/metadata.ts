@@ -40,6 +40,8 @@ function oauthMetadata(options: ResolvedOptions, base: string, implicit: boolean
     revocation_endpoint: `${base}/revoke`,
     introspection_endpoint: `${base}/introspect`,
     device_authorization_endpoint: `${base}/device_authorization`,
+    pushed_authorization_request_endpoint: `${base}/par`,
+    require_pushed_authorization_requests: options.par.required,
     ...(options.registration ? { registration_endpoint: `${base}/register` } : {}),
     scopes_supported: [...options.scopes.keys()],
     response_types_supported: implicit ? ['code', 'token'] : ['code'],

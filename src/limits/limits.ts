@@ -18,7 +18,8 @@ import { Counter } from './counter';
  * | a user code typed at /device, a consent form | user, before it is read        | `failures`         |
  * | a consent or device page shown (stores one)  | user                           | 3 × `failures`     |
  * | a device authorization stored                | IP + client                    | 3 × `failures`     |
- * | consent and device-page transactions / device authorizations stored, site-wide | one key each | `maxPending` per lifetime |
+ * | a pushed authorization request stored (PAR)  | IP + client                    | 3 × `failures`     |
+ * | consent and device-page transactions / device authorizations / pushed requests stored, site-wide | one key each | `maxPending` per lifetime |
  *
  * Successful requests cost nothing, except the pages and device authorizations, which each store
  * a record. A client's id is public, so no key is the client alone unless the request proved it
@@ -40,6 +41,8 @@ export interface Limits {
   pageShown(userId: string): Promise<void>;
   /** A device authorization about to be stored for this client. */
   deviceAuthorization(req: Request, client: ClientRecord): Promise<void>;
+  /** A pushed authorization request about to be stored for this client. */
+  pushedRequest(req: Request, client: ClientRecord): Promise<void>;
 }
 
 /** Opening pages is normal use, so it gets more room than failures do. */
@@ -61,6 +64,8 @@ export function createLimits(options: ResolvedOptions): Limits {
   // (at most twice the budget across a window's edge).
   const pendingTransactions = counter('pending-consent', settings.maxPending, options.lifetimes.consent);
   const pendingDevices = counter('pending-device', settings.maxPending, options.lifetimes.deviceCode);
+  const pushes = counter('par', settings.failures * PAGES_PER_FAILURE);
+  const pendingPushes = counter('pending-par', settings.maxPending, options.par.lifetime);
 
   // An IP has no spaces, so `ip client` cannot be forged from another pair.
   const ipClient = (req: Request, clientId: string) => `${clientIp(req)} ${clientId.slice(0, 200)}`;
@@ -90,6 +95,10 @@ export function createLimits(options: ResolvedOptions): Limits {
       await devices.take([ipClient(req, client.id)]);
       await pendingDevices.take(['all']);
     },
+    async pushedRequest(req, client) {
+      await pushes.take([ipClient(req, client.id)]);
+      await pendingPushes.take(['all']);
+    },
   };
 }
 
@@ -103,4 +112,5 @@ const unlimited: Limits = {
   formAttempt: async () => nothingToRefund,
   pageShown: async () => {},
   deviceAuthorization: async () => {},
+  pushedRequest: async () => {},
 };

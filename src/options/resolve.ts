@@ -6,6 +6,7 @@ import { resolveRegistration, type ResolvedRegistration } from './registration';
 import { resolveDpop, type ResolvedDpop } from './dpop';
 import type { CompatibilityOptions } from './compat';
 import type { OAuthProviderOptions, ParsedOptions, RateLimitRedisClient } from './schema';
+import { resolvePar, type ResolvedPar } from './par';
 
 export interface ScopeDefinition {
   description: string;
@@ -43,6 +44,8 @@ export interface ResolvedOptions {
   registration: ResolvedRegistration | null;
   /** null unless the site turned DPoP on. */
   dpop: ResolvedDpop | null;
+  /** Pushed authorization requests: always served; `required` for every client. */
+  par: ResolvedPar;
 }
 
 
@@ -132,6 +135,7 @@ export function resolveOptions(o: ParsedOptions): ResolvedOptions {
     resources,
     registration: resolveRegistration(o.registration, scopes),
     dpop: resolveDpop(o.dpop),
+    par: resolvePar(o.par),
   };
   return Object.freeze(resolved);
 }

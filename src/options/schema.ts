@@ -15,8 +15,10 @@ import type { RegistrationOptions } from './registration';
 import { registrationOptionsSchema } from './registration-rule';
 import type { DpopOptions } from './dpop';
 import { dpopOptionsSchema } from './dpop-rule';
-
 import type { CompatibilityOptions } from './compat';
+import type { ParOptions } from './par';
+import { parOptionsSchema } from './par-rule';
+
 /** An ioredis client or Cluster (typed loosely so that ioredis stays an optional peer). */
 export type RateLimitRedisClient = object;
 
@@ -132,6 +134,11 @@ export interface OAuthProviderOptions {
   registration?: RegistrationOptions;
   /** Off by default. RFC 9449 DPoP: tokens bound to a key of the client's (see "DPoP" in the README). */
   dpop?: DpopOptions;
+  /**
+   * Pushed authorization requests (RFC 9126) at `<router>/par`, always served; `required` makes
+   * every client push (see "Pushed authorization requests (PAR)" in the README).
+   */
+  par?: ParOptions;
 }
 
 const scopeName = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope name is printable ASCII without spaces, quotes or backslashes')
@@ -200,6 +207,7 @@ const schema = z.strictObject({
   resources: resourcesSchema.optional(),
   registration: registrationOptionsSchema.optional(),
   dpop: dpopOptionsSchema.optional(),
+  par: parOptionsSchema.optional(),
 } satisfies Record<keyof OAuthProviderOptions, z.ZodType>);
 
 /** A scope as the parse gives it: the string shorthand expanded. */

@@ -31,7 +31,7 @@ export function registrationLifecycle(context: ProviderContext, settings: Resolv
       const record: ClientRecord = {
         id: randomClientId(), name: metadata.name, description: '', redirectUris: metadata.redirectUris, ownerId: null,
         status: autoApproved ? 'approved' : 'pending', isPublic, secretHash: clientSecret === null ? null : hashSecret(clientSecret),
-        scopes: metadata.scopes, resourceServer: false, allowImplicit: false, allowClientCredentials: false,
+        scopes: metadata.scopes, resourceServer: false, allowImplicit: false, allowClientCredentials: false, requirePushedRequests: false,
         postLogoutRedirectUris: [], idTokenSigningAlg: 'RS256', pendingChange: null, origin: 'registration',
         registration: {
           accessTokenHash: token.hash, tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod,

@@ -42,6 +42,8 @@ export interface ClientRecord {
   allowImplicit: boolean;
   /** May use `grant_type=client_credentials`: tokens for the app itself, with no user (confidential clients only). */
   allowClientCredentials: boolean;
+  /** `/authorize` serves this client only requests it pushed first (RFC 9126 §5), whatever the site's `par.required`. */
+  requirePushedRequests: boolean;
   /**
    * Where OpenID Connect RP-initiated logout may send the user back (`post_logout_redirect_uri`),
    * compared by exact string match, like `redirectUris`. Empty: logout stays on the site.

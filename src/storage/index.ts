@@ -5,7 +5,7 @@
 export type {
   ClientRecord, ClientStatus, GrantRecord, AuthorizationRequestRecord, AuthorizationCodeRecord,
   AccessTokenRecord, RefreshTokenRecord, Found, DeviceAuthorizationRecord, DeviceAuthorizationStatus, DeviceTransactionRecord,
-  PendingClientChange, OpenIdAuthentication, ClientOrigin, ClientRegistration, TokenEndpointAuthMethod,
+  PendingClientChange, OpenIdAuthentication, ClientOrigin, ClientRegistration, TokenEndpointAuthMethod, PushedRequestRecord,
 } from './records';
 export type { ClientStore, ClientFilter, ClientChanges } from './client-store';
 export type { TokenStore, GrantFilter, DeviceAuthorizationLookup, DeviceAuthorizationChanges } from './token-store';

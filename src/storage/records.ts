@@ -110,6 +110,19 @@ export interface DeviceTransactionRecord {
   expiresAt: Date;
 }
 
+/**
+ * A pushed authorization request (RFC 9126), kept until `expiresAt` under the SHA-256 (`hash`) of
+ * the random part of its `request_uri`. `params` are the authorization request's parameters as
+ * pushed and validated: single strings, except `resource`, which may be a list (RFC 8707).
+ */
+export interface PushedRequestRecord {
+  hash: string;
+  /** The client that pushed it: the only one `/authorize` serves it to. */
+  clientId: string;
+  params: Record<string, string | string[]>;
+  expiresAt: Date;
+}
+
 export interface AuthorizationCodeRecord {
   hash: string;
   grantId: string;

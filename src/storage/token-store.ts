@@ -1,6 +1,6 @@
 import type {
   AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, DeviceAuthorizationRecord, DeviceAuthorizationStatus,
-  DeviceTransactionRecord, Found, GrantRecord, RefreshTokenRecord,
+  DeviceTransactionRecord, Found, GrantRecord, PushedRequestRecord, RefreshTokenRecord,
 } from './records';
 import { methodsOf } from './method-list';
 
@@ -147,6 +147,18 @@ export interface TokenStore {
    */
   consumeDeviceTransaction(id: string): Promise<DeviceTransactionRecord | null>;
 
+  /** Required. Keeps a pushed authorization request (RFC 9126) until `expiresAt`, under its `hash`. */
+  savePushedRequest(record: PushedRequestRecord): Promise<void>;
+
+  /** Required. The pushed request, or null when unknown, expired or consumed. Does not consume it. */
+  findPushedRequest(hash: string): Promise<PushedRequestRecord | null>;
+
+  /**
+   * Required. Atomically removes the pushed request and returns it: of any number of concurrent
+   * calls for one hash, exactly one gets the record, every other null. Null too when unknown or expired.
+   */
+  consumePushedRequest(hash: string): Promise<PushedRequestRecord | null>;
+
   /**
    * Optional; DPoP (RFC 9449) needs it. Remembers a DPoP proof (`id`: its key thumbprint and
    * `jti`) until `expiresAt`, for every instance sharing the store: true the first time, false when
@@ -165,4 +177,5 @@ export const TOKEN_STORE_METHODS = methodsOf<Omit<TokenStore, OptionalTokenStore
   'consumeCode', 'saveTokens', 'getAccessToken', 'findRefreshToken', 'consumeRefreshToken', 'revokeAccessToken', 'revokeGrant',
   'getGrant', 'listGrants', 'saveDeviceAuthorization', 'findDeviceAuthorization', 'updateDeviceAuthorization',
   'saveDeviceTransaction', 'findDeviceTransaction', 'consumeDeviceTransaction',
+  'savePushedRequest', 'findPushedRequest', 'consumePushedRequest',
 ]);

@@ -115,7 +115,7 @@ export function runClientStoreContract(
           name: 'Renamed “app” ✓', redirectUris: ['https://new.example/cb', 'http://127.0.0.1:8080/cb'], scopes: ['read'],
           postLogoutRedirectUris: ['https://new.example/bye'], isPublic: true, requestedAt: fromNow(-60_000),
         };
-        const client = await created({ resourceServer: true, allowImplicit: true, allowClientCredentials: true, pendingChange });
+        const client = await created({ resourceServer: true, allowImplicit: true, allowClientCredentials: true, requirePushedRequests: true, pendingChange });
         const found = await store.get(client.id);
         expect(found).toEqual(client);
         expect(found?.pendingChange?.requestedAt).toBeInstanceOf(Date);
@@ -141,6 +141,9 @@ export function runClientStoreContract(
         const off = await store.update(client.id, { allowClientCredentials: false });
         expect(off).toEqual({ ...cleared, allowClientCredentials: false, updatedAt: off?.updatedAt });
         expect(await store.get(client.id)).toEqual(off);
+        const pushing = await store.update(client.id, { requirePushedRequests: true });
+        expect(pushing).toEqual({ ...off, requirePushedRequests: true, updatedAt: pushing?.updatedAt });
+        expect(await store.get(client.id)).toEqual(pushing);
       });
 
       it('is not changed by mutating the pending change of a record passed in or read back', async () => {

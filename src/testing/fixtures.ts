@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { hashSecret, mintGrantSecret, randomClientId, randomId, randomSecret } from '../crypto';
 import type {
   AccessTokenRecord, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, DeviceAuthorizationRecord,
-  DeviceTransactionRecord, GrantRecord, OpenIdAuthentication, RefreshTokenRecord,
+  DeviceTransactionRecord, GrantRecord, OpenIdAuthentication, PushedRequestRecord, RefreshTokenRecord,
 } from '../storage/records';
 import type { PublicJwk, SigningKeyRecord } from '../storage/key-store';
 
@@ -44,6 +44,7 @@ export function makeClient(overrides: Partial<ClientRecord> = {}): ClientRecord 
     resourceServer: false,
     allowImplicit: false,
     allowClientCredentials: false,
+    requirePushedRequests: false,
     postLogoutRedirectUris: [],
     idTokenSigningAlg: 'RS256',
     pendingChange: null,
@@ -206,6 +207,22 @@ export function makeSigningKey(overrides: Partial<SigningKeyRecord> = {}): Signi
     activatesAt: fromNow(-MINUTE),
     retiresAt: fromNow(HOUR),
     expiresAt: fromNow(2 * HOUR),
+    ...overrides,
+  };
+}
+
+/** A pushed authorization request (RFC 9126) with a repeated `resource` and non-ASCII text, as /par stores them. */
+export function makePushedRequest(overrides: Partial<PushedRequestRecord> = {}): PushedRequestRecord {
+  const clientId = fakeClientId();
+  return {
+    hash: hashSecret(randomSecret()),
+    clientId,
+    params: {
+      client_id: clientId, response_type: 'code', redirect_uri: 'https://app.example/callback', scope: 'read identity',
+      state: `s-${randomId()}`, code_challenge: hashSecret(randomSecret()), code_challenge_method: 'S256',
+      resource: ['https://api.example/', 'https://files.example/'], login_hint: 'ünïcødé “user”',
+    },
+    expiresAt: fromNow(90_000),
     ...overrides,
   };
 }

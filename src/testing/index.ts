@@ -4,5 +4,5 @@ export { runClientStoreContract } from './client-store-contract';
 export { runKeyStoreContract } from './key-store-contract';
 export {
   fakeClientId, fakeGrantSecretHash, fakeUserId, fromNow, makeAccessToken, makeAuthorizationRequest, makeClient, makeCode,
-  makeClientGrant, makeDeviceAuthorization, makeDeviceTransaction, makeGrant, makeOpenId, makePersonalGrant, makeRefreshToken, makeSigningKey,
+  makeClientGrant, makeDeviceAuthorization, makeDeviceTransaction, makeGrant, makeOpenId, makePersonalGrant, makePushedRequest, makeRefreshToken, makeSigningKey,
 } from './fixtures';

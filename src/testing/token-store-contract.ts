@@ -25,6 +25,7 @@ import { dpopTests } from './token-store-contract/dpop';
 import { grantTests } from './token-store-contract/grants';
 import { isolationTests } from './token-store-contract/isolation';
 import { openidTests } from './token-store-contract/openid';
+import { pushedRequestTests } from './token-store-contract/pushed-requests';
 import { requestAndCodeTests } from './token-store-contract/requests-and-codes';
 import { resourceTests } from './token-store-contract/resources';
 import type { ContractSuite } from './token-store-contract/support';
@@ -57,6 +58,7 @@ export function runTokenStoreContract(
     openidTests(suite);
     resourceTests(suite);
     dpopTests(suite, { useDpopProof: options.withoutDpopProofs !== true });
+    pushedRequestTests(suite);
     isolationTests(suite);
   });
 }

@@ -16,7 +16,7 @@ import { runKnexKeyStoreSuite } from './knex-key-suite';
 import { hashSecret, mintGrantSecret, randomId, randomSecret } from '../../src/crypto';
 import {
   fromNow, makeAccessToken, makeAuthorizationRequest, makeClient, makeClientGrant, makeCode, makeDeviceTransaction, makeGrant,
-  makeOpenId, makeRefreshToken, runClientStoreContract, runTokenStoreContract,
+  makeOpenId, makePushedRequest, makeRefreshToken, runClientStoreContract, runTokenStoreContract,
 } from '../../src/testing';
 
 const MINUTE = 60_000;
@@ -51,9 +51,10 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       await migrate(db());
       expect(await rowCount(db(), tableNames().grants)).toBe(before);
       expect(await tokens.getGrant(grant.id)).toEqual(grant);
-      // Eight migrations so far (001 initial, 002 device authorizations, 003 client review, 004 client credentials,
-      // 005 device transactions, 006 signing keys, 007 openid, 008 client registration, 009 resources, 010 dpop), each recorded once however often migrate runs.
-      expect(await rowCount(db(), tableNames().migrations)).toBe(10);
+      // The migrations so far (001 initial, 002 device authorizations, 003 client review, 004 client credentials,
+      // 005 device transactions, 006 signing keys, 007 openid, 008 client registration, 009 resources, 010 dpop,
+      // 011 pushed requests), each recorded once however often migrate runs.
+      expect(await rowCount(db(), tableNames().migrations)).toBe(11);
     });
 
     it('003 gives clients stored before it neither switch and no pending change', async () => {
@@ -65,7 +66,7 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       const client = makeClient();
       const {
         resource_server: _rs, allow_implicit: _ai, pending_change: _pc, allow_client_credentials: _cc,
-        post_logout_redirect_uris: _plr, id_token_signing_alg: _alg, origin: _o, registration: _r, ...oldRow
+        post_logout_redirect_uris: _plr, id_token_signing_alg: _alg, origin: _o, registration: _r, require_pushed_requests: _rp, ...oldRow
       } = clientToRow(client);
       await db()(names.clients).insert(oldRow);
       await migrate(db(), { tablePrefix: prefix });
@@ -81,7 +82,8 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       for (let i = 0; i < 3; i += 1) await db().migrate.up(config);
       const client = makeClient();
       const {
-        allow_client_credentials: _cc, post_logout_redirect_uris: _plr, id_token_signing_alg: _alg, origin: _o, registration: _r, ...oldRow
+        allow_client_credentials: _cc, post_logout_redirect_uris: _plr, id_token_signing_alg: _alg, origin: _o, registration: _r,
+        require_pushed_requests: _rp, ...oldRow
       } = clientToRow(client);
       await db()(names.clients).insert(oldRow);
       // 004 alone, so that the down below undoes it and no later migration.
@@ -142,7 +144,9 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       for (let i = 0; i < 6; i += 1) await db().migrate.up(config);
       // Rows as 006's schema held them: the mappers' output without 007's columns.
       const client = makeClient({ pendingChange: { redirectUris: ['https://next.example/cb'], requestedAt: fromNow(-MINUTE) } });
-      const { post_logout_redirect_uris: _plr, id_token_signing_alg: _alg, origin: _o, registration: _r, ...clientRow } = clientToRow(client);
+      const {
+        post_logout_redirect_uris: _plr, id_token_signing_alg: _alg, origin: _o, registration: _r, require_pushed_requests: _rp, ...clientRow
+      } = clientToRow(client);
       await db()(names.clients).insert(clientRow);
       const request = makeAuthorizationRequest();
       const { openid: _ro, resources: _rr, ...requestRow } = requestToRow(request);
@@ -239,7 +243,7 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       const owned = makeClient({ origin: 'apps-tab' });
       const ownerless = makeClient({ ownerId: null, origin: 'site' });
       for (const client of [owned, ownerless]) {
-        const { origin: _o, registration: _r, ...row } = clientToRow(client);
+        const { origin: _o, registration: _r, require_pushed_requests: _rp, ...row } = clientToRow(client);
         await db()(names.clients).insert(row);
       }
       // 008 alone, so that the down below undoes it and no later migration.
@@ -253,6 +257,34 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       await db().migrate.down(config);
       for (const column of ['origin', 'registration']) expect(await db().schema.hasColumn(names.clients, column)).toBe(false);
       expect(await rowCount(db(), names.clients)).toBe(2);
+      await rollback(db(), { tablePrefix: prefix });
+      expect(await db().schema.hasTable(names.clients)).toBe(false);
+    });
+
+    it('011 reads clients stored before it as not requiring PAR and adds the pushed requests table; undone, it drops only those', async () => {
+      const prefix = `pr${randomId().slice(0, 6).replace(/[^A-Za-z0-9]/g, 'x')}_`;
+      const names = tableNames({ tablePrefix: prefix });
+      const config = { migrationSource: migrationSource(names), tableName: names.migrations };
+      const before = (await migrationSource(names).getMigrations([])).findIndex((m) => m.name === '011_pushed_requests');
+      for (let i = 0; i < before; i += 1) await db().migrate.up(config);
+      expect(await db().schema.hasTable(names.pushedRequests)).toBe(false);
+      const client = makeClient();
+      const { require_pushed_requests: _rp, ...row } = clientToRow(client);
+      await db()(names.clients).insert(row);
+      // 011 alone, so that the down below undoes it and no later migration.
+      await db().migrate.up(config);
+      const clients = knexClientStore(db(), { tablePrefix: prefix });
+      expect(await clients.get(client.id)).toEqual(client);
+      expect(await clients.update(client.id, { requirePushedRequests: true })).toMatchObject({ requirePushedRequests: true });
+      const tokens = knexTokenStore(db(), { tablePrefix: prefix });
+      const pushed = makePushedRequest();
+      await tokens.savePushedRequest(pushed);
+      expect(await tokens.findPushedRequest(pushed.hash)).toEqual(pushed);
+
+      await db().migrate.down(config);
+      expect(await db().schema.hasTable(names.pushedRequests)).toBe(false);
+      expect(await db().schema.hasColumn(names.clients, 'require_pushed_requests')).toBe(false);
+      expect(await rowCount(db(), names.clients)).toBe(1);
       await rollback(db(), { tablePrefix: prefix });
       expect(await db().schema.hasTable(names.clients)).toBe(false);
     });
@@ -308,6 +340,8 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
         await expect(tokens.updateDeviceAuthorization(odd, odd, 'pending', { status: 'approved' })).resolves.toBe(false);
         await expect(tokens.findDeviceTransaction(odd)).resolves.toBeNull();
         await expect(tokens.consumeDeviceTransaction(odd)).resolves.toBeNull();
+        await expect(tokens.findPushedRequest(odd)).resolves.toBeNull();
+        await expect(tokens.consumePushedRequest(odd)).resolves.toBeNull();
       }
     });
   });
@@ -328,6 +362,7 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       await tokens.saveCode(makeCode(short, { expiresAt: fromNow(MINUTE) }));
       await tokens.saveAuthorizationRequest(makeAuthorizationRequest({ expiresAt: fromNow(MINUTE) }));
       await tokens.saveDeviceTransaction(makeDeviceTransaction({ expiresAt: fromNow(MINUTE) }));
+      await tokens.savePushedRequest(makePushedRequest({ expiresAt: fromNow(MINUTE) }));
       expect(await tokens.saveTokens(short, makeAccessToken(short, { expiresAt: fromNow(HOUR) }),
         makeRefreshToken(short, { expiresAt: fromNow(HOUR) }))).toBe(true);
       // Long-lived: survives the purge.
@@ -339,14 +374,18 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       await tokens.saveAuthorizationRequest(liveRequest);
       const liveTransaction = makeDeviceTransaction({ expiresAt: fromNow(3 * HOUR) });
       await tokens.saveDeviceTransaction(liveTransaction);
+      const livePushed = makePushedRequest({ expiresAt: fromNow(3 * HOUR) });
+      await tokens.savePushedRequest(livePushed);
       // Revoked at +2h: its grant had expired by then, yet the marker must stay ten minutes.
       const revoked = makeGrant({ expiresAt: fromNow(HOUR) });
 
       expect(await purgeExpired(db(), { tablePrefix: prefix })).toBe(0);
       expect(await later(2 * HOUR, () => tokens.revokeGrant(revoked.id))).toBe(false);
 
-      // code, request, device transaction, access, refresh, grant of `short`.
-      expect(await later(2 * HOUR, () => purgeExpired(db(), { tablePrefix: prefix }))).toBe(6);
+      // code, request, device transaction, pushed request, access, refresh, grant of `short`.
+      expect(await later(2 * HOUR, () => purgeExpired(db(), { tablePrefix: prefix }))).toBe(7);
+      expect(await rowCount(db(), t.pushedRequests)).toBe(1);
+      expect(await tokens.findPushedRequest(livePushed.hash)).toEqual(livePushed);
       expect(await rowCount(db(), t.codes)).toBe(0);
       expect(await rowCount(db(), t.authorizationRequests)).toBe(1);
       expect(await rowCount(db(), t.deviceTransactions)).toBe(1);
@@ -360,9 +399,9 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       expect(await tokens.getAuthorizationRequest(liveRequest.id)).toEqual(liveRequest);
       expect(await tokens.findDeviceTransaction(liveTransaction.id)).toEqual(liveTransaction);
 
-      // Past the ten minutes the marker goes; then the 3 h rows of `long`, the request and the device transaction.
+      // Past the ten minutes the marker goes; then the 3 h rows of `long`, the request, the device transaction and the pushed request.
       expect(await later(2 * HOUR + 11 * MINUTE, () => purgeExpired(db(), { tablePrefix: prefix }))).toBe(1);
-      expect(await later(4 * HOUR, () => purgeExpired(db(), { tablePrefix: prefix }))).toBe(3);
+      expect(await later(4 * HOUR, () => purgeExpired(db(), { tablePrefix: prefix }))).toBe(4);
       expect(await tokens.findRefreshToken(long.id, longRefresh.hash)).toEqual({ record: longRefresh, used: false });
       await rollback(db(), { tablePrefix: prefix });
     });

@@ -7,7 +7,7 @@ import type { GrantRecord } from '../../src/storage/records';
 import type { TokenStore } from '../../src/storage/token-store';
 import {
   fromNow, makeAccessToken, makeAuthorizationRequest, makeClientGrant, makeCode, makeDeviceAuthorization, makeDeviceTransaction, makeGrant,
-  makeOpenId, makePersonalGrant, makeRefreshToken, makeSigningKey, runKeyStoreContract, runTokenStoreContract,
+  makeOpenId, makePersonalGrant, makePushedRequest, makeRefreshToken, makeSigningKey, runKeyStoreContract, runTokenStoreContract,
 } from '../../src/testing';
 import { describeIf, has, hasBinary, REDIS_URL, uniquePrefix } from '../support/services';
 
@@ -115,6 +115,8 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
       const grant = makeGrant({ expiresAt: fromNow(7 * DAY) });
       await store.saveAuthorizationRequest(makeAuthorizationRequest({ expiresAt: fromNow(10 * MINUTE) }));
       await store.saveDeviceTransaction(makeDeviceTransaction({ expiresAt: fromNow(10 * MINUTE) }));
+      const pushed = makePushedRequest({ expiresAt: fromNow(MINUTE) });
+      await store.savePushedRequest(pushed);
       const code = makeCode(grant, { expiresAt: fromNow(5 * MINUTE) });
       await store.saveCode(code);
       expect(await store.consumeCode(grant.id, code.hash)).toBe(true);
@@ -133,6 +135,7 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
       const lifeOf = (key: string): number => {
         const rest = key.slice(p.length);
         if (rest.startsWith('q:') || rest.startsWith('t:')) return 10 * MINUTE;
+        if (rest.startsWith('p:')) return MINUTE;
         // Index scores (and so the index TTL) are the grant's expiry rounded up to a day (INDEX_STEP_MS).
         if (rest.startsWith('u:') || rest.startsWith('k:')) return 8 * DAY;
         if (rest.endsWith(':x')) return 2 * HOUR; // the revoked grant's remaining life (≥ 10 min)
@@ -141,7 +144,8 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
         return rest.startsWith(`{${personal.id}}`) ? DAY : 7 * DAY; // refresh tokens, grants and member indexes: their longest member
       };
       const keys = await keysUnder(redis, p);
-      expect(keys.length).toBeGreaterThanOrEqual(13);
+      expect(keys.length).toBeGreaterThanOrEqual(14);
+      expect(keys).toContain(`${p}p:${pushed.hash}`);
       for (const key of keys) {
         const pttl = await redis.pttl(key);
         expect({ key, ok: pttl > 0 && pttl <= lifeOf(key) + 1000 }).toEqual({ key, ok: true });

@@ -20,7 +20,10 @@ export interface ForumServer {
   url: string;
   forum: ForumApp;
   /** Asks for an app the way a developer does and approves it the way the forum's admin does. */
-  register(options?: { isPublic?: boolean; resourceServer?: boolean; allowClientCredentials?: boolean; redirectUri?: string; scopes?: string[]; postLogoutRedirectUri?: string }): Promise<RegisteredClient>;
+  register(options?: {
+    isPublic?: boolean; resourceServer?: boolean; allowClientCredentials?: boolean; redirectUri?: string; scopes?: string[]; postLogoutRedirectUri?: string;
+    requirePushedRequests?: boolean;
+  }): Promise<RegisteredClient>;
   /** The status of GET `path` on the forum's API with `token`. */
   apiStatus(path: string, token: string): Promise<number>;
   close(): Promise<void>;
@@ -44,11 +47,14 @@ export async function startForum(): Promise<ForumServer> {
   return {
     url,
     forum,
-    async register({ isPublic = false, resourceServer, allowClientCredentials, redirectUri = REDIRECT_URI, scopes = ['identity', 'read'], postLogoutRedirectUri } = {}) {
+    async register({
+      isPublic = false, resourceServer, allowClientCredentials, redirectUri = REDIRECT_URI, scopes = ['identity', 'read'], postLogoutRedirectUri, requirePushedRequests,
+    } = {}) {
       const view = await forum.oauth.clients.request({
         name: `Library test ${isPublic ? 'public' : 'confidential'} app`, redirectUris: [redirectUri], isPublic, scopes,
         ...(resourceServer ? { resourceServer } : {}), ...(allowClientCredentials ? { allowClientCredentials } : {}),
         ...(postLogoutRedirectUri ? { postLogoutRedirectUris: [postLogoutRedirectUri] } : {}),
+        ...(requirePushedRequests ? { requirePushedRequests } : {}),
       });
       const { clientSecret } = await forum.oauth.clients.approve(view.id);
       return { clientId: view.id, clientSecret, redirectUri };

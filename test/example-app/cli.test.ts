@@ -102,6 +102,18 @@ describe('the CLI (npm run --silent cli -- ...)', () => {
     expect(table.stdout).toMatch(new RegExp(`${id}\\s+approved\\s+confidential\\+client-credentials\\s+Nightly job`));
   });
 
+  it('creates a client that must push its requests with --require-par, and turns it off and on with clients update', async () => {
+    const id = String((await cliJson('clients', 'create', '--name', 'Bank app', '--redirect-uri', REDIRECT, '--require-par', '--approve')).client_id);
+    const listed = (await cliJson('clients', 'list')).clients as Array<Record<string, unknown>>;
+    expect(listed.find((c) => c.client_id === id)).toMatchObject({ require_par: true });
+    expect(listed.find((c) => c.name === 'Script app')).toMatchObject({ require_par: false });
+    expect((await cli('clients', 'list')).stdout).toMatch(new RegExp(`${id}\\s+approved\\s+confidential\\+par\\s+Bank app`));
+    expect(await cliJson('clients', 'update', id, '--no-require-par')).toEqual({ client_id: id, require_par: false });
+    expect(await cliJson('clients', 'update', id, '--require-par')).toEqual({ client_id: id, require_par: true });
+    const neither = await cli('clients', 'update', id, '--json');
+    expect(neither).toEqual({ code: 1, stdout: '', stderr: expect.stringContaining('--require-par, --no-require-par') });
+  });
+
   it('refuses --resource-server, --implicit and --client-credentials for a public client, and stores nothing', async () => {
     const before = ((await cliJson('clients', 'list')).clients as unknown[]).length;
     for (const flag of ['--resource-server', '--implicit', '--client-credentials']) {

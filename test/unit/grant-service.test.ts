@@ -12,7 +12,7 @@ async function addClient(clients: ClientStore, name: string): Promise<string> {
   const now = new Date();
   await clients.create({
     id, name, description: '', redirectUris: ['https://app.example/cb'], ownerId: null, status: 'approved',
-    isPublic: false, secretHash: null, scopes: null, resourceServer: false, allowImplicit: false, allowClientCredentials: false,
+    isPublic: false, secretHash: null, scopes: null, resourceServer: false, allowImplicit: false, allowClientCredentials: false, requirePushedRequests: false,
     postLogoutRedirectUris: [], idTokenSigningAlg: 'RS256', pendingChange: null, origin: 'site', registration: null, createdAt: now, updatedAt: now,
   });
   return id;

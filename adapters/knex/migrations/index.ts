@@ -10,6 +10,7 @@ import { openid } from './007-openid';
 import { clientRegistration } from './008-client-registration';
 import { resources } from './009-resources';
 import { dpop } from './010-dpop';
+import { pushedRequests } from './011-pushed-requests';
 import type { NamedMigration } from './support';
 
 /**
@@ -21,7 +22,8 @@ import type { NamedMigration } from './support';
  * between SQLite, PostgreSQL and MySQL), string arrays and other JSON are text, booleans are knex booleans.
  */
 const MIGRATIONS = [
-  initial, deviceAuthorizations, clientReview, clientCredentials, deviceTransactions, signingKeys, openid, clientRegistration, resources, dpop,
+  initial, deviceAuthorizations, clientReview, clientCredentials, deviceTransactions, signingKeys, openid, clientRegistration, resources,
+  dpop, pushedRequests,
 ];
 
 /** Knex's migrator reads the list from here instead of from a folder. */

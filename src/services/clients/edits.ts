@@ -42,6 +42,9 @@ export function edits(deps: ClientServiceDeps, emit: Emit): Pick<ClientService, 
       // Not reviewed: it changes how the app's own tokens are signed, nothing users see or where they are sent.
       const idTokenSigningAlg = parseIdTokenSigningAlg(input.idTokenSigningAlg);
       if (idTokenSigningAlg !== undefined) changes.idTokenSigningAlg = idTokenSigningAlg;
+      // Not reviewed either: it only narrows how the app's own requests may reach /authorize.
+      const requirePushedRequests = parseFlag(input.requirePushedRequests, 'requirePushedRequests');
+      if (requirePushedRequests !== undefined) changes.requirePushedRequests = requirePushedRequests;
 
       let requested: PendingClientChange | null = null;
       if (REVIEWED_STATUSES.includes(client.status)) {

@@ -15,7 +15,7 @@ export function parseClientScopes(value: unknown, deps: Pick<ClientServiceDeps, 
   return [...deps.defaultScopes];
 }
 
-export function parseFlag(value: unknown, field: keyof ClientPermissions | 'isPublic'): boolean | undefined {
+export function parseFlag(value: unknown, field: keyof ClientPermissions | 'isPublic' | 'requirePushedRequests'): boolean | undefined {
   if (value !== undefined && typeof value !== 'boolean') {
     throw new ValidationError(`invalid_${snake(field)}`, `${field}: must be true or false.`, field);
   }

@@ -34,6 +34,7 @@ export function registration(deps: ClientServiceDeps, emit: Emit): Pick<ClientSe
         id: randomClientId(), name, description, redirectUris, ownerId, status: 'pending', isPublic: isPublic === true,
         secretHash: null, scopes, resourceServer: permissions.resourceServer === true, allowImplicit: permissions.allowImplicit === true,
         allowClientCredentials: permissions.allowClientCredentials === true, postLogoutRedirectUris, idTokenSigningAlg,
+        requirePushedRequests: parseFlag(input.requirePushedRequests, 'requirePushedRequests') === true,
         pendingChange: null, origin: ownerId === null ? 'site' : 'apps-tab', registration: null, createdAt: now, updatedAt: now,
       };
       await clients.create(record);

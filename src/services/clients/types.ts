@@ -17,6 +17,8 @@ export interface ClientRequest {
   allowImplicit?: boolean;
   /** May use `grant_type=client_credentials`: tokens for the app itself, with no user (confidential clients only). */
   allowClientCredentials?: boolean;
+  /** `/authorize` serves it only requests it pushed to `/par` first (RFC 9126); false when absent. */
+  requirePushedRequests?: boolean;
   /** Where OpenID Connect logout may send the user back; the rules of `redirectUris`, but may be empty (the default). */
   postLogoutRedirectUris?: string[] | string;
   /** The algorithm of the app's ID tokens; RS256 when absent. */
@@ -37,6 +39,8 @@ export interface ClientUpdate {
   /** null or empty: the site's `defaultScopes`, as in a request. */
   scopes?: string[] | string | null;
   isPublic?: boolean;
+  /** Applies at once: it only narrows how the app's own requests reach `/authorize`. */
+  requirePushedRequests?: boolean;
 }
 
 export interface ClientPermissions {

@@ -20,6 +20,7 @@ export function toView(record: ClientRecord): ClientView {
     resourceServer: record.resourceServer,
     allowImplicit: record.allowImplicit,
     allowClientCredentials: record.allowClientCredentials,
+    requirePushedRequests: record.requirePushedRequests,
     postLogoutRedirectUris: [...record.postLogoutRedirectUris],
     idTokenSigningAlg: record.idTokenSigningAlg,
     pendingChange: pending === null ? null : {
