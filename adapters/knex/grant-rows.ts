@@ -52,6 +52,7 @@ export function codeToRow(code: AuthorizationCodeRecord): Row {
     code_challenge: code.codeChallenge,
     permanent: code.permanent,
     openid: encodeOpenId(code.openid),
+    dpop_jkt: code.dpopJkt ?? null,
     used_at: null,
   };
 }
@@ -63,6 +64,7 @@ export function rowToCode(row: Row): AuthorizationCodeRecord {
     codeChallenge: toNullableText(row.code_challenge),
     permanent: toBool(row.permanent),
     openid: decodeOpenId(row.openid),
+    ...(typeof row.dpop_jkt === 'string' ? { dpopJkt: row.dpop_jkt } : {}),
   };
 }
 

@@ -15,6 +15,7 @@ export function requestToRow(request: AuthorizationRequestRecord): Row {
     permanent: request.permanent,
     openid: encodeOpenId(request.openid),
     resources: encodeList(request.resources),
+    dpop_jkt: request.dpopJkt ?? null,
     csrf_hash: request.csrfHash,
     expires_at: millis(request.expiresAt),
   };
@@ -34,6 +35,7 @@ export function rowToRequest(row: Row): AuthorizationRequestRecord {
     permanent: toBool(row.permanent),
     openid: decodeOpenId(row.openid),
     resources: decodeList(row.resources),
+    ...(typeof row.dpop_jkt === 'string' ? { dpopJkt: row.dpop_jkt } : {}),
     csrfHash: toText(row.csrf_hash),
     expiresAt: toDate(row.expires_at),
   };

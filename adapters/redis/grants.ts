@@ -24,6 +24,7 @@ export function grantMethods(
         ms(code.expiresAt), code.clientId, code.userId, code.scopes, code.redirectUri, code.codeChallenge, code.permanent ? 1 : 0,
         encodeOpenId(code.openid), code.resources,
       ];
+      if (code.dpopJkt !== undefined) tuple.push(code.dpopJkt);
       // In the grant's member index from the start, so that revoking the grant (say, on a replay
       // of this very code) finds it. Skipped when the grant is already revoked: it could never be used.
       await run('oauthStoreSaveCode', [keys.members(code.grantId), keys.revoked(code.grantId), keys.code(code.grantId, code.hash)],
@@ -33,11 +34,11 @@ export function grantMethods(
     async findCode(grantId, hash) {
       const found = unwrap<CodeTuple>(await client.get(keys.code(grantId, hash)), Date.now());
       if (!found) return null;
-      const [expiresAt, clientId, userId, scopes, redirectUri, codeChallenge, permanent, openid, resources = []] = found.tuple;
+      const [expiresAt, clientId, userId, scopes, redirectUri, codeChallenge, permanent, openid, resources = [], dpopJkt] = found.tuple;
       return {
         record: {
           hash, grantId, clientId, userId, scopes, redirectUri, codeChallenge, permanent: permanent === 1, openid: decodeOpenId(openid),
-          resources, expiresAt: new Date(expiresAt),
+          resources, ...(dpopJkt ? { dpopJkt } : {}), expiresAt: new Date(expiresAt),
         },
         used: found.used,
       };

@@ -18,6 +18,8 @@ export function transactionMethods({ client, keys }: RedisStoreContext): Pick<To
         request.scopes, request.state, request.codeChallenge, request.permanent ? 1 : 0, request.csrfHash,
         RESPONSE_TYPES.indexOf(request.responseType) as 0 | 1 | 2, encodeOpenId(request.openid), request.resources,
       ];
+      // Only a bound request pays for the key: the tuple of every other one ends where it did.
+      if (request.dpopJkt !== undefined) tuple.push(request.dpopJkt);
       await client.set(keys.request(request.id), JSON.stringify(tuple), 'PX', ttl(tuple[0], Date.now()));
     },
 
@@ -26,11 +28,12 @@ export function transactionMethods({ client, keys }: RedisStoreContext): Pick<To
       if (!found) return null;
       const [
         expiresAt, userId, clientId, redirectUri, redirectUriSent, scopes, state, codeChallenge, permanent, csrfHash, responseType, openid,
-        resources = [],
+        resources = [], dpopJkt,
       ] = found.tuple;
       return {
         id, userId, clientId, redirectUri, redirectUriSent: redirectUriSent === 1, responseType: RESPONSE_TYPES[responseType ?? 0] ?? 'code', scopes,
-        state, codeChallenge, permanent: permanent === 1, openid: decodeOpenId(openid), resources, csrfHash, expiresAt: new Date(expiresAt),
+        state, codeChallenge, permanent: permanent === 1, openid: decodeOpenId(openid), resources, ...(dpopJkt ? { dpopJkt } : {}), csrfHash,
+        expiresAt: new Date(expiresAt),
       };
     },
 

@@ -13,7 +13,7 @@ export type GrantTuple = [
 ];
 export type CodeTuple = [
   expiresAt: number, clientId: string, userId: string, scopes: string[], redirectUri: string | null, codeChallenge: string | null,
-  permanent: 0 | 1, openid?: OpenIdTuple | null, resources?: string[],
+  permanent: 0 | 1, openid?: OpenIdTuple | null, resources?: string[], dpopJkt?: string | null,
 ];
 /** OpenIdAuthentication as a tuple too: it rides on every grant of a signed-in user. */
 export type OpenIdTuple = [
@@ -33,7 +33,7 @@ export const RESPONSE_TYPES = ['code', 'pin', 'token'] as const;
 export type RequestTuple = [
   expiresAt: number, userId: string, clientId: string, redirectUri: string, redirectUriSent: 0 | 1, scopes: string[],
   state: string | null, codeChallenge: string | null, permanent: 0 | 1, csrfHash: string, responseType?: 0 | 1 | 2,
-  openid?: OpenIdTuple | null, resources?: string[],
+  openid?: OpenIdTuple | null, resources?: string[], dpopJkt?: string | null,
 ];
 
 /** A pushed authorization request's parameters as pushed: `resource` may be a list. */

@@ -25,6 +25,8 @@ export interface ValidatedRequest extends TrustedTarget {
   permanent: boolean;
   /** RFC 8707 resource indicators (`resource`, may repeat), each registered; empty when none was sent. */
   resources: string[];
+  /** RFC 9449 §10 `dpop_jkt` (with the `dpop` option, for a code): the key the code's exchange must prove. */
+  dpopJkt: string | null;
   /** Every parameter but `resource`, each sent once: what OpenID Connect reads next (openid/authentication-request.ts). */
   params: Record<string, string>;
 }
@@ -126,7 +128,10 @@ export function validateRest(query: RawQuery, target: TrustedTarget, options: Re
     if (method !== 'S256') throw fail(invalidRequest('`code_challenge_method` must be S256.'));
     if (!S256_CHALLENGE.test(challenge)) throw fail(invalidRequest('`code_challenge` must be 43 base64url characters (RFC 7636).'));
   }
-  return { ...target, responseType, scopes, codeChallenge: challenge, permanent: params.permanent === 'true', resources, params };
+  // A thumbprint is a base64url SHA-256; where DPoP is off the parameter means nothing and is ignored.
+  const dpopJkt = options.dpop !== null && responseType === 'code' ? params.dpop_jkt ?? null : null;
+  if (dpopJkt !== null && !/^[A-Za-z0-9_-]{43}$/.test(dpopJkt)) throw fail(invalidRequest('`dpop_jkt` must be a JWK SHA-256 thumbprint: 43 base64url characters (RFC 9449 §10).'));
+  return { ...target, responseType, scopes, codeChallenge: challenge, permanent: params.permanent === 'true', resources, dpopJkt, params };
 }
 
 /** The authorization request's query as sent: a repeated name becomes an array (refused later). */

@@ -88,7 +88,7 @@ export async function openIdStep(req: Request, options: ProviderContext, request
     issued = await issueCode(options, {
       userId, clientId: request.client.id, redirectUri: request.redirectUri, redirectUriSent: request.redirectUriSent,
       responseType: 'code', scopes: request.scopes, codeChallenge: request.codeChallenge, permanent: request.permanent,
-      openid: check.authentication, resources: request.resources,
+      openid: check.authentication, resources: request.resources, ...(request.dpopJkt ? { dpopJkt: request.dpopJkt } : {}),
     });
   } catch (err) {
     if (err instanceof RedirectError) throw err;

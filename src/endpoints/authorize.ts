@@ -84,7 +84,8 @@ async function showConsent(req: Request, res: Response, options: ProviderContext
   await options.store.tokens.saveAuthorizationRequest({
     id: transactionId, userId, clientId: request.client.id, redirectUri: request.redirectUri,
     redirectUriSent: request.redirectUriSent, responseType: request.responseType, scopes: request.scopes, state: request.state,
-    codeChallenge: request.codeChallenge, permanent: request.permanent, openid, resources: request.resources, csrfHash: hashSecret(csrfToken),
+    codeChallenge: request.codeChallenge, permanent: request.permanent, openid, resources: request.resources,
+    ...(request.dpopJkt ? { dpopJkt: request.dpopJkt } : {}), csrfHash: hashSecret(csrfToken),
     expiresAt: new Date(Date.now() + options.lifetimes.consent * 1000),
   });
   const context = consentContext(req, options, request, { id: userId, name: user.name ?? userId }, [

@@ -6,7 +6,7 @@ import { generatePin, pinLookup } from '../pin';
 
 /** An approved request, from the consent transaction (or, under `prompt=none`, from the request itself). */
 export type ApprovedRequest = Pick<AuthorizationRequestRecord,
-  'userId' | 'clientId' | 'redirectUri' | 'redirectUriSent' | 'responseType' | 'scopes' | 'codeChallenge' | 'permanent' | 'openid' | 'resources'>;
+  'userId' | 'clientId' | 'redirectUri' | 'redirectUriSent' | 'responseType' | 'scopes' | 'codeChallenge' | 'permanent' | 'openid' | 'resources' | 'dpopJkt'>;
 
 export type IssuedCode = { kind: 'code'; code: string } | { kind: 'pin'; pin: string; lifetime: number };
 
@@ -31,7 +31,7 @@ export async function issueCode(options: ProviderContext, t: ApprovedRequest): P
   await tokens.saveCode({
     hash: key.hash, grantId: key.grantId, clientId: t.clientId, userId: t.userId, scopes: t.scopes,
     redirectUri: t.redirectUriSent ? t.redirectUri : null, codeChallenge: t.codeChallenge, permanent: t.permanent, openid: t.openid,
-    resources: t.resources, expiresAt,
+    resources: t.resources, ...(t.dpopJkt ? { dpopJkt: t.dpopJkt } : {}), expiresAt,
   });
   options.emit('code.issued', { clientId: t.clientId, userId: t.userId, scopes: t.scopes, responseType: t.responseType });
   return pin === null ? { kind: 'code', code: code!.value } : { kind: 'pin', pin, lifetime };

@@ -30,7 +30,7 @@ export function authorizationCodeGrant(options: ProviderContext): Grant {
   );
 }
 
-async function findCode(options: ProviderContext, { params, client, resources, lookup }: GrantRequest, code: string): Promise<AcceptedCode | null> {
+async function findCode(options: ProviderContext, { params, client, resources, jkt, lookup }: GrantRequest, code: string): Promise<AcceptedCode | null> {
   const { tokens } = options.store;
   const parsed = parseGrantSecret(code);
   if (!parsed) return null;
@@ -68,6 +68,11 @@ async function findCode(options: ProviderContext, { params, client, resources, l
     throw invalidGrant('Invalid grant: `code_verifier` is missing or does not match the `code_challenge`; the code is now used up, so start a new authorization request');
   }
 
+  // RFC 9449 §10: a code bound with dpop_jkt is redeemed only with a proof of that key. Not burned:
+  // whoever lacks the key cannot use it, and the client that holds it still can.
+  if (record.dpopJkt !== undefined && record.dpopJkt !== jkt) {
+    throw invalidGrant('Invalid grant: this code is bound to a DPoP key (`dpop_jkt`); send a DPoP proof made with that key');
+  }
   // Refused before the code is used: the client may ask again for what was authorized.
   const audience = narrowResources(record.resources, resources);
   return {

@@ -87,6 +87,8 @@ export interface AuthorizationRequestRecord {
    * before resource indicators).
    */
   resources: string[];
+  /** RFC 9449 §10 `dpop_jkt`: only a token request with a DPoP proof of this key may redeem the code. Absent when not sent. */
+  dpopJkt?: string;
   /** SHA-256 of the CSRF token printed in the consent form. */
   csrfHash: string;
   expiresAt: Date;
@@ -142,6 +144,8 @@ export interface AuthorizationCodeRecord {
    * before resource indicators).
    */
   resources: string[];
+  /** RFC 9449 §10 `dpop_jkt`: only a token request with a DPoP proof of this key may redeem the code. Absent when not sent. */
+  dpopJkt?: string;
   expiresAt: Date;
 }
 

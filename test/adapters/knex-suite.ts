@@ -149,13 +149,13 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       } = clientToRow(client);
       await db()(names.clients).insert(clientRow);
       const request = makeAuthorizationRequest();
-      const { openid: _ro, resources: _rr, ...requestRow } = requestToRow(request);
+      const { openid: _ro, resources: _rr, dpop_jkt: _rj, ...requestRow } = requestToRow(request);
       await db()(names.authorizationRequests).insert(requestRow);
       const grant = makeGrant();
       const { openid: _go, resources: _gr, ...grantRow } = grantToRow(grant);
       await db()(names.grants).insert(grantRow);
       const code = makeCode(grant);
-      const { openid: _co, resources: _cr, ...codeRow } = codeToRow(code);
+      const { openid: _co, resources: _cr, dpop_jkt: _cj, ...codeRow } = codeToRow(code);
       await db()(names.codes).insert(codeRow);
 
       // 007 alone, so that the down below undoes it and no later migration.
@@ -198,13 +198,13 @@ export function runKnexAdapterSuite(label: string, db: () => Knex): void {
       for (let i = 0; i < 7; i += 1) await db().migrate.up(config);
       // Rows as 007's schema held them: the mappers' output without 009's columns.
       const request = makeAuthorizationRequest();
-      const { resources: _rr, ...requestRow } = requestToRow(request);
+      const { resources: _rr, dpop_jkt: _rj, ...requestRow } = requestToRow(request);
       await db()(names.authorizationRequests).insert(requestRow);
       const grant = makeGrant();
       const { resources: _gr, ...grantRow } = grantToRow(grant);
       await db()(names.grants).insert(grantRow);
       const code = makeCode(grant);
-      const { resources: _cr, ...codeRow } = codeToRow(code);
+      const { resources: _cr, dpop_jkt: _cj, ...codeRow } = codeToRow(code);
       await db()(names.codes).insert(codeRow);
       const access = makeAccessToken(grant);
       const { resources: _ar, jkt: _aj, ...accessRow } = accessToRow(access);

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { memoryClientStore, memoryTokenStore } from '../../adapters/memory';
 import { createOAuthProvider } from '../../src';
 import { ConfigurationError } from '../../src/errors';
-import { basic, callApi, createFixture, exchange, ISSUER, refresh } from '../support/provider-fixture';
+import { asUser, authorizeQuery, basic, callApi, createFixture, exchange, getCode, ISSUER, pkcePair, refresh } from '../support/provider-fixture';
 import { callWith, dpopFixture, dpopKey, exchangeWithProof, proof, thumbprint } from './support';
 
 const introspect = (f: Awaited<ReturnType<typeof dpopFixture>>, token: string) => request(f.app).post('/oauth/introspect').type('form')
@@ -136,5 +136,30 @@ describe('DPoP at the token endpoint', () => {
     const { res, code, verifier } = await exchangeWithProof(f, f.conf, await proof(await dpopKey()));
     expect(res.status).toBe(503);
     expect((await exchange(f, f.conf, code, { code_verifier: verifier })).status).toBe(200);
+  });
+
+  it('dpop_jkt at /authorize binds the code: only a proof of that key redeems it, and a wrong try does not burn it', async () => {
+    const f = await dpopFixture();
+    const key = await dpopKey();
+    const pkce = pkcePair();
+    const code = await getCode(f, f.pub, { code_challenge: pkce.challenge, code_challenge_method: 'S256', dpop_jkt: await thumbprint(key) });
+    const redeem = (dpop: string | null) => {
+      const req = request(f.app).post('/oauth/token').type('form');
+      if (dpop) req.set('DPoP', dpop);
+      return req.send({ grant_type: 'authorization_code', code, redirect_uri: f.pub.redirectUri, code_verifier: pkce.verifier, client_id: f.pub.id });
+    };
+    expect((await redeem(null)).body.error).toBe('invalid_grant');
+    expect((await redeem(await proof(await dpopKey()))).body.error).toBe('invalid_grant');
+    const right = await redeem(await proof(key));
+    expect(right.status).toBe(200);
+    expect(right.body.token_type).toBe('DPoP');
+  });
+
+  it('a malformed dpop_jkt is an invalid_request error redirect', async () => {
+    const f = await dpopFixture();
+    const res = await request(f.app).get(`/oauth/authorize?${authorizeQuery(f.conf, { dpop_jkt: 'short' })}`).set('Cookie', asUser());
+    const location = new URL(res.headers.location!);
+    expect(location.searchParams.get('error')).toBe('invalid_request');
+    expect(location.searchParams.get('error_description')).toContain('dpop_jkt');
   });
 });

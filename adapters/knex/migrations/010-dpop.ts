@@ -15,6 +15,12 @@ export function dpop(names: TableNames): NamedMigration {
           t.string('jkt', HASH_LENGTH).nullable();
         });
       }
+      // `dpop_jkt` (RFC 9449 §10): the key a code is bound to at the authorization request.
+      for (const table of [names.authorizationRequests, names.codes]) {
+        await knex.schema.alterTable(table, (t) => {
+          t.string('dpop_jkt', HASH_LENGTH).nullable();
+        });
+      }
       // Proofs seen, so a replay is refused by every instance; the primary key makes the check atomic.
       await knex.schema.createTable(names.dpopProofs, (t) => {
         portable(knex, t);
@@ -24,6 +30,11 @@ export function dpop(names: TableNames): NamedMigration {
     },
     async down(knex) {
       await knex.schema.dropTableIfExists(names.dpopProofs);
+      for (const table of [names.codes, names.authorizationRequests]) {
+        await knex.schema.alterTable(table, (t) => {
+          t.dropColumn('dpop_jkt');
+        });
+      }
       for (const table of [names.refreshTokens, names.accessTokens]) {
         await knex.schema.alterTable(table, (t) => {
           t.dropColumn('jkt');

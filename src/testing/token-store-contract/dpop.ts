@@ -3,7 +3,7 @@
  * bearer tokens have none; `useDpopProof` (optional) lets each proof through once, until it expires.
  */
 import { describe, expect, it } from '@jest/globals';
-import { makeAccessToken, makeRefreshToken } from '../fixtures';
+import { makeAccessToken, makeAuthorizationRequest, makeCode, makeGrant, makeRefreshToken } from '../fixtures';
 import { later, MINUTE, trues, type ContractSuite } from './support';
 
 const JKT = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
@@ -22,6 +22,21 @@ export function dpopTests({ store, savedGrant }: ContractSuite, { useDpopProof }
       expect(await store.consumeRefreshToken(grant.id, boundRefresh.hash)).toBe(true);
       expect(await store.findRefreshToken(grant.id, boundRefresh.hash)).toEqual({ record: boundRefresh, used: true });
       expect((await store.findRefreshToken(grant.id, refresh.hash))?.record).not.toHaveProperty('jkt');
+    });
+
+    it('keeps the dpop_jkt of a consent transaction and a code, and none when not sent', async () => {
+      const request = makeAuthorizationRequest({ dpopJkt: JKT });
+      await store.saveAuthorizationRequest(request);
+      expect(await store.getAuthorizationRequest(request.id)).toEqual(request);
+      const plain = makeAuthorizationRequest();
+      await store.saveAuthorizationRequest(plain);
+      expect(await store.getAuthorizationRequest(plain.id)).not.toHaveProperty('dpopJkt');
+      const code = makeCode(makeGrant(), { dpopJkt: JKT });
+      await store.saveCode(code);
+      expect(await store.findCode(code.grantId, code.hash)).toEqual({ record: code, used: false });
+      const plainCode = makeCode(makeGrant());
+      await store.saveCode(plainCode);
+      expect((await store.findCode(plainCode.grantId, plainCode.hash))?.record).not.toHaveProperty('dpopJkt');
     });
 
     (useDpopProof ? describe : describe.skip)('useDpopProof', () => {
