@@ -7,7 +7,7 @@ import { DpopNonces } from './nonces';
 import { DpopNonceError, DpopProofError } from './proof';
 
 /**
- * The DPoP proof of a token request (RFC 9449 §5), checked after the client authenticated and
+ * The DPoP proof of a token request (RFC 9449 §5) or a push (§10.1), checked after the client authenticated and
  * before its grant runs, so a bad proof uses nothing up. Returns the key the new tokens are bound
  * to, or null for a bearer request (no proof, DPoP off, or a client not required to send one).
  */

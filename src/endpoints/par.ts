@@ -8,6 +8,7 @@ import { validatePushedRequest } from './par-validation';
 import type { ClientRecord } from '../storage/records';
 import type { RawQuery } from './authorization-request';
 import { authenticateNamedClient, readNamedClient } from './client-request';
+import { tokenRequestKey } from '../dpop/token-request';
 
 /**
  * POST /par (RFC 9126): a client pushes its authorization request and gets a `request_uri` to send
@@ -24,6 +25,7 @@ export function parEndpoint(options: ProviderContext, limits: Limits): RequestHa
       let raw: RawQuery;
       try {
         raw = pushedParams(req, client);
+        await bindToProofKey(options, req, client, raw);
         validatePushedRequest(raw, client, options);
       } catch (err) {
         await limits.clientError(req, client);
@@ -41,6 +43,19 @@ export function parEndpoint(options: ProviderContext, limits: Limits): RequestHa
       sendOAuthError(res, toOAuthError(err, options.reportFailure));
     }
   };
+}
+
+/**
+ * RFC 9449 §10.1: a push with a DPoP proof binds the code to the proof's key, as `dpop_jkt` does
+ * (and must agree with a `dpop_jkt` sent along). A bad proof is refused like one at /token.
+ */
+async function bindToProofKey(options: ProviderContext, req: Request, client: ClientRecord, raw: RawQuery): Promise<void> {
+  if (options.dpop === null || req.headers.dpop === undefined) return;
+  const jkt = await tokenRequestKey(options, req, client);
+  if (jkt === null) return;
+  const sent = raw.params.dpop_jkt;
+  if (sent !== undefined && sent !== jkt) throw invalidRequest('`dpop_jkt` does not match the key of the DPoP proof.');
+  raw.params.dpop_jkt = jkt;
 }
 
 /**
