@@ -147,6 +147,12 @@ function sourceHost(host: string): string | null {
  * http(s) URL with a plain host nor such a scheme. Built from the parsed URL, never from the
  * stored text, so a record written before registration refused such hosts still cannot add a
  * directive to a header.
+ *
+ * An IPv6 literal (`http://[::1]:PORT`, RFC 8252 §7.3) gets the scheme-source `http:` (or `https:`):
+ * CSP3's host-source grammar has no bracketed IPv6, so Chromium drops `http://[::1]:PORT` as
+ * invalid and then blocks the answer's redirect. The scheme-source is wider, but form-action only
+ * governs where this one page's form and its redirect may lead, and the redirect goes to the
+ * registered URI the authorize endpoint already checked.
  */
 export function cspSourceOf(uri: string): string | null {
   if (!URL.canParse(uri)) return null;
@@ -155,5 +161,6 @@ export function cspSourceOf(uri: string): string | null {
   if (isPrivateUseScheme(scheme) && !FORBIDDEN_SCHEMES.has(scheme)) return url.protocol;
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
   if (sourceHost(url.hostname) === null || !/^\d*$/.test(url.port)) return null;
+  if (url.hostname.startsWith('[')) return url.protocol;
   return `${url.protocol}//${url.hostname}${url.port === '' ? '' : `:${url.port}`}`;
 }

@@ -126,6 +126,7 @@ describe('cspSourceOf for native apps', () => {
     expect(cspSourceOf('com.example.app:/cb?x=1')).toBe('com.example.app:');
     expect(cspSourceOf('com.example.app://cb')).toBe('com.example.app:');
     expect(cspSourceOf('http://127.0.0.1:51234/cb')).toBe('http://127.0.0.1:51234');
+    expect(cspSourceOf('http://[::1]:51234/cb')).toBe('http:');
   });
 
   it.each(['myapp:/cb', 'javascript:alert(1)', 'data:text/html,x'])('gives none for %j', (uri) => {
