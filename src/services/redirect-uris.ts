@@ -1,10 +1,8 @@
 import { ValidationError } from '../errors';
-import { isPrivateUseScheme } from './native-redirects';
+import { isPrivateUseScheme, LOOPBACK_HOSTS } from './native-redirects';
 
 /** Long enough for any real callback; short enough that a store column and a log line stay sane. */
 const MAX_LENGTH = 2000;
-/** RFC 8252 §7.3 / RFC 9700 §2.6: plain http only for loopback redirects of native apps. */
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** A registered list of URIs, as its errors name it. */
 interface UriList {
@@ -101,6 +99,7 @@ function checkRedirectUri(uri: string, { field, code }: UriList, { isPublic }: R
   // dots and dashes (or a bracketed IPv6 address): the consent page's CSP names this host, where
   // a ";" or a quote would start another directive.
   const host = /^(\[[^\]]*\]|[^:]*)(?::\d*)?$/.exec(authority)?.[1]?.toLowerCase();
+  // RFC 8252 §7.3 / RFC 9700 §2.6: plain http only for loopback redirects of native apps.
   if (scheme === 'http' && (host === undefined || !LOOPBACK_HOSTS.has(host))) {
     fail('must use https (http is allowed only for localhost, 127.0.0.1 and [::1])');
   }
