@@ -125,6 +125,29 @@ describe('ceiling on pending registrations', () => {
     await f.oauth.clients.deny(second.client_id);
     expect((await register(f, publicMetadata())).status).toBe(201);
   });
+
+  it('counts auto-approved registrations of the last pendingLifetime too, so they cannot pile up unbounded', async () => {
+    const f = await registrationFixture({
+      registration: { policy: 'open', autoApprove: { scopes: ['read'] }, maxPending: 3, pendingLifetime: 3600, perIpPerHour: 1000 },
+    });
+    const approvedAtOnce = await registered(f, publicMetadata());
+    expect((await f.oauth.clients.get(approvedAtOnce.client_id))!.status).toBe('approved');
+    await registered(f, publicMetadata());
+    await registered(f, confidentialMetadata()); // waits for review
+    for (const body of [publicMetadata(), confidentialMetadata()]) {
+      const full = await register(f, body);
+      expect(full.status).toBe(429);
+      expect(full.body.error).toBe('temporarily_unavailable');
+      expect(full.headers['retry-after']).toBe('3600');
+    }
+    expect((await f.clients.list()).filter((c) => c.origin === 'registration').length).toBe(3);
+    // A suspended one still counts: its record is still stored.
+    await f.oauth.clients.suspend(approvedAtOnce.client_id);
+    expect((await register(f, publicMetadata())).status).toBe(429);
+    // Once pendingLifetime has passed, the approved ones no longer count (and the waiting one expired).
+    clock.advance(3600);
+    expect((await register(f, publicMetadata())).status).toBe(201);
+  });
 });
 
 describe('expiry of pending registrations', () => {
