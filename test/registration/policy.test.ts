@@ -6,7 +6,7 @@
 import request from 'supertest';
 import { createOAuthProvider, ConfigurationError, type OAuthProviderOptions } from '../../src';
 import { memoryClientStore, memoryTokenStore } from '../../adapters/memory';
-import { createFixture, ISSUER, asUser, authorizeQuery, callApi, tokensFor, type Fixture } from '../support/provider-fixture';
+import { createFixture, ISSUER, asUser, authorizeQuery, basic, callApi, tokensFor, type Fixture } from '../support/provider-fixture';
 import { createOpenIdFixture } from '../support/openid-fixture';
 import { useFakeClock } from '../support/fake-clock';
 import { asTestClient, confidentialMetadata, configuration, publicMetadata, register, registered, registrationFixture } from './support';
@@ -103,6 +103,46 @@ describe('per-address cap', () => {
     expect(refused.body.error).toBe('temporarily_unavailable');
     expect((await from('198.51.100.9')).status).toBe(201);
     expect((await f.clients.list({ status: 'pending' })).length).toBe(3);
+  });
+});
+
+describe('flows a registered app never registered (grant_types authorization_code and refresh_token, response_types code)', () => {
+  const deviceAuthorization = (f: Fixture, body: string, auth?: string) => {
+    const req = request(f.app).post('/oauth/device_authorization').type('form');
+    return (auth === undefined ? req : req.set('Authorization', auth)).send(body);
+  };
+
+  it('refuses the device grant to an approved confidential registration, but not to an app the site made', async () => {
+    const f = await registrationFixture();
+    const info = await registered(f, confidentialMetadata());
+    await f.oauth.clients.approve(info.client_id);
+    const res = await deviceAuthorization(f, 'scope=read', basic(info.client_id, info.client_secret));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('unauthorized_client');
+    expect(res.body.device_code).toBeUndefined();
+    // An app the site made keeps the device grant.
+    const site = await deviceAuthorization(f, 'scope=read', basic(f.conf.id, f.conf.secret!));
+    expect(site.status).toBe(200);
+  });
+
+  it('refuses the device grant to an auto-approved public registration', async () => {
+    const f = await registrationFixture({ registration: { policy: 'open', autoApprove: { scopes: ['read'] } } });
+    const info = await registered(f, publicMetadata());
+    const res = await deviceAuthorization(f, `client_id=${info.client_id}&scope=read`);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('unauthorized_client');
+  });
+
+  it('refuses response_type=pin as it refuses a response type a client may not use (unauthorized_client to the redirect URI)', async () => {
+    const f = await registrationFixture();
+    const info = await registered(f, confidentialMetadata());
+    await f.oauth.clients.approve(info.client_id);
+    const res = await request(f.app).get(`/oauth/authorize?${authorizeQuery(asTestClient(info), { response_type: 'pin', scope: 'read' })}`)
+      .set('Cookie', asUser());
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.location!);
+    expect(`${location.origin}${location.pathname}`).toBe('https://server.example/cb');
+    expect(location.searchParams.get('error')).toBe('unauthorized_client');
   });
 });
 
