@@ -102,13 +102,12 @@ describe('management (RFC 7592)', () => {
     expect(res.body).toEqual(rest);
   });
 
-  it('answers one and the same 401 for a wrong token, no token, another client\'s token and an unknown client', async () => {
+  it('answers one and the same 401 for a wrong token, another scheme, another client\'s token and an unknown client', async () => {
     const info = await registered(f, publicMetadata());
     const other = await registered(f, publicMetadata({ client_name: 'Other agent' }));
     const path = `/oauth/register/${info.client_id}`;
     const answers = [
       await configuration(f, info, 'x'.repeat(43)).get(),
-      await request(f.app).get(path),
       await request(f.app).get(path).set('Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`),
       await configuration(f, info, other.registration_access_token).get(),
       await request(f.app).get('/oauth/register/0123456789abcdef0123456789abcdef').set('Authorization', `Bearer ${info.registration_access_token}`),
@@ -120,6 +119,12 @@ describe('management (RFC 7592)', () => {
       expect(res.headers['www-authenticate']).toBe(answers[0]!.headers['www-authenticate']);
     }
     expect(answers[0]!.body.error).toBe('invalid_token');
+    // Without an Authorization header: the same 401, but no error code (RFC 6750 §3.1), for a known and an unknown client alike.
+    for (const bare of [await request(f.app).get(path), await request(f.app).delete('/oauth/register/0123456789abcdef0123456789abcdef')]) {
+      expect(bare.status).toBe(401);
+      expect(bare.body).toEqual({ error_description: answers[0]!.body.error_description });
+      expect(bare.headers['www-authenticate']).toBe('Bearer realm="forum.example"');
+    }
     // A refused PUT or DELETE changes nothing.
     expect((await configuration(f, info, 'x'.repeat(43)).put({ ...publicMetadata({ client_name: 'Evil' }), client_id: info.client_id })).status).toBe(401);
     expect((await configuration(f, info, 'x'.repeat(43)).delete()).status).toBe(401);

@@ -42,8 +42,17 @@ describe('policy initial-access-token', () => {
     f = await registrationFixture({ registration: { policy: 'initial-access-token', initialAccessTokens: ['x'.repeat(40), INITIAL_TOKEN] } });
   });
 
+  it('refuses a request without an Authorization header with a bare 401 challenge, no error code (RFC 6750 §3.1), storing nothing', async () => {
+    const res = await register(f, publicMetadata());
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBeUndefined();
+    expect(res.body.error_description).toMatch(/initial access token/);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="forum.example"');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(await f.clients.list({ status: 'pending' })).toEqual([]);
+  });
+
   it.each([
-    ['no token', {}],
     ['a wrong token', { Authorization: `Bearer ${'y'.repeat(48)}` }],
     ['a token with another scheme', { Authorization: `Basic ${INITIAL_TOKEN}` }],
   ])('refuses %s with 401 invalid_token, storing nothing', async (_name, headers) => {
