@@ -4,7 +4,7 @@ import type { ResolvedRegistration } from '../options/registration';
 import type { ProviderContext } from '../provider-context';
 import { applyPendingChange, mergePendingChange, REVIEWED_FIELDS, type ReviewedValues } from '../services/clients/pending-change';
 import { changeClient, revokeAllGrants } from '../services/clients/records';
-import type { ClientChanges } from '../storage/client-store';
+import type { ClientChanges, ClientStore } from '../storage/client-store';
 import type { ClientRecord } from '../storage/records';
 import { mintRegistrationToken } from './access-token';
 import type { ClientMetadata } from './client-metadata';
@@ -13,7 +13,9 @@ import { pruneAndCountRegistrations } from './pending';
 
 /** The RFC 7591/7592 operations on the store; the endpoints have parsed and authenticated already. */
 export function registrationLifecycle(context: ProviderContext, settings: ResolvedRegistration) {
-  const { clients, tokens } = context.store;
+  const { tokens } = context.store;
+  // createOAuthProvider refuses a client store without `delete` when registration is on (provider.ts).
+  const clients = context.store.clients as Required<ClientStore>;
   const base = `${context.issuer}${context.routerPath}/register`;
 
   return {

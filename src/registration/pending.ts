@@ -12,7 +12,7 @@ import type { ClientStore } from '../storage/client-store';
  * before each registration, so expired ones do not pile up and never count. Concurrent
  * registrations may overshoot the ceiling by their number, no more.
  */
-export async function pruneAndCountRegistrations(clients: ClientStore, now: number,
+export async function pruneAndCountRegistrations(clients: Required<ClientStore>, now: number,
   settings: Pick<ResolvedRegistration, 'autoApproveScopes' | 'pendingLifetime'>): Promise<number> {
   const unapproved = [...await clients.list({ status: 'pending' }), ...await clients.list({ status: 'denied' })]
     .filter((client) => client.origin === 'registration');

@@ -247,10 +247,21 @@ describe('options', () => {
     currentUser: () => null, loginUrl: () => '/login', registration: registration as NonNullable<OAuthProviderOptions['registration']>,
   });
 
-  it('refuses, at start-up, a client store without delete (registration needs it)', () => {
+  it('refuses, at start-up, a client store without delete when registration is on, naming it', () => {
     const { delete: _delete, ...withoutDelete } = memoryClientStore();
-    const options = { ...base({ policy: 'open' }), store: { clients: withoutDelete as never, tokens: memoryTokenStore() } };
-    expect(() => createOAuthProvider(options)).toThrow(/store\.clients/);
+    const options = { ...base({ policy: 'open' }), store: { clients: withoutDelete, tokens: memoryTokenStore() } };
+    expect(() => createOAuthProvider(options)).toThrow(ConfigurationError);
+    expect(() => createOAuthProvider(options)).toThrow(/`registration` needs a client store with `delete`/);
+  });
+
+  it('starts with a client store without delete when registration is off: a site\'s own store written before it still works', () => {
+    const { delete: _delete, ...withoutDelete } = memoryClientStore();
+    for (const registration of [undefined, { policy: 'off' }]) {
+      const { registration: _r, ...options } = base(registration);
+      const provider = createOAuthProvider({ ...options, ...(registration ? { registration: registration as { policy: 'off' } } : {}),
+        store: { clients: withoutDelete, tokens: memoryTokenStore() } });
+      expect(provider.router).toBeDefined();
+    }
   });
 
   it.each([
