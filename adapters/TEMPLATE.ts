@@ -49,7 +49,7 @@ export class TemplateClientStore implements ClientStore {
     throw new Error('not implemented');
   }
 
-  /** Removes the client; true when it existed. */
+  /** Removes the client; true when it existed. Optional unless the site turns on `registration`; the contract suite checks it. */
   async delete(id: string): Promise<boolean> {
     throw new Error('not implemented');
   }

@@ -15,6 +15,6 @@ export type {
   ClientOrigin, ClientRegistration, TokenEndpointAuthMethod, PushedRequestRecord,
 } from './storage';
 export { announceRevocations, REVOCATION_MEMORY_MS } from './storage';
-export type { ClientService, ClientView, ClientRequest, ClientUpdate, ClientPermissions } from './services/clients';
+export type { ApprovalOptions, ClientService, ClientView, ClientRequest, ClientUpdate, ClientPermissions } from './services/clients';
 export type { GrantService, AuthorizedApp } from './services/grants';
 export type { TokenService, PersonalToken } from './services/personal-tokens';

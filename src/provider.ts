@@ -65,6 +65,9 @@ function createContext(o: OAuthProviderOptions, resolved: ResolvedOptions): Prov
   if (resolved.dpop && typeof o.store.tokens.useDpopProof !== 'function') {
     throw new ConfigurationError('createOAuthProvider: option `dpop` needs a token store with `useDpopProof` (to refuse replayed proofs on every instance)');
   }
+  if (resolved.registration && typeof o.store.clients.delete !== 'function') {
+    throw new ConfigurationError('createOAuthProvider: option `registration` needs a client store with `delete` (RFC 7592 deletion, expired registrations)');
+  }
   const onEvent = o.onEvent;
   const tokenCache = o.tokenCache ? new AccessTokenCache(o.tokenCache) : null;
   const context: ProviderContext = {

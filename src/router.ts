@@ -78,12 +78,16 @@ function methodNotAllowed(allow: string): RequestHandler {
   };
 }
 
-/** Body-parser failures (too large, too many fields, broken JSON) as OAuth errors; never a stack. */
+/**
+ * Body-parser failures (too large, too many fields, broken JSON) and paths Express cannot decode
+ * (`/register/%ZZ`: a URIError with status 400 from its route parameters) as OAuth errors; never a stack.
+ */
 function bodyErrors(pages: PageRenderer): ErrorRequestHandler {
   return function bodyErrorHandler(err, req, res, _next) {
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : null;
     const error = status === null ? toOAuthError(err) : new OAuthError(status, 'invalid_request',
-      status === 413 ? 'The request body is too large.' : 'The request body could not be read.');
+      status === 413 ? 'The request body is too large.'
+        : err instanceof URIError ? 'The request path is not correctly percent-encoded.' : 'The request body could not be read.');
     if (req.path === '/authorize' || req.path === '/device' || req.path === '/logout') {
       sendHtml(res, error.status, pages.error(req, 'Invalid request', error.message));
       return;

@@ -88,18 +88,25 @@ export function adminRoutes({ db, oauth }: { db: ForumDb; oauth: ForumOAuth }): 
     }
     const verb = action as keyof typeof ACTIONS;
     const id = String(req.params.id);
+    // The version the admin was shown (views/admin-apps.ts); a missing or garbled one is refused as invalid_seen.
+    const reviewed = { seen: new Date(field(req, 'seen')) };
     try {
       // approve() and approveChange() (public to confidential) return a new secret; the admin must
       // not see it, so it is dropped here and the owner makes their own on the apps tab (routes/apps.ts).
-      const app = verb === 'approve' ? (await oauth.clients.approve(id)).client
+      const app = verb === 'approve' ? (await oauth.clients.approve(id, reviewed)).client
         : verb === 'deny' ? await oauth.clients.deny(id)
-          : verb === 'approve-change' ? (await oauth.clients.approveChange(id)).client
+          : verb === 'approve-change' ? (await oauth.clients.approveChange(id, reviewed)).client
             : verb === 'deny-change' ? await oauth.clients.denyChange(id)
               : await oauth.clients.suspend(id);
       setFlash(req, { kind: 'ok', text: `“${app.name}” was ${ACTIONS[verb]}.` });
     } catch (err) {
       if (!isValidationError(err) && !isNotFoundError(err)) throw err;
-      setFlash(req, { kind: 'error', text: err.message });
+      setFlash(req, {
+        kind: 'error',
+        text: isValidationError(err) && err.code === 'changed_since_review'
+          ? 'Nothing was approved: the app was changed after this page showed it to you. Review what it asks for now, below, and approve again if it is still acceptable.'
+          : err.message,
+      });
     }
     res.redirect(303, '/admin/apps');
   });

@@ -32,7 +32,10 @@ type Verb = 'approve' | 'deny' | 'suspend' | 'approve-change' | 'deny-change';
 function action(app: AppSummary, verb: Verb, csrfToken: string): SafeHtml {
   const labels = { approve: 'Approve', deny: 'Deny', suspend: 'Suspend', 'approve-change': 'Approve change', 'deny-change': 'Deny change' };
   const style = verb === 'approve' || verb === 'approve-change' ? '' : 'danger';
-  return html`<form class="inline" method="post" action="/admin/apps/${app.id}/${verb}">${csrfField(csrfToken)}<button type="submit" class="${style}">${labels[verb]}</button></form>`;
+  // Which version this page showed: the approval is refused if the owner or registrant changed it since (routes/admin.ts).
+  const seen = verb === 'approve' ? app.updatedAt : verb === 'approve-change' ? app.pendingChange!.requestedAt : null;
+  const seenField = seen === null ? '' : html`<input type="hidden" name="seen" value="${seen.toISOString()}">`;
+  return html`<form class="inline" method="post" action="/admin/apps/${app.id}/${verb}">${csrfField(csrfToken)}${seenField}<button type="submit" class="${style}">${labels[verb]}</button></form>`;
 }
 
 type QueuedApp = AppSummary & { ownerName: string | null };

@@ -4,7 +4,7 @@ import { csrfField, layout, type Flash, type Viewer } from './layout';
 
 /** What the apps tab and the admin queue show of an app: the client as the provider's service returns it. */
 export type AppSummary = Pick<ClientView, 'id' | 'name' | 'description' | 'redirectUris' | 'status' | 'isPublic' | 'scopes'
-  | 'resourceServer' | 'allowImplicit' | 'allowClientCredentials' | 'pendingChange' | 'createdAt' | 'origin'>;
+  | 'resourceServer' | 'allowImplicit' | 'allowClientCredentials' | 'pendingChange' | 'createdAt' | 'updatedAt' | 'origin'>;
 
 /** The scopes an app asks for, as the apps tab and the admin queue show them. */
 export function scopeList(scopes: string[] | null): string {

@@ -103,6 +103,10 @@ export function validateRest(query: RawQuery, target: TrustedTarget, options: Re
   }
   // A PIN is redeemed with the client's secret and no PKCE: a public client has neither.
   if (responseType === 'pin' && target.client.isPublic) throw fail(new OAuthError(400, 'unauthorized_client', 'Public clients cannot use `response_type=pin`.'));
+  // A self-registered app's response_types are `code` only (RFC 7591 §2): it never asked for a PIN.
+  if (responseType === 'pin' && target.client.origin === 'registration') {
+    throw fail(new OAuthError(400, 'unauthorized_client', 'This app registered itself for `response_type=code` only; it may not use `response_type=pin`.'));
+  }
   // The site's switch says how an implicit token travels; each client still needs the admin's
   // `allowImplicit`, and a public client never gets it (code + PKCE serves browser apps).
   if (responseType === 'token' && !(target.client.allowImplicit && !target.client.isPublic)) {

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { hashSecret, mintGrantSecret, randomId } from '../crypto';
-import { temporarilyUnavailable, toOAuthError } from '../errors';
+import { OAuthError, temporarilyUnavailable, toOAuthError } from '../errors';
 import { DEVICE_POLL_INTERVAL } from '../grants';
 import { noStore, sendOAuthError } from '../answers/json-error';
 import type { Limits } from '../limits/limits';
@@ -37,6 +37,11 @@ export function deviceAuthorizationEndpoint(options: ProviderContext, limits: Li
       const client = await authenticateNamedClient(req, limits, options, await readNamedClient(req, limits, options, { json: true }));
       let scopes: string[];
       try {
+        // A self-registered app's grant_types are authorization_code and refresh_token (RFC 7591 §2):
+        // it never asked for the device grant, and nobody reviewed it for one.
+        if (client.origin === 'registration') {
+          throw new OAuthError(400, 'unauthorized_client', 'This app registered itself without the device grant; it may not use it.');
+        }
         scopes = resolveRequestedScopes(requestedScopeParam(readBodyParams(req, BODY_ONLY)), options, client.scopes);
       } catch (err) {
         await limits.clientError(req, client);

@@ -28,7 +28,7 @@ export async function authenticateRegistration(clients: ClientStore, clientId: s
   const client = presented !== null && clientId.length <= 200 ? await clients.get(clientId) : null;
   const matches = secretMatchesHash(presented ?? '', client?.registration?.accessTokenHash ?? NO_HASH);
   if (!client || !client.registration || !matches || registrationExpired(client, Date.now())) {
-    throw invalidToken('The registration access token is missing, wrong, or not for this client.', realm);
+    throw unauthorized('The registration access token is missing, wrong, or not for this client.', realm, authorization);
   }
   return client;
 }
@@ -40,6 +40,18 @@ export function isInitialAccessToken(presented: string | null, hashes: readonly 
   return presented !== null && found;
 }
 
-export function invalidToken(description: string, realm: string): OAuthError {
+/**
+ * A request without an Authorization header: RFC 6750 §3.1 says its 401 carries no error code,
+ * since the caller did not know it needed credentials (requireScope answers the same). Not an
+ * OAuthError, whose answer always names one; the endpoints answer it as a bare challenge.
+ */
+export class CredentialsRequired extends Error {}
+
+/**
+ * The 401 of a registration endpoint: without an Authorization header a bare challenge, else
+ * invalid_token. Decided from the header alone, so it tells nothing about which clients exist.
+ */
+export function unauthorized(description: string, realm: string, authorization: string | undefined): Error {
+  if (authorization === undefined) return new CredentialsRequired(description);
   return new OAuthError(401, 'invalid_token', description, { 'WWW-Authenticate': `Bearer realm="${realm}", error="invalid_token"` });
 }

@@ -1,13 +1,14 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { secretMatchesHash } from '../crypto';
 import { OAuthError, toOAuthError } from '../errors';
+import { createBearerChallenge } from '../answers/bearer-challenge';
 import { noStore, sendOAuthError } from '../answers/json-error';
 import { clientIp } from '../limits/client-ip';
 import { Counter } from '../limits/counter';
 import type { ResolvedRegistration } from '../options/registration';
 import type { ProviderContext } from '../provider-context';
 import type { ClientRecord } from '../storage/records';
-import { authenticateRegistration, bearerToken, invalidToken, isInitialAccessToken } from './access-token';
+import { authenticateRegistration, bearerToken, CredentialsRequired, isInitialAccessToken, unauthorized } from './access-token';
 import { parseClientMetadata, type ClientMetadata } from './client-metadata';
 import { registrationLifecycle } from './lifecycle';
 
@@ -29,7 +30,7 @@ export function mountRegistration(router: Router, context: ProviderContext, sett
 
   router.post('/register', parseMetadataJson, answer(context, async (req, res) => {
     if (settings.policy === 'initial-access-token' && !isInitialAccessToken(bearerToken(req.headers.authorization), settings.initialAccessTokenHashes)) {
-      throw invalidToken('Registration here needs an initial access token from the site (Authorization: Bearer …).', context.realm);
+      throw unauthorized('Registration here needs an initial access token from the site (Authorization: Bearer …).', context.realm, req.headers.authorization);
     }
     const metadata = parseClientMetadata(req.body, rules);
     await perIp.take([clientIp(req)]);
@@ -78,12 +79,14 @@ const metadataError = (description: string) => new OAuthError(400, 'invalid_clie
 
 /** Every answer is JSON and never cached; a store failure is a 503 without its details. */
 function answer(context: ProviderContext, handle: (req: Request, res: Response) => Promise<void>): RequestHandler {
+  const challenge = createBearerChallenge(context.realm);
   return async function registrationEndpoint(req, res) {
     noStore(res);
     try {
       await handle(req, res);
     } catch (err) {
-      sendOAuthError(res, toOAuthError(err, context.reportFailure));
+      if (err instanceof CredentialsRequired) challenge(res, 401, null, err.message);
+      else sendOAuthError(res, toOAuthError(err, context.reportFailure));
     }
   };
 }

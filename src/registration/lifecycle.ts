@@ -4,24 +4,26 @@ import type { ResolvedRegistration } from '../options/registration';
 import type { ProviderContext } from '../provider-context';
 import { applyPendingChange, mergePendingChange, REVIEWED_FIELDS, type ReviewedValues } from '../services/clients/pending-change';
 import { changeClient, revokeAllGrants } from '../services/clients/records';
-import type { ClientChanges } from '../storage/client-store';
+import type { ClientChanges, ClientStore } from '../storage/client-store';
 import type { ClientRecord } from '../storage/records';
 import { mintRegistrationToken } from './access-token';
 import type { ClientMetadata } from './client-metadata';
 import { clientInformation } from './client-information';
-import { pruneAndCountPending } from './pending';
+import { pruneAndCountRegistrations } from './pending';
 
 /** The RFC 7591/7592 operations on the store; the endpoints have parsed and authenticated already. */
 export function registrationLifecycle(context: ProviderContext, settings: ResolvedRegistration) {
-  const { clients, tokens } = context.store;
+  const { tokens } = context.store;
+  // createOAuthProvider refuses a client store without `delete` when registration is on (provider.ts).
+  const clients = context.store.clients as Required<ClientStore>;
   const base = `${context.issuer}${context.routerPath}/register`;
 
   return {
     async register(metadata: ClientMetadata): Promise<Record<string, unknown>> {
-      if (await pruneAndCountPending(clients, Date.now()) >= settings.maxPending) {
+      if (await pruneAndCountRegistrations(clients, Date.now(), settings) >= settings.maxPending) {
         // A flood is refused like any other over-the-limit caller (429), and the store stops growing.
         throw new OAuthError(429, 'temporarily_unavailable',
-          'Too many registrations are waiting for the site\'s review; try again later.', { 'Retry-After': '3600' });
+          'Too many recent registrations are waiting for the site\'s review or were approved at once; try again later.', { 'Retry-After': '3600' });
       }
       const isPublic = metadata.tokenEndpointAuthMethod === 'none';
       const autoApproved = isPublic && metadata.scopes.every((scope) => settings.autoApproveScopes.includes(scope));

@@ -7,10 +7,11 @@ import type { ClientRecord } from '../storage/records';
  * file or a resolver (§8.3), so it stays an exact match like every other URI.
  */
 export const LOOPBACK_IP_LITERALS = ['127.0.0.1', '[::1]'] as const;
+/** Host names that are the user's own device (RFC 8252 §7.3, §8.3), as URL's `hostname` gives them. */
+export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', ...LOOPBACK_IP_LITERALS]);
 
 /** `http://<IP literal>[:port]<rest>`, with the rest (path and query) kept exactly as written. */
 const LOOPBACK_URI = /^http:\/\/(127\.0\.0\.1|\[::1\])(?::([0-9]*))?([/?].*)?$/s;
-const LOOPBACK_HOSTS = /^http:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?:[:/?]|$)/;
 /** A reverse-DNS domain name: two or more labels, starting with a letter as a scheme must. */
 const REVERSE_DNS = /^[a-z](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
 
@@ -19,11 +20,17 @@ export function isPrivateUseScheme(scheme: string): boolean {
   return REVERSE_DNS.test(scheme);
 }
 
-/** True when answers to this URI land on the user's own device: loopback http or a private-use scheme. */
+/**
+ * True when answers to this URI land on the user's own device: http or https to a loopback host,
+ * or a private-use scheme. Read from the parsed URL, so any spelling a browser would follow there
+ * (`HTTP://`, `LOCALHOST`, `https://127.0.0.1`) counts: the native-app warning and `prompt=none`'s
+ * consent_required (RFC 8252 §8.6) must not be skipped by writing the scheme or host differently.
+ */
 export function isNativeRedirect(uri: string): boolean {
-  if (LOOPBACK_HOSTS.test(uri)) return true;
-  const scheme = /^([^:/?#]+):\//.exec(uri)?.[1];
-  return scheme !== undefined && isPrivateUseScheme(scheme);
+  if (!URL.canParse(uri)) return false;
+  const url = new URL(uri);
+  if (url.protocol === 'http:' || url.protocol === 'https:') return LOOPBACK_HOSTS.has(url.hostname);
+  return isPrivateUseScheme(url.protocol.slice(0, -1));
 }
 
 /** A loopback IP-literal URI split at its port, or null when it is not one or its port is not a plain 1-65535. */

@@ -1,10 +1,8 @@
 import { ValidationError } from '../errors';
-import { isPrivateUseScheme } from './native-redirects';
+import { isPrivateUseScheme, LOOPBACK_HOSTS } from './native-redirects';
 
 /** Long enough for any real callback; short enough that a store column and a log line stay sane. */
 const MAX_LENGTH = 2000;
-/** RFC 8252 §7.3 / RFC 9700 §2.6: plain http only for loopback redirects of native apps. */
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** A registered list of URIs, as its errors name it. */
 interface UriList {
@@ -101,6 +99,7 @@ function checkRedirectUri(uri: string, { field, code }: UriList, { isPublic }: R
   // dots and dashes (or a bracketed IPv6 address): the consent page's CSP names this host, where
   // a ";" or a quote would start another directive.
   const host = /^(\[[^\]]*\]|[^:]*)(?::\d*)?$/.exec(authority)?.[1]?.toLowerCase();
+  // RFC 8252 §7.3 / RFC 9700 §2.6: plain http only for loopback redirects of native apps.
   if (scheme === 'http' && (host === undefined || !LOOPBACK_HOSTS.has(host))) {
     fail('must use https (http is allowed only for localhost, 127.0.0.1 and [::1])');
   }
@@ -147,6 +146,12 @@ function sourceHost(host: string): string | null {
  * http(s) URL with a plain host nor such a scheme. Built from the parsed URL, never from the
  * stored text, so a record written before registration refused such hosts still cannot add a
  * directive to a header.
+ *
+ * An IPv6 literal (`http://[::1]:PORT`, RFC 8252 §7.3) gets the scheme-source `http:` (or `https:`):
+ * CSP3's host-source grammar has no bracketed IPv6, so Chromium drops `http://[::1]:PORT` as
+ * invalid and then blocks the answer's redirect. The scheme-source is wider, but form-action only
+ * governs where this one page's form and its redirect may lead, and the redirect goes to the
+ * registered URI the authorize endpoint already checked.
  */
 export function cspSourceOf(uri: string): string | null {
   if (!URL.canParse(uri)) return null;
@@ -155,5 +160,6 @@ export function cspSourceOf(uri: string): string | null {
   if (isPrivateUseScheme(scheme) && !FORBIDDEN_SCHEMES.has(scheme)) return url.protocol;
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
   if (sourceHost(url.hostname) === null || !/^\d*$/.test(url.port)) return null;
+  if (url.hostname.startsWith('[')) return url.protocol;
   return `${url.protocol}//${url.hostname}${url.port === '' ? '' : `:${url.port}`}`;
 }

@@ -32,9 +32,17 @@ export interface ClientStore {
   /** Required. Clients matching every given field, oldest first. */
   list(filter?: ClientFilter): Promise<ClientRecord[]>;
 
-  /** Required. Removes the client; true when it existed. Its grants are the token store's (revoke them apart). */
-  delete(id: string): Promise<boolean>;
+  /**
+   * Removes the client; true when it existed. Its grants are the token store's (revoke them apart).
+   * Needed only with `registration` (RFC 7592 deletion, expired registrations), which refuses at
+   * start-up a store without it; a site's own store written before registration may lack it.
+   * Every shipped adapter has it, and the contract suite checks it.
+   */
+  delete?(id: string): Promise<boolean>;
 }
 
-/** Every ClientStore method, for checking a store given at run time. */
-export const CLIENT_STORE_METHODS = methodsOf<ClientStore>()(['create', 'get', 'update', 'list', 'delete']);
+/** The methods a feature may do without (it is refused at start-up when the store lacks them). */
+export type OptionalClientStoreMethod = 'delete';
+
+/** Every required ClientStore method, for checking a store given at run time. */
+export const CLIENT_STORE_METHODS = methodsOf<Omit<ClientStore, OptionalClientStoreMethod>>()(['create', 'get', 'update', 'list']);

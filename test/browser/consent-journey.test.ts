@@ -1,10 +1,11 @@
 import fs from 'node:fs';
-import type http from 'node:http';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { createForumApp, type ForumApp } from '../../example-app/app';
-import { basic, createFixture, type Fixture } from '../support/provider-fixture';
+import { basic, createFixture, pkcePair, type Fixture } from '../support/provider-fixture';
 import { describeIf } from '../support/services';
 import {
   checkPage, close, findChromium, launch, listen, onlyLoopback, SCREENSHOTS, shutdown, startClient, type Browser,
@@ -364,5 +365,58 @@ runBrowserTests('the library\'s default pages in a real browser', () => {
 
   it('never made a request outside 127.0.0.1', () => {
     expect(onlyLoopback(browser.requests)).toEqual([]);
+  });
+});
+
+runBrowserTests('a native app on the IPv6 loopback in a real browser', () => {
+  let fixture: Fixture;
+  let site: http.Server;
+  let base: string;
+  let app: http.Server;
+  let appPort: number;
+  const received: URLSearchParams[] = [];
+  let browser: Browser;
+  let clientId: string;
+
+  beforeAll(async () => {
+    // The app's loopback listener on ::1, on a port the "operating system" picked (RFC 8252 §7.3).
+    app = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://[::1]');
+      if (url.pathname === '/cb') received.push(url.searchParams);
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>App</title><h1>Back in the app</h1>');
+    });
+    await new Promise<void>((resolve) => app.listen(0, '::1', resolve));
+    appPort = (app.address() as AddressInfo).port;
+    const listening = await listen();
+    site = listening.server;
+    base = listening.origin;
+    fixture = await createFixture({ issuer: base });
+    site.on('request', fixture.app);
+    const view = await fixture.oauth.clients.request({
+      name: 'Desktop App', redirectUris: ['http://[::1]/cb'], ownerId: 'dev', isPublic: true, scopes: ['read'], description: 'A desktop app.',
+    });
+    await fixture.oauth.clients.approve(view.id);
+    clientId = view.id;
+    browser = await launch(CHROMIUM);
+    await browser.context.addCookies([{ name: 'user', value: 'alice', url: base }]);
+  }, 30000);
+
+  afterAll(async () => {
+    await shutdown(browser);
+    await close(site);
+    await close(app);
+  });
+
+  it('Allow lands on http://[::1]:PORT/cb: the consent page\'s form-action does not block the redirect', async () => {
+    const { page } = browser;
+    const redirectUri = `http://[::1]:${appPort}/cb`;
+    await page.goto(`${base}/oauth/authorize?${new URLSearchParams({
+      response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope: 'read', state: 'v6',
+      code_challenge: pkcePair().challenge, code_challenge_method: 'S256',
+    })}`);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/cb'), page.getByRole('button', { name: 'Allow' }).click()]);
+    expect(new URL(page.url()).host).toBe(`[::1]:${appPort}`);
+    expect(received.at(-1)?.get('state')).toBe('v6');
+    expect(received.at(-1)?.get('code')).toBeTruthy();
   });
 });

@@ -40,3 +40,23 @@ test('an agent registers, waits in /admin/apps marked "dynamic registration", an
   expect((await forum.oauth.clients.get(clientId))?.status).toBe('approved');
   expect((await bob.get(`/oauth/authorize?${query}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`)).status).toBe(200);
 });
+
+test('the admin approves only what /admin/apps showed: a registration replaced since is refused with a clear message', async () => {
+  const registration = { client_name: 'Agent', redirect_uris: ['http://127.0.0.1:8123/cb'], token_endpoint_auth_method: 'none', scope: 'read' };
+  const res = await request(forum.app).post('/oauth/register').send(registration).expect(201);
+  const clientId: string = res.body.client_id;
+  const admin = await logInAs(forum.app, PUBLIC_URL, 'admin', '/');
+  const queue = await admin.get('/admin/apps').expect(200);
+
+  // The registrant swaps its metadata while the admin reads the page.
+  await request(forum.app).put(`/oauth/register/${clientId}`).set('Authorization', `Bearer ${res.body.registration_access_token}`)
+    .send({ ...registration, client_name: 'Demo forum official', redirect_uris: ['http://127.0.0.1:9999/evil'], client_id: clientId }).expect(200);
+  expect((await submitForm(admin, PUBLIC_URL, queue.text, `/admin/apps/${clientId}/approve`)).status).toBe(303);
+  expect((await forum.oauth.clients.get(clientId))?.status).toBe('pending');
+  const refreshed = await admin.get('/admin/apps').expect(200);
+  expect(refreshed.text).toContain('Nothing was approved: the app was changed after this page showed it to you.');
+
+  // Approved from the page that shows the new values.
+  expect((await submitForm(admin, PUBLIC_URL, refreshed.text, `/admin/apps/${clientId}/approve`)).status).toBe(303);
+  expect((await forum.oauth.clients.get(clientId))?.status).toBe('approved');
+});

@@ -217,8 +217,11 @@ describe('native apps (RFC 8252)', () => {
   });
 
   describe('prompt=none (RFC 8252 §8.6: a native app\'s identity cannot be checked)', () => {
-    /** Consents once for `redirectUri`, then asks again with prompt=none; returns that answer's Location. */
-    async function silentAfterConsent(redirectUris: string[], redirectUri: string): Promise<URL> {
+    /**
+     * Consents once for `redirectUri`, then asks again with prompt=none; returns that answer's
+     * Location, and whether the consent page called the app a native one.
+     */
+    async function silentAfterConsent(redirectUris: string[], redirectUri: string): Promise<URL & { nativeWarning?: boolean }> {
       const o = await createOpenIdFixture();
       const view = await o.oauth.clients.request({ name: 'Desktop', redirectUris, description: 'd', ownerId: 'dev', isPublic: true, scopes: ['openid', 'read'] });
       await o.oauth.clients.approve(view.id);
@@ -230,7 +233,7 @@ describe('native apps (RFC 8252)', () => {
       expect(new URL(approved.headers.location!).searchParams.get('code')).not.toBeNull();
       const silent = await request(o.app).get(`/oauth/authorize?${query({ prompt: 'none' })}`).set('Cookie', session());
       expect(silent.status).toBe(302);
-      return new URL(silent.headers.location!);
+      return Object.assign(new URL(silent.headers.location!), { nativeWarning: page.text.includes('This is an app installed on your device') });
     }
 
     it.each([['a private-use scheme', ['com.example.app:/cb'], 'com.example.app:/cb'], ['a loopback port', ['http://127.0.0.1/cb'], 'http://127.0.0.1:6001/cb']])(
@@ -241,6 +244,16 @@ describe('native apps (RFC 8252)', () => {
         expect(answer.searchParams.get('code')).toBeNull();
       },
     );
+
+    // The browser follows these to the same device: the scheme's and host's case, and https, change nothing.
+    it.each([
+      ['HTTP://127.0.0.1:6001/cb'], ['http://LOCALHOST:6001/cb'], ['Http://[::1]:6001/cb'], ['https://127.0.0.1:6001/cb'], ['https://localhost/cb'],
+    ])('a public client registered as %s is warned about on the consent page and still gets consent_required', async (uri) => {
+      const answer = await silentAfterConsent([uri], uri);
+      expect(answer.nativeWarning).toBe(true);
+      expect(answer.searchParams.get('error')).toBe('consent_required');
+      expect(answer.searchParams.get('code')).toBeNull();
+    });
 
     it('a public web app (https) that consented before gets its code silently, as before', async () => {
       const answer = await silentAfterConsent(['https://spa.example/cb'], 'https://spa.example/cb');

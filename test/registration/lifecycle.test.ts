@@ -6,10 +6,12 @@
 import request from 'supertest';
 import { ISSUER, asUser, authorizeQuery, basic, callApi, exchange, getCode, tokensFor } from '../support/provider-fixture';
 import type { Fixture } from '../support/provider-fixture';
+import { useFakeClock } from '../support/fake-clock';
 import {
   asTestClient, confidentialMetadata, configuration, NATIVE_REDIRECT, publicMetadata, registered, registrationFixture,
 } from './support';
 
+const clock = useFakeClock();
 let f: Fixture;
 beforeEach(async () => {
   f = await registrationFixture();
@@ -100,13 +102,12 @@ describe('management (RFC 7592)', () => {
     expect(res.body).toEqual(rest);
   });
 
-  it('answers one and the same 401 for a wrong token, no token, another client\'s token and an unknown client', async () => {
+  it('answers one and the same 401 for a wrong token, another scheme, another client\'s token and an unknown client', async () => {
     const info = await registered(f, publicMetadata());
     const other = await registered(f, publicMetadata({ client_name: 'Other agent' }));
     const path = `/oauth/register/${info.client_id}`;
     const answers = [
       await configuration(f, info, 'x'.repeat(43)).get(),
-      await request(f.app).get(path),
       await request(f.app).get(path).set('Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`),
       await configuration(f, info, other.registration_access_token).get(),
       await request(f.app).get('/oauth/register/0123456789abcdef0123456789abcdef').set('Authorization', `Bearer ${info.registration_access_token}`),
@@ -118,6 +119,12 @@ describe('management (RFC 7592)', () => {
       expect(res.headers['www-authenticate']).toBe(answers[0]!.headers['www-authenticate']);
     }
     expect(answers[0]!.body.error).toBe('invalid_token');
+    // Without an Authorization header: the same 401, but no error code (RFC 6750 §3.1), for a known and an unknown client alike.
+    for (const bare of [await request(f.app).get(path), await request(f.app).delete('/oauth/register/0123456789abcdef0123456789abcdef')]) {
+      expect(bare.status).toBe(401);
+      expect(bare.body).toEqual({ error_description: answers[0]!.body.error_description });
+      expect(bare.headers['www-authenticate']).toBe('Bearer realm="forum.example"');
+    }
     // A refused PUT or DELETE changes nothing.
     expect((await configuration(f, info, 'x'.repeat(43)).put({ ...publicMetadata({ client_name: 'Evil' }), client_id: info.client_id })).status).toBe(401);
     expect((await configuration(f, info, 'x'.repeat(43)).delete()).status).toBe(401);
@@ -222,5 +229,46 @@ describe('management (RFC 7592)', () => {
     const post = await request(f.app).post(`/oauth/register/${info.client_id}`).send({});
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET, PUT, DELETE');
+  });
+});
+
+describe('the admin approves what they reviewed ({ seen })', () => {
+  const swap = { client_name: 'Demo forum official', redirect_uris: ['https://evil.example/cb'], scope: 'read write admin' };
+
+  it('refuses to approve a registration its registrant replaced after the admin saw it, and approves nothing', async () => {
+    const info = await registered(f, confidentialMetadata());
+    const seen = (await f.oauth.clients.get(info.client_id))!.updatedAt;
+    clock.advance(1);
+    expect((await configuration(f, info).put({ ...confidentialMetadata(swap), client_id: info.client_id })).status).toBe(200);
+    await expect(f.oauth.clients.approve(info.client_id, { seen })).rejects.toMatchObject({ name: 'ValidationError', code: 'changed_since_review' });
+    expect(await f.oauth.clients.get(info.client_id)).toMatchObject({ status: 'pending', name: 'Demo forum official' });
+    // Shown again, the new version can be approved; so can it without `seen`, as before.
+    const again = (await f.oauth.clients.get(info.client_id))!.updatedAt;
+    expect((await f.oauth.clients.approve(info.client_id, { seen: again })).client.status).toBe('approved');
+  });
+
+  it('refuses to approve a change its registrant replaced after the admin saw it, and leaves the app as it was', async () => {
+    const info = await registered(f, confidentialMetadata());
+    await f.oauth.clients.approve(info.client_id);
+    const first = await configuration(f, info).put({ ...confidentialMetadata({ client_name: 'Server app v2' }), client_id: info.client_id });
+    const seen = (await f.oauth.clients.get(info.client_id))!.pendingChange!.requestedAt;
+    clock.advance(1);
+    await configuration(f, info, first.body.registration_access_token).put({ ...confidentialMetadata(swap), client_id: info.client_id });
+    await expect(f.oauth.clients.approveChange(info.client_id, { seen })).rejects.toMatchObject({ code: 'changed_since_review' });
+    expect(await f.oauth.clients.get(info.client_id)).toMatchObject({
+      name: 'Server app', redirectUris: ['https://server.example/cb'], scopes: ['read', 'write'], pendingChange: { name: 'Demo forum official' },
+    });
+    const shown = (await f.oauth.clients.get(info.client_id))!.pendingChange!.requestedAt;
+    expect((await f.oauth.clients.approveChange(info.client_id, { seen: shown })).client.name).toBe('Demo forum official');
+  });
+
+  it('approves an unchanged app or change given what the admin saw, and refuses a seen that is no date', async () => {
+    const info = await registered(f, confidentialMetadata());
+    const view = (await f.oauth.clients.get(info.client_id))!;
+    await expect(f.oauth.clients.approve(info.client_id, { seen: new Date('nope') })).rejects.toMatchObject({ code: 'invalid_seen' });
+    await f.oauth.clients.approve(info.client_id, { seen: new Date(view.updatedAt.getTime()) });
+    await configuration(f, info).put({ ...confidentialMetadata({ client_name: 'Renamed' }), client_id: info.client_id });
+    const { requestedAt } = (await f.oauth.clients.get(info.client_id))!.pendingChange!;
+    expect((await f.oauth.clients.approveChange(info.client_id, { seen: new Date(requestedAt.getTime()) })).client.name).toBe('Renamed');
   });
 });

@@ -6,7 +6,7 @@
 import request from 'supertest';
 import { createOAuthProvider, ConfigurationError, type OAuthProviderOptions } from '../../src';
 import { memoryClientStore, memoryTokenStore } from '../../adapters/memory';
-import { createFixture, ISSUER, asUser, authorizeQuery, callApi, tokensFor, type Fixture } from '../support/provider-fixture';
+import { createFixture, ISSUER, asUser, authorizeQuery, basic, callApi, tokensFor, type Fixture } from '../support/provider-fixture';
 import { createOpenIdFixture } from '../support/openid-fixture';
 import { useFakeClock } from '../support/fake-clock';
 import { asTestClient, confidentialMetadata, configuration, publicMetadata, register, registered, registrationFixture } from './support';
@@ -42,8 +42,17 @@ describe('policy initial-access-token', () => {
     f = await registrationFixture({ registration: { policy: 'initial-access-token', initialAccessTokens: ['x'.repeat(40), INITIAL_TOKEN] } });
   });
 
+  it('refuses a request without an Authorization header with a bare 401 challenge, no error code (RFC 6750 §3.1), storing nothing', async () => {
+    const res = await register(f, publicMetadata());
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBeUndefined();
+    expect(res.body.error_description).toMatch(/initial access token/);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="forum.example"');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(await f.clients.list({ status: 'pending' })).toEqual([]);
+  });
+
   it.each([
-    ['no token', {}],
     ['a wrong token', { Authorization: `Bearer ${'y'.repeat(48)}` }],
     ['a token with another scheme', { Authorization: `Basic ${INITIAL_TOKEN}` }],
   ])('refuses %s with 401 invalid_token, storing nothing', async (_name, headers) => {
@@ -106,6 +115,46 @@ describe('per-address cap', () => {
   });
 });
 
+describe('flows a registered app never registered (grant_types authorization_code and refresh_token, response_types code)', () => {
+  const deviceAuthorization = (f: Fixture, body: string, auth?: string) => {
+    const req = request(f.app).post('/oauth/device_authorization').type('form');
+    return (auth === undefined ? req : req.set('Authorization', auth)).send(body);
+  };
+
+  it('refuses the device grant to an approved confidential registration, but not to an app the site made', async () => {
+    const f = await registrationFixture();
+    const info = await registered(f, confidentialMetadata());
+    await f.oauth.clients.approve(info.client_id);
+    const res = await deviceAuthorization(f, 'scope=read', basic(info.client_id, info.client_secret));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('unauthorized_client');
+    expect(res.body.device_code).toBeUndefined();
+    // An app the site made keeps the device grant.
+    const site = await deviceAuthorization(f, 'scope=read', basic(f.conf.id, f.conf.secret!));
+    expect(site.status).toBe(200);
+  });
+
+  it('refuses the device grant to an auto-approved public registration', async () => {
+    const f = await registrationFixture({ registration: { policy: 'open', autoApprove: { scopes: ['read'] } } });
+    const info = await registered(f, publicMetadata());
+    const res = await deviceAuthorization(f, `client_id=${info.client_id}&scope=read`);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('unauthorized_client');
+  });
+
+  it('refuses response_type=pin as it refuses a response type a client may not use (unauthorized_client to the redirect URI)', async () => {
+    const f = await registrationFixture();
+    const info = await registered(f, confidentialMetadata());
+    await f.oauth.clients.approve(info.client_id);
+    const res = await request(f.app).get(`/oauth/authorize?${authorizeQuery(asTestClient(info), { response_type: 'pin', scope: 'read' })}`)
+      .set('Cookie', asUser());
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.location!);
+    expect(`${location.origin}${location.pathname}`).toBe('https://server.example/cb');
+    expect(location.searchParams.get('error')).toBe('unauthorized_client');
+  });
+});
+
 describe('ceiling on pending registrations', () => {
   it('answers 429 with Retry-After when maxPending wait for review; an approval makes room', async () => {
     const f = await registrationFixture({ registration: { policy: 'open', maxPending: 2 } });
@@ -123,6 +172,29 @@ describe('ceiling on pending registrations', () => {
     expect((await register(f, publicMetadata())).status).toBe(429);
     // A denied registration waits for nothing either.
     await f.oauth.clients.deny(second.client_id);
+    expect((await register(f, publicMetadata())).status).toBe(201);
+  });
+
+  it('counts auto-approved registrations of the last pendingLifetime too, so they cannot pile up unbounded', async () => {
+    const f = await registrationFixture({
+      registration: { policy: 'open', autoApprove: { scopes: ['read'] }, maxPending: 3, pendingLifetime: 3600, perIpPerHour: 1000 },
+    });
+    const approvedAtOnce = await registered(f, publicMetadata());
+    expect((await f.oauth.clients.get(approvedAtOnce.client_id))!.status).toBe('approved');
+    await registered(f, publicMetadata());
+    await registered(f, confidentialMetadata()); // waits for review
+    for (const body of [publicMetadata(), confidentialMetadata()]) {
+      const full = await register(f, body);
+      expect(full.status).toBe(429);
+      expect(full.body.error).toBe('temporarily_unavailable');
+      expect(full.headers['retry-after']).toBe('3600');
+    }
+    expect((await f.clients.list()).filter((c) => c.origin === 'registration').length).toBe(3);
+    // A suspended one still counts: its record is still stored.
+    await f.oauth.clients.suspend(approvedAtOnce.client_id);
+    expect((await register(f, publicMetadata())).status).toBe(429);
+    // Once pendingLifetime has passed, the approved ones no longer count (and the waiting one expired).
+    clock.advance(3600);
     expect((await register(f, publicMetadata())).status).toBe(201);
   });
 });
@@ -175,10 +247,21 @@ describe('options', () => {
     currentUser: () => null, loginUrl: () => '/login', registration: registration as NonNullable<OAuthProviderOptions['registration']>,
   });
 
-  it('refuses, at start-up, a client store without delete (registration needs it)', () => {
+  it('refuses, at start-up, a client store without delete when registration is on, naming it', () => {
     const { delete: _delete, ...withoutDelete } = memoryClientStore();
-    const options = { ...base({ policy: 'open' }), store: { clients: withoutDelete as never, tokens: memoryTokenStore() } };
-    expect(() => createOAuthProvider(options)).toThrow(/store\.clients/);
+    const options = { ...base({ policy: 'open' }), store: { clients: withoutDelete, tokens: memoryTokenStore() } };
+    expect(() => createOAuthProvider(options)).toThrow(ConfigurationError);
+    expect(() => createOAuthProvider(options)).toThrow(/`registration` needs a client store with `delete`/);
+  });
+
+  it('starts with a client store without delete when registration is off: a site\'s own store written before it still works', () => {
+    const { delete: _delete, ...withoutDelete } = memoryClientStore();
+    for (const registration of [undefined, { policy: 'off' }]) {
+      const { registration: _r, ...options } = base(registration);
+      const provider = createOAuthProvider({ ...options, ...(registration ? { registration: registration as { policy: 'off' } } : {}),
+        store: { clients: withoutDelete, tokens: memoryTokenStore() } });
+      expect(provider.router).toBeDefined();
+    }
   });
 
   it.each([

@@ -124,6 +124,14 @@ describe('bodies that are no JSON object', () => {
   });
 });
 
+describe('a client_id in the path that is not correctly percent-encoded', () => {
+  it.each(['get', 'put', 'delete'] as const)('%s answers 400 invalid_request naming the path, not the body', async (method) => {
+    const res = await request(f.app)[method]('/oauth/register/%ZZ');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'The request path is not correctly percent-encoded.' });
+  });
+});
+
 describe('a failing store', () => {
   it('answers 503 temporarily_unavailable with Retry-After, for registration and management alike', async () => {
     const working = memoryClientStore();

@@ -110,7 +110,9 @@ describe('isRegisteredRedirectUri', () => {
 describe('isNativeRedirect and redirectDestination', () => {
   it.each([
     ['http://127.0.0.1:5000/cb', true], ['http://[::1]/cb', true], ['http://localhost:3000/cb', true], ['com.example.app:/cb', true],
-    ['https://app.example/cb', false], ['http://localhost.evil.example/cb', false], ['myapp:/cb', false],
+    ['HTTP://127.0.0.1:6001/cb', true], ['http://LOCALHOST:6001/cb', true], ['Http://[::1]:6001/cb', true],
+    ['https://127.0.0.1:6001/cb', true], ['https://localhost/cb', true], ['Com.Example.App:/cb', true],
+    ['https://app.example/cb', false], ['http://localhost.evil.example/cb', false], ['myapp:/cb', false], ['not a url', false],
   ])('%s → %s', (uri, native) => {
     expect(isNativeRedirect(uri)).toBe(native);
   });
@@ -126,6 +128,7 @@ describe('cspSourceOf for native apps', () => {
     expect(cspSourceOf('com.example.app:/cb?x=1')).toBe('com.example.app:');
     expect(cspSourceOf('com.example.app://cb')).toBe('com.example.app:');
     expect(cspSourceOf('http://127.0.0.1:51234/cb')).toBe('http://127.0.0.1:51234');
+    expect(cspSourceOf('http://[::1]:51234/cb')).toBe('http:');
   });
 
   it.each(['myapp:/cb', 'javascript:alert(1)', 'data:text/html,x'])('gives none for %j', (uri) => {

@@ -130,7 +130,11 @@ describe('cspSourceOf', () => {
   it('gives scheme, host and port from the parsed URL', () => {
     expect(cspSourceOf('https://C.Example:8443/cb?x=1')).toBe('https://c.example:8443');
     expect(cspSourceOf('https://c.example:443/cb')).toBe('https://c.example');
-    expect(cspSourceOf('http://[::1]:3000/cb')).toBe('http://[::1]:3000');
+  });
+
+  it('gives an IPv6 literal as a scheme-source: CSP3 host-sources have no bracketed IPv6, and Chromium drops them', () => {
+    expect(cspSourceOf('http://[::1]:3000/cb')).toBe('http:');
+    expect(cspSourceOf('https://[2001:db8::1]/cb')).toBe('https:');
   });
 
   it.each([

@@ -5,7 +5,7 @@ import { parseDescription, parseName } from '../fields';
 import { parsePostLogoutRedirectUris, parseRedirectUris } from '../redirect-uris';
 import { parseClientScopes, parseFlag, parseIdTokenSigningAlg } from './input';
 import { applyPendingChange, mergePendingChange, REVIEWED_FIELDS, type ReviewedValues } from './pending-change';
-import { changeClient, loadClient, requirePendingChange, revokeAllGrants } from './records';
+import { changeClient, loadClient, requirePendingChange, requireUnchangedSince, revokeAllGrants } from './records';
 import type { ClientService, ClientServiceDeps, Emit } from './types';
 import { toView } from './view';
 
@@ -61,9 +61,10 @@ export function edits(deps: ClientServiceDeps, emit: Emit): Pick<ClientService, 
       return { client: toView(updated), pendingReview: updated.pendingChange !== null };
     },
 
-    async approveChange(id) {
+    async approveChange(id, options = {}) {
       const client = await loadClient(clients, id);
       const pending = requirePendingChange(client);
+      requireUnchangedSince(client, pending.requestedAt, options.seen);
       const changes = applyPendingChange(client, pending);
       // Public to confidential: the app now needs a secret, made here and shown once, as at approval.
       const clientSecret = changes.isPublic === false && client.isPublic ? randomSecret() : null;

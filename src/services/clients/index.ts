@@ -6,7 +6,7 @@ import { secretRotation } from './secret-rotation';
 import { suspension } from './suspension';
 import type { ClientService, ClientServiceDeps, Emit } from './types';
 
-export type { ClientPermissions, ClientRequest, ClientService, ClientServiceDeps, ClientUpdate } from './types';
+export type { ApprovalOptions, ClientPermissions, ClientRequest, ClientService, ClientServiceDeps, ClientUpdate } from './types';
 export type { ClientView } from './view';
 
 /** The apps tab (developers request apps) and the admin queue (approve, deny, suspend, review edits). */

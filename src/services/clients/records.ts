@@ -40,6 +40,19 @@ export function registrationExpired(client: ClientRecord, now: number): boolean 
     && client.registration.expiresAt.getTime() <= now;
 }
 
+/**
+ * Refuses an approval when the version the admin reviewed (`seen`) is no longer the stored one
+ * (`current`: the app's updatedAt or its change's requestedAt). Without `seen`, nothing is checked.
+ */
+export function requireUnchangedSince(client: ClientRecord, current: Date, seen: Date | undefined): void {
+  if (seen === undefined) return;
+  if (!(seen instanceof Date) || Number.isNaN(seen.getTime())) throw new ValidationError('invalid_seen', 'seen: must be a valid Date.', 'seen');
+  if (seen.getTime() !== current.getTime()) {
+    throw new ValidationError('changed_since_review',
+      `seen: client ${client.id} was changed after it was shown for review; review it again before approving.`, 'seen');
+  }
+}
+
 export function requirePendingChange(client: ClientRecord): PendingClientChange {
   if (client.pendingChange === null) {
     throw new ValidationError('no_pending_change', `pendingChange: client ${client.id} has no change waiting for review.`, 'pendingChange');

@@ -4,7 +4,7 @@ import type { ClientRecord } from '../../storage/records';
 import { parseDescription, parseName } from '../fields';
 import { parsePostLogoutRedirectUris, parseRedirectUris } from '../redirect-uris';
 import { parseClientScopes, parseFlag, parseIdTokenSigningAlg, parsePermissions, refuseForPublic } from './input';
-import { changeClient, loadClient, requireStatus, requireUnexpired } from './records';
+import { changeClient, loadClient, requireStatus, requireUnchangedSince, requireUnexpired } from './records';
 import type { ClientService, ClientServiceDeps, Emit } from './types';
 import { toView } from './view';
 
@@ -42,10 +42,11 @@ export function registration(deps: ClientServiceDeps, emit: Emit): Pick<ClientSe
       return toView(record);
     },
 
-    async approve(id) {
+    async approve(id, options = {}) {
       const client = await loadClient(clients, id);
       requireStatus(client, ['pending', 'denied'], 'approved');
       requireUnexpired(client);
+      requireUnchangedSince(client, client.updatedAt, options.seen);
       // The plain secret exists only in this return value; the store keeps its SHA-256. A client
       // that registered itself got its secret then, and keeps it.
       const clientSecret = client.isPublic || client.secretHash !== null ? null : randomSecret();

@@ -49,15 +49,25 @@ export interface ClientPermissions {
   allowClientCredentials?: boolean;
 }
 
+/**
+ * What the admin reviewed. `seen` is the `updatedAt` of the app (for `approve`) or the
+ * `requestedAt` of its pending change (for `approveChange`) as shown to them: when the app's owner
+ * or registrant changed it since, a ValidationError `changed_since_review` is thrown and nothing is
+ * approved, so an approval never covers values the admin did not see.
+ */
+export interface ApprovalOptions {
+  seen?: Date;
+}
+
 export interface ClientService {
   request(input: ClientRequest): Promise<ClientView>;
-  approve(id: string): Promise<{ client: ClientView; clientSecret: string | null }>;
+  approve(id: string, options?: ApprovalOptions): Promise<{ client: ClientView; clientSecret: string | null }>;
   deny(id: string): Promise<ClientView>;
   suspend(id: string): Promise<ClientView>;
   /** `pendingReview` is true when, after this edit, a change of the app waits in the admin queue (see `approveChange`). */
   update(id: string, changes: ClientUpdate): Promise<{ client: ClientView; pendingReview: boolean }>;
   /** Applies the pending change; a change from public to confidential returns the new secret, once. */
-  approveChange(id: string): Promise<{ client: ClientView; clientSecret: string | null }>;
+  approveChange(id: string, options?: ApprovalOptions): Promise<{ client: ClientView; clientSecret: string | null }>;
   denyChange(id: string): Promise<ClientView>;
   /** The admin's switches; they apply at once. */
   setPermissions(id: string, permissions: ClientPermissions): Promise<ClientView>;

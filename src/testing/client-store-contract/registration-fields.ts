@@ -12,7 +12,7 @@ const registration = (overrides: Partial<ClientRegistration> = {}): ClientRegist
   accessTokenHash: hashSecret(randomSecret()), tokenEndpointAuthMethod: 'client_secret_post', expiresAt: fromNow(7 * 24 * 3_600_000), ...overrides,
 });
 
-export function registrationClientTests(store: ClientStore, created: (overrides?: Partial<ClientRecord>) => Promise<ClientRecord>): void {
+export function registrationClientTests(store: Required<ClientStore>, created: (overrides?: Partial<ClientRecord>) => Promise<ClientRecord>): void {
   describe('registration fields', () => {
     it('returns each origin and a registration as created, from get and from list, its expiry a Date', async () => {
       for (const origin of ['site', 'apps-tab'] as const) {
