@@ -51,7 +51,8 @@ function startServer(scenario) {
   // tsx's loader thread writes a profile too, so each scenario gets a directory; the main thread's is the biggest.
   const dir = path.join(PROFILE_DIR, scenario.name);
   if (profiled) rmSync(dir, { recursive: true, force: true });
-  const execArgv = ['--import', 'tsx', ...(profiled ? ['--cpu-prof', '--cpu-prof-dir', dir] : [])];
+  // --expose-gc: the server collects the previous pool's garbage before a measured window starts.
+  const execArgv = ['--import', 'tsx', '--expose-gc', ...(profiled ? ['--cpu-prof', '--cpu-prof-dir', dir] : [])];
   const child = fork(path.join(HERE, 'servers.ts'), [scenario.name], { cwd: ROOT, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const next = (type) => new Promise((resolve, reject) => {

@@ -317,6 +317,8 @@ async function main(): Promise<void> {
     if (message.type === 'load') {
       process.send!({ type: 'load', load: await server.load(message.n ?? 0) });
     } else if (message.type === 'cpu-start') {
+      // The pool just made (codes, signed proofs, their IPC copy) is garbage now: collected here, not inside the window.
+      (globalThis as { gc?: () => void }).gc?.();
       cpuStart = process.cpuUsage();
       process.send!({ type: 'cpu-start' });
     } else if (message.type === 'cpu-stop') {
