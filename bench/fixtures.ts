@@ -3,12 +3,13 @@
  * wired to a store, and minting of tokens and codes straight through the TokenStore (no HTTP),
  * so that a load run can spend one fresh refresh token or code per request.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { once } from 'node:events';
 import knexFactory, { type Knex } from 'knex';
 import Redis from 'ioredis';
 import { createOAuthProvider, type OAuthProvider, type OAuthProviderOptions } from '../src';
 import { mintGrantSecret, randomId } from '../src/crypto';
+import { loadJose, type JWK } from '../src/keys/jose';
 import type { ClientStore } from '../src/storage/client-store';
 import type { TokenStore } from '../src/storage/token-store';
 import { migrate, rollback } from '../adapters/knex';
@@ -57,12 +58,13 @@ export async function postgres(): Promise<{ knex: Knex; tablePrefix: string }> {
   return { knex, tablePrefix };
 }
 
+export const ISSUER = 'http://127.0.0.1';
 export const SCOPES = { read: 'Read posts', write: 'Post as you' };
 
 /** Our provider as a site would configure it, except `rateLimit: false` (the bench is one IP hammering). */
 export function provider(clients: ClientStore, tokens: TokenStore, extra: Partial<OAuthProviderOptions> = {}): OAuthProvider {
   return createOAuthProvider({
-    issuer: 'http://127.0.0.1', scopes: SCOPES, store: { clients, tokens },
+    issuer: ISSUER, scopes: SCOPES, store: { clients, tokens },
     currentUser: () => null, loginUrl: (returnTo) => `/login?next=${encodeURIComponent(returnTo)}`,
     rateLimit: false,
     ...extra,
@@ -87,16 +89,16 @@ const user = (i: number) => `user${i % 1000}`;
  * With a refresh token the grant looks as a code exchange leaves it: grant and refresh token live
  * for the default 30 days, so a refresh moves the grant's expiry by seconds, as it does on a site.
  */
-export async function mintTokens(tokens: TokenStore, clientId: string, i: number, withRefresh = false) {
+export async function mintTokens(tokens: TokenStore, clientId: string, i: number, withRefresh = false, jkt?: string) {
   const grantId = randomId();
   const now = Date.now();
   const access = mintGrantSecret(grantId);
   const refresh = mintGrantSecret(grantId);
-  const base = { grantId, clientId, userId: user(i), scopes: ['read'] };
+  const base = { grantId, clientId, userId: user(i), scopes: ['read'], resources: [] as string[] };
   const grantLife = withRefresh ? REFRESH_LIFE : 24 * HOUR;
   const saved = await tokens.saveTokens(
-    { id: grantId, kind: 'authorization', userId: base.userId, clientId, scopes: base.scopes, name: null, createdAt: new Date(now), expiresAt: new Date(now + grantLife) },
-    { ...base, hash: access.hash, expiresAt: new Date(now + HOUR) },
+    { id: grantId, kind: 'authorization', userId: base.userId, clientId, scopes: base.scopes, resources: [], openid: null, name: null, createdAt: new Date(now), expiresAt: new Date(now + grantLife) },
+    { ...base, hash: access.hash, expiresAt: new Date(now + HOUR), ...(jkt ? { jkt } : {}) },
     withRefresh ? { ...base, hash: refresh.hash, expiresAt: new Date(now + REFRESH_LIFE) } : null,
   );
   if (!saved) throw new Error('saveTokens refused a fresh grant');
@@ -109,9 +111,9 @@ export async function mintCode(tokens: TokenStore, clientId: string, i: number):
   const code = mintGrantSecret(grantId);
   const now = Date.now();
   const expiresAt = new Date(now + 10 * 60_000);
-  await tokens.saveGrant({ id: grantId, kind: 'authorization', userId: user(i), clientId, scopes: ['read'], name: null, createdAt: new Date(now), expiresAt });
+  await tokens.saveGrant({ id: grantId, kind: 'authorization', userId: user(i), clientId, scopes: ['read'], resources: [], openid: null, name: null, createdAt: new Date(now), expiresAt });
   await tokens.saveCode({
-    hash: code.hash, grantId, clientId, userId: user(i), scopes: ['read'], redirectUri: null, codeChallenge: null,
+    hash: code.hash, grantId, clientId, userId: user(i), scopes: ['read'], resources: [], redirectUri: null, codeChallenge: null, openid: null,
     permanent: false, expiresAt,
   });
   return code.value;
@@ -128,4 +130,30 @@ export async function pool<T>(n: number, make: (i: number) => Promise<T>): Promi
     }
   }));
   return out;
+}
+
+const b64 = (value: string | Buffer) => Buffer.from(value).toString('base64url');
+
+/**
+ * A DPoP client key (ES256, P-256) that makes proofs (RFC 9449 §4.2) as a client library would:
+ * typ dpop+jwt, the public JWK in the header, a fresh jti, iat now, and `ath` when a token is
+ * presented. Signed with node:crypto directly (the header is encoded once), so that a pool of
+ * tens of thousands is made in seconds; the server verifies them with jose like any other.
+ */
+export async function dpopClient() {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = publicKey.export({ format: 'jwk' }) as JWK;
+  const header = b64(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk }));
+  const jkt = await (await loadJose()).calculateJwkThumbprint(jwk, 'sha256');
+  return {
+    jkt,
+    proof(htm: string, htu: string, accessToken?: string): string {
+      const payload = {
+        jti: randomUUID(), htm, htu, iat: Math.floor(Date.now() / 1000),
+        ...(accessToken ? { ath: createHash('sha256').update(accessToken, 'ascii').digest('base64url') } : {}),
+      };
+      const input = `${header}.${b64(JSON.stringify(payload))}`;
+      return `${input}.${b64(sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }))}`;
+    },
+  };
 }

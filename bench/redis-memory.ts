@@ -46,8 +46,8 @@ async function main(): Promise<void> {
   const tokens2 = redisTokenStore(client2, { prefix: REDIS_PREFIX });
   const grantId = randomId();
   const now = Date.now();
-  const grant = { id: grantId, kind: 'authorization' as const, userId: 'user1', clientId: 'client1', scopes: ['read'], name: null, createdAt: new Date(now), expiresAt: new Date(now + 86_400_000) };
-  const save = () => tokens2.saveTokens(grant, { hash: mintGrantSecret(grantId).hash, grantId, clientId: 'client1', userId: 'user1', scopes: ['read'], expiresAt: new Date(now + 3_600_000) }, null);
+  const grant = { id: grantId, kind: 'authorization' as const, userId: 'user1', clientId: 'client1', scopes: ['read'], resources: [] as string[], openid: null, name: null, createdAt: new Date(now), expiresAt: new Date(now + 86_400_000) };
+  const save = () => tokens2.saveTokens(grant, { hash: mintGrantSecret(grantId).hash, grantId, clientId: 'client1', userId: 'user1', scopes: ['read'], resources: [], expiresAt: new Date(now + 3_600_000) }, null);
   await save();
   const one = total(await usageByKind(client2));
   for (let i = 1; i < N; i++) await save();
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const client3 = await redis();
   const tokens3 = redisTokenStore(client3, { prefix: REDIS_PREFIX });
   const rotatedGrant = { ...grant, id: randomId() };
-  const refreshOf = () => ({ hash: mintGrantSecret(rotatedGrant.id).hash, grantId: rotatedGrant.id, clientId: 'client1', userId: 'user1', scopes: ['read'], expiresAt: new Date(now + 86_400_000) });
+  const refreshOf = () => ({ hash: mintGrantSecret(rotatedGrant.id).hash, grantId: rotatedGrant.id, clientId: 'client1', userId: 'user1', scopes: ['read'], resources: [] as string[], expiresAt: new Date(now + 86_400_000) });
   let live = refreshOf();
   const access: string[] = [];
   const saveRotation = () => {

@@ -51,7 +51,8 @@ function startServer(scenario) {
   // tsx's loader thread writes a profile too, so each scenario gets a directory; the main thread's is the biggest.
   const dir = path.join(PROFILE_DIR, scenario.name);
   if (profiled) rmSync(dir, { recursive: true, force: true });
-  const execArgv = ['--import', 'tsx', ...(profiled ? ['--cpu-prof', '--cpu-prof-dir', dir] : [])];
+  // --expose-gc: the server collects the previous pool's garbage before a measured window starts.
+  const execArgv = ['--import', 'tsx', '--expose-gc', ...(profiled ? ['--cpu-prof', '--cpu-prof-dir', dir] : [])];
   const child = fork(path.join(HERE, 'servers.ts'), [scenario.name], { cwd: ROOT, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const next = (type) => new Promise((resolve, reject) => {
@@ -65,6 +66,9 @@ function startServer(scenario) {
     child,
     profiled,
     async load(n) { child.send({ type: 'load', n }); return (await next('load')).load; },
+    /** Server CPU over a window: start() resolves once the server noted its cpuUsage, stop() to µs user + system. */
+    async cpuStart() { child.send({ type: 'cpu-start' }); await next('cpu-start'); },
+    async cpuStop() { child.send({ type: 'cpu-stop' }); const { cpu } = await next('cpu'); return cpu.user + cpu.system; },
     async stop() { if (child.exitCode === null) child.send({ type: 'stop' }); await exited; },
   }));
 }
@@ -73,13 +77,23 @@ function startServer(scenario) {
 async function fire(server, load, seconds) {
   let used = 0;
   const request = { method: load.method, path: load.path, headers: load.headers, body: load.body };
+  const spendable = load.bodies ?? load.requests;
   if (load.bodies) {
     request.setupRequest = (req) => ({ ...req, body: load.bodies[used++ % load.bodies.length] });
+  } else if (load.requests) {
+    // Per-request headers (a single-use DPoP proof) on top of the fixed ones, and a body when given.
+    request.setupRequest = (req) => {
+      const one = load.requests[used++ % load.requests.length];
+      return { ...req, headers: { ...load.headers, ...one.headers }, ...(one.body === undefined ? {} : { body: one.body }) };
+    };
   }
   const latencies = [];
+  // The pool was made (and signed) before this: the window holds only the requests and their handling.
+  await server.cpuStart();
   const instance = autocannon({ url: `http://127.0.0.1:${server.port}`, connections: SETTINGS.connections, duration: seconds, requests: [request] });
   instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   const result = await instance;
+  const cpu = await server.cpuStop();
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return {
@@ -88,8 +102,10 @@ async function fire(server, load, seconds) {
     p99: at(0.99),
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
-    /** Requests that had to reuse an already spent refresh token or code (pool too small). */
-    reused: load.bodies ? Math.max(0, used - load.bodies.length) : 0,
+    /** Requests that had to reuse an already spent refresh token, code or DPoP proof (pool too small). */
+    reused: spendable ? Math.max(0, used - spendable.length) : 0,
+    /** The server process's CPU (user + system, all its threads) per completed request over the window, µs. */
+    cpuPerRequest: result.requests.total ? cpu / result.requests.total : null,
     /** The machine is shared: the 1-minute load average when the run ended says how busy it was. */
     load1: os.loadavg()[0],
   };
@@ -129,7 +145,7 @@ async function main() {
         const run = await fire(server, load, SETTINGS.measure);
         lastRps.set(scenario.name, run.rps);
         results[i].runs.push(run);
-        process.stderr.write(`round ${round} ${scenario.name}: ${Math.round(run.rps)} req/s, p99 ${run.p99.toFixed(2)} ms${run.non2xx + run.errors + run.reused ? `, ${run.non2xx} non-2xx, ${run.errors} errors, ${run.reused} reused` : ''}\n`);
+        process.stderr.write(`round ${round} ${scenario.name}: ${Math.round(run.rps)} req/s, p99 ${run.p99.toFixed(2)} ms, ${Math.round(run.cpuPerRequest ?? 0)} µs CPU/req${run.non2xx + run.errors + run.reused ? `, ${run.non2xx} non-2xx, ${run.errors} errors, ${run.reused} reused` : ''}\n`);
       }
     }
     await stopAll();

@@ -1,7 +1,7 @@
 /**
  * The scenarios, in table order. Each runs in its own server process (bench/servers.ts builds it
- * by name); `pool: true` means every request spends a fresh secret (refresh token or code) that
- * the server mints through the store before each load phase.
+ * by name); `pool: true` means every request spends a fresh secret (refresh token, code or DPoP
+ * proof) that the server mints through the store (or signs) before each load phase.
  */
 export const SCENARIOS = [
   { name: 'bare', group: 'baseline', label: 'Express 5, small JSON' },
@@ -13,9 +13,11 @@ export const SCENARIOS = [
   { name: 'oidc-introspect', group: 'peer', label: 'oidc-provider 9 introspection, opaque token' },
   { name: 'scope-memory', group: 'ours', label: 'requireScope, memory store' },
   { name: 'scope-redis', group: 'ours', label: 'requireScope, Redis store' },
+  { name: 'scope-redis-dpop', group: 'ours', label: 'requireScope, Redis store, DPoP-bound token + ES256 proof per request', pool: true },
   { name: 'scope-redis-cache', group: 'ours', label: 'requireScope, Redis store + tokenCache (Redis pub/sub)' },
   { name: 'token-refresh', group: 'ours', label: 'token endpoint, refresh_token (Redis + PG)', pool: true },
   { name: 'token-code', group: 'ours', label: 'token endpoint, authorization_code (Redis + PG)', pool: true },
+  { name: 'token-code-dpop', group: 'ours', label: 'token endpoint, authorization_code + ES256 DPoP proof (Redis + PG)', pool: true },
   // Like for like with the peers, which keep everything in process memory.
   { name: 'token-refresh-memory', group: 'ours', label: 'token endpoint, refresh_token, memory stores', pool: true },
   { name: 'introspect', group: 'ours', label: 'introspection (Redis + PG)' },

@@ -3,7 +3,9 @@
  * It listens on 127.0.0.1 (random port) and speaks over the IPC channel:
  *   → { type: 'ready', port }             once listening
  *   ← { type: 'load', n }                 "describe the requests for the next phase" (n: pool size)
- *   → { type: 'load', load }              method, path, headers and a body or a pool of bodies
+ *   → { type: 'load', load }              method, path, headers and a body, a pool of bodies or of requests
+ *   ← { type: 'cpu-start' }               start of a measured window (→ { type: 'cpu-start' } once noted)
+ *   ← { type: 'cpu-stop' }                its end: → { type: 'cpu', cpu: { user, system } }, µs this process used in it
  *   ← { type: 'stop' }                    clean up (keys, tables) and exit (writes --cpu-prof)
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
@@ -17,7 +19,7 @@ import { knexClientStore } from '../adapters/knex';
 import { recommendedRedisOptions, redisRevocationChannel, redisTokenStore } from '../adapters/redis';
 import Redis from 'ioredis';
 import {
-  cleanup, mintCode, mintTokens, onStop, pool, postgres, provider, redis, registerClient, REDIS_PREFIX, REDIS_URL,
+  cleanup, dpopClient, ISSUER, mintCode, mintTokens, onStop, pool, postgres, provider, redis, registerClient, REDIS_PREFIX, REDIS_URL,
 } from './fixtures';
 
 export interface Load {
@@ -27,6 +29,8 @@ export interface Load {
   body?: string;
   /** One body per request; the runner never reuses one. */
   bodies?: string[];
+  /** One set of extra headers (and body, if any) per request, e.g. a single-use DPoP proof; never reused either. */
+  requests?: Array<{ headers: Record<string, string>; body?: string }>;
 }
 
 interface Server {
@@ -44,19 +48,28 @@ const fixed = (load: Load) => async () => load;
 const TOKEN_RECORD = JSON.stringify({ userId: 'user1', clientId: 'client1', scopes: ['read'], expiresAt: Date.now() + 24 * 3600_000 });
 const PLAIN_TOKEN = 'bench-token-0123456789abcdefghijklmnopqrstuvwxyz';
 
-async function ourRequireScope(store: 'memory' | 'redis', redisOptions: object = recommendedRedisOptions, cache = false): Promise<Server> {
+async function ourRequireScope(store: 'memory' | 'redis', redisOptions: object = recommendedRedisOptions, cache = false, dpop = false): Promise<Server> {
   const redisClient = store === 'redis' ? await redis(redisOptions) : null;
   const tokens = redisClient ? redisTokenStore(redisClient, { prefix: REDIS_PREFIX }) : memoryTokenStore();
   // As a multi-instance site would set it up: revocations over Redis pub/sub, default size and TTL.
   const tokenCache = cache && redisClient
     ? { revocations: redisRevocationChannel(redisClient, subscriber(redisOptions), { channel: `${REDIS_PREFIX}revocations` }) }
     : undefined;
-  const oauth = provider(memoryClientStore(), tokens, tokenCache ? { tokenCache } : {});
+  const oauth = provider(memoryClientStore(), tokens, { ...(tokenCache ? { tokenCache } : {}), ...(dpop ? { dpop: {} } : {}) });
   const client = await registerClient(oauth);
-  const { access } = await mintTokens(tokens, client.id, 0);
+  const key = dpop ? await dpopClient() : null;
+  const { access } = await mintTokens(tokens, client.id, 0, false, key?.jkt);
   const app = express();
   app.get('/api/read', oauth.requireScope('read'), (_req, res) => { res.json({ ok: true }); });
-  return { handler: app, load: fixed({ method: 'GET', path: '/api/read', headers: bearer(access) }) };
+  if (!key) return { handler: app, load: fixed({ method: 'GET', path: '/api/read', headers: bearer(access) }) };
+  // A bound token: `Authorization: DPoP <token>` and a fresh proof of the key (with ath) per request.
+  return {
+    handler: app,
+    async load(n) {
+      const requests = Array.from({ length: n }, () => ({ headers: { dpop: key.proof('GET', `${ISSUER}/api/read`, access) } }));
+      return { method: 'GET', path: '/api/read', headers: { authorization: `DPoP ${access}` }, requests };
+    },
+  };
 }
 
 /** A connection for pub/sub only (fixtures' redis() would scan with it at stop, which a subscriber cannot). */
@@ -68,10 +81,10 @@ function subscriber(options: object): Redis {
 }
 
 /** Our provider on Redis tokens + PostgreSQL clients, mounted as a site would. */
-async function ourEndpoints() {
+async function ourEndpoints(dpop = false) {
   const { knex, tablePrefix } = await postgres();
   const tokens = redisTokenStore(await redis(recommendedRedisOptions), { prefix: REDIS_PREFIX });
-  const oauth = provider(knexClientStore(knex, { tablePrefix }), tokens);
+  const oauth = provider(knexClientStore(knex, { tablePrefix }), tokens, dpop ? { dpop: {} } : {});
   const client = await registerClient(oauth);
   const app = express();
   app.use('/oauth', oauth.router);
@@ -181,6 +194,7 @@ const SERVERS: Record<string, () => Promise<Server>> = {
   'scope-redis-default-client': () => ourRequireScope('redis', {}),
   'scope-redis': () => ourRequireScope('redis'),
   'scope-redis-cache': () => ourRequireScope('redis', recommendedRedisOptions, true),
+  'scope-redis-dpop': () => ourRequireScope('redis', recommendedRedisOptions, false, true),
 
   /** Refresh tokens rotate: each request spends one minted just before the phase. */
   async 'token-refresh'() {
@@ -220,6 +234,21 @@ const SERVERS: Record<string, () => Promise<Server>> = {
       async load(n) {
         const codes = await pool(n, (i) => mintCode(tokens, client.id, i));
         return { ...post('/oauth/token'), bodies: codes.map((code) => `grant_type=authorization_code&code=${code}`) };
+      },
+    };
+  },
+
+  /** token-code with a DPoP proof (ES256, fresh jti) per request: the tokens come back bound (token_type DPoP). */
+  async 'token-code-dpop'() {
+    const { app, tokens, client, post } = await ourEndpoints(true);
+    const key = await dpopClient();
+    return {
+      handler: app,
+      async load(n) {
+        const codes = await pool(n, (i) => mintCode(tokens, client.id, i));
+        // Signed after the codes are saved, so the oldest proof is as young as it can be when the phase starts.
+        const requests = codes.map((code) => ({ headers: { dpop: key.proof('POST', `${ISSUER}/oauth/token`) }, body: `grant_type=authorization_code&code=${code}` }));
+        return { ...post('/oauth/token'), requests };
       },
     };
   },
@@ -283,9 +312,17 @@ async function main(): Promise<void> {
   const httpServer = http.createServer(server.handler);
   httpServer.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  let cpuStart: NodeJS.CpuUsage | null = null;
   process.on('message', async (message: { type: string; n?: number }) => {
     if (message.type === 'load') {
       process.send!({ type: 'load', load: await server.load(message.n ?? 0) });
+    } else if (message.type === 'cpu-start') {
+      // The pool just made (codes, signed proofs, their IPC copy) is garbage now: collected here, not inside the window.
+      (globalThis as { gc?: () => void }).gc?.();
+      cpuStart = process.cpuUsage();
+      process.send!({ type: 'cpu-start' });
+    } else if (message.type === 'cpu-stop') {
+      process.send!({ type: 'cpu', cpu: process.cpuUsage(cpuStart ?? undefined) });
     } else if (message.type === 'stop') {
       httpServer.closeAllConnections();
       httpServer.close();

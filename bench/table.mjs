@@ -18,6 +18,7 @@ export function summarise(results) {
       rps,
       p50: median(r.runs.map((run) => run.p50)),
       p99: median(r.runs.map((run) => run.p99)),
+      cpuPerRequest: r.runs.every((run) => run.cpuPerRequest != null) ? median(r.runs.map((run) => run.cpuPerRequest)) : null,
       vsBare: bareRps ? rps / bareRps : null,
       failures: r.runs.reduce((sum, run) => sum + run.non2xx + run.errors + run.reused, 0),
     };
@@ -28,11 +29,11 @@ const fixed = (n, digits) => (n === null || n === undefined ? '–' : n.toFixed(
 
 export function markdownTable(summary) {
   const rows = [
-    '| scenario | what | req/s (median) | p50 ms | p99 ms | × bare | runs req/s | failed |',
-    '|---|---|---:|---:|---:|---:|---|---:|',
+    '| scenario | what | req/s (median) | p50 ms | p99 ms | × bare | CPU µs/req | runs req/s | failed |',
+    '|---|---|---:|---:|---:|---:|---:|---|---:|',
   ];
   for (const r of summary) {
-    rows.push(`| ${r.name} | ${r.label} | ${Math.round(r.rps)} | ${fixed(r.p50, 2)} | ${fixed(r.p99, 2)} | ${fixed(r.vsBare, 2)} | ${r.runs.map((run) => Math.round(run.rps)).join(' / ')} | ${r.failures} |`);
+    rows.push(`| ${r.name} | ${r.label} | ${Math.round(r.rps)} | ${fixed(r.p50, 2)} | ${fixed(r.p99, 2)} | ${fixed(r.vsBare, 2)} | ${fixed(r.cpuPerRequest, 0)} | ${r.runs.map((run) => Math.round(run.rps)).join(' / ')} | ${r.failures} |`);
   }
   return rows.join('\n');
 }
