@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { loadJose, type JWK } from '../keys/jose';
+import { loadJose } from '../keys/jose';
+import { proofKey } from './proof-keys';
 
 /**
  * The asymmetric algorithms a DPoP proof may be signed with (RFC 9449 §4.3 item 5: never `none`,
@@ -82,10 +83,10 @@ export async function verifyDpopProof(proof: string | undefined, check: ProofChe
   if (jwk === undefined || jwk === null || typeof jwk !== 'object' || Array.isArray(jwk)) throw new DpopProofError('The DPoP proof header must carry the public key as "jwk".');
   if (PRIVATE_MEMBERS.some((member) => member in jwk)) throw new DpopProofError('The DPoP proof\'s "jwk" must be a public key.');
 
+  const cached = proofKey(jose, jwk, header.alg);
   let signed: Uint8Array;
   try {
-    const key = await jose.importJWK(jwk as JWK, header.alg);
-    signed = (await jose.compactVerify(proof, key, { algorithms: [header.alg] })).payload;
+    signed = (await jose.compactVerify(proof, await cached.key, { algorithms: [header.alg] })).payload;
   } catch {
     throw new DpopProofError('The DPoP proof\'s signature does not verify with its "jwk".');
   }
@@ -105,7 +106,7 @@ export async function verifyDpopProof(proof: string | undefined, check: ProofChe
   if (check.nonceIsValid && !check.nonceIsValid(typeof nonce === 'string' ? nonce : undefined)) throw new DpopNonceError();
 
   return {
-    jkt: await jose.calculateJwkThumbprint(jwk as JWK, 'sha256'),
+    jkt: await cached.jkt,
     jti,
     expiresAt: new Date((Math.max(iat, now) + PROOF_LIFETIME_SECONDS + PROOF_LEEWAY_SECONDS) * 1000),
   };

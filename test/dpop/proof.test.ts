@@ -106,6 +106,16 @@ describe('DPoP proofs (RFC 9449 §4.3)', () => {
     expect(await refusal(verifyDpopProof(await proof({ header: { jwk: { ...(await keyFor('ES256')).jwk, x: other.x } } }), check))).toContain('signature');
   });
 
+  it('imports each key once and keeps refusing a bad one: the key cache never turns a refusal into an acceptance', async () => {
+    const good = await proof();
+    for (let i = 0; i < 3; i += 1) await expect(verifyDpopProof(good, check)).resolves.toBeDefined();
+    const broken = await proof({ header: { jwk: { ...(await keyFor('ES256')).jwk, x: 'AAAA' } } });
+    for (let i = 0; i < 3; i += 1) expect(await refusal(verifyDpopProof(broken, check))).toContain('signature');
+    // The ES256 key's members under ES384: the key cached for ES256 is not taken for another algorithm.
+    const other = await proof({ alg: 'ES384', header: { jwk: (await keyFor('ES256')).jwk } });
+    expect(await refusal(verifyDpopProof(other, check))).toContain('signature');
+  });
+
   it('refuses a proof whose signature was altered', async () => {
     const p = await proof();
     const tampered = `${p.slice(0, -4)}${p.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
