@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { parseGrantSecret } from './crypto';
+import { BARE_TOKEN, BEARER, DPOP } from './http/authorization-header';
 import { createBearerChallenge } from './answers/bearer-challenge';
 import { sendDpopChallenge } from './answers/dpop-challenge';
 import { refuseDpopRequest } from './dpop/resource-request';
@@ -30,12 +31,6 @@ declare module 'express-serve-static-core' {
     oauth?: OAuthContext;
   }
 }
-
-// RFC 6750 §2.1 b64token.
-const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
-// RFC 9449 §7.1: the same token68 under the DPoP scheme.
-const DPOP = /^dpop +([A-Za-z0-9\-._~+/]+=*)$/i;
-const BARE_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /**
  * The resource-server side: one header parse, one SHA-256, one store read (none when the token

@@ -1,10 +1,10 @@
 import { hashSecret, randomSecret, secretMatchesHash } from '../crypto';
 import { OAuthError } from '../errors';
+import { bearerToken } from '../http/authorization-header';
 import { registrationExpired } from '../services/clients/records';
 import type { ClientStore } from '../storage/client-store';
 import type { ClientRecord } from '../storage/records';
 
-const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 /** Compared against when there is no record, so an unknown client costs the same hash and comparison. */
 const NO_HASH = hashSecret(randomSecret());
 
@@ -12,10 +12,6 @@ const NO_HASH = hashSecret(randomSecret());
 export function mintRegistrationToken(): { value: string; hash: string } {
   const value = randomSecret();
   return { value, hash: hashSecret(value) };
-}
-
-export function bearerToken(header: string | undefined): string | null {
-  return BEARER.exec(header ?? '')?.[1] ?? null;
 }
 
 /**

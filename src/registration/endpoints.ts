@@ -8,7 +8,8 @@ import { Counter } from '../limits/counter';
 import type { ResolvedRegistration } from '../options/registration';
 import type { ProviderContext } from '../provider-context';
 import type { ClientRecord } from '../storage/records';
-import { authenticateRegistration, bearerToken, CredentialsRequired, isInitialAccessToken, unauthorized } from './access-token';
+import { bearerToken } from '../http/authorization-header';
+import { authenticateRegistration, CredentialsRequired, isInitialAccessToken, unauthorized } from './access-token';
 import { parseClientMetadata, type ClientMetadata } from './client-metadata';
 import { registrationLifecycle } from './lifecycle';
 
