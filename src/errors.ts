@@ -32,8 +32,6 @@ export const unsupportedGrantType = (description: string) => new OAuthError(400,
 export const unsupportedResponseType = (description: string) => new OAuthError(400, 'unsupported_response_type', description);
 /** RFC 9449 §5: the token request's DPoP proof is missing, malformed, replayed or for another request. */
 export const invalidDpopProof = (description: string) => new OAuthError(400, 'invalid_dpop_proof', description);
-/** RFC 9449 §8: the proof must carry the server's nonce, sent along in `DPoP-Nonce`. */
-export const useDpopNonce = (nonce: string) => new OAuthError(400, 'use_dpop_nonce', 'The DPoP proof must carry the nonce in the DPoP-Nonce header.', { 'DPoP-Nonce': nonce });
 export const invalidClient = (description: string, basicRealm?: string) =>
   new OAuthError(401, 'invalid_client', description, basicRealm ? { 'WWW-Authenticate': `Basic realm="${basicRealm}"` } : {});
 

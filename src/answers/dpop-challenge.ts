@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { DPOP_ALGORITHMS } from '../dpop/proof';
-import type { DpopRefusal } from '../dpop/resource-request';
+import type { DpopRefusal } from '../dpop/accept-proof';
 
 const ALGS = `algs="${DPOP_ALGORITHMS.join(' ')}"`;
 

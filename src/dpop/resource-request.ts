@@ -1,17 +1,7 @@
 import type { Request } from 'express';
 import type { ProviderContext } from '../provider-context';
 import type { AccessTokenRecord } from '../storage/records';
-import { acceptProof } from './accept-proof';
-import { DpopNonces } from './nonces';
-import { DpopNonceError, DpopProofError } from './proof';
-
-/** Why requireScope refuses a DPoP request, as RFC 9449 §7.1 words it. */
-export interface DpopRefusal {
-  error: 'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce';
-  description: string;
-  /** For `use_dpop_nonce`: the nonce to send back in `DPoP-Nonce`. */
-  nonce?: string;
-}
+import { acceptProof, type DpopRefusal } from './accept-proof';
 
 export interface PresentedToken {
   scheme: 'Bearer' | 'DPoP';
@@ -35,16 +25,9 @@ export async function refuseDpopRequest(options: ProviderContext, req: Request, 
   if (scheme !== 'DPoP' || dpop === null) {
     return { error: 'invalid_token', description: 'This access token is bound to a DPoP key: send it as "Authorization: DPoP" with a DPoP proof.' };
   }
-  const proof = req.headers.dpop;
-  if (Array.isArray(proof)) return { error: 'invalid_dpop_proof', description: 'Send exactly one DPoP header.' };
-  try {
-    const jkt = await acceptProof(dpop, options.store.tokens, proof, {
-      method: req.method, url: `${origin}${req.originalUrl.split('?')[0]}`, accessToken: token,
-    });
-    return jkt === record.jkt ? null : { error: 'invalid_dpop_proof', description: 'The DPoP proof is signed with another key than the one the token is bound to.' };
-  } catch (err) {
-    if (err instanceof DpopNonceError) return { error: 'use_dpop_nonce', description: err.message, nonce: DpopNonces.of(dpop.nonces!).current(new Date()) };
-    if (err instanceof DpopProofError) return { error: 'invalid_dpop_proof', description: err.message };
-    throw err;
-  }
+  const outcome = await acceptProof(dpop, options.store.tokens, req.headers.dpop, {
+    method: req.method, url: `${origin}${req.originalUrl.split('?')[0]}`, accessToken: token,
+  });
+  if ('refusal' in outcome) return outcome.refusal;
+  return outcome.jkt === record.jkt ? null : { error: 'invalid_dpop_proof', description: 'The DPoP proof is signed with another key than the one the token is bound to.' };
 }
