@@ -15,7 +15,7 @@ import { checkAuthentication } from '../openid/login-check';
 import type { RawQuery, ValidatedRequest } from './authorization-request';
 import { issueCode } from './code-issuance';
 import { returnPath } from './return-path';
-import { isNativeRedirect } from '../services/native-redirects';
+import { isNativeApp } from '../services/native-redirects';
 import { takeResourceParam } from '../resources/parameter';
 
 /** Where an OpenID Connect request goes after the checks: the consent page, or a redirect already decided. */
@@ -75,7 +75,7 @@ export async function openIdStep(req: Request, options: ProviderContext, request
   }
   // RFC 8252 §8.6: any app on the device can claim a loopback port or a private-use scheme, so a
   // native app's earlier consent does not prove this request comes from it; the user answers again.
-  if (request.client.isPublic && isNativeRedirect(request.redirectUri)) {
+  if (isNativeApp(request.client, request.redirectUri)) {
     throw fail(new OAuthError(400, 'consent_required', 'A native app is asked on the consent page each time: this site cannot tell which app on the device is asking.'));
   }
   const userId = String(user.id);

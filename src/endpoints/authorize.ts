@@ -17,7 +17,7 @@ import { rawQuery, resolveTarget, validateRest, type TrustedTarget, type Validat
 import { answerAuthorizeError, RedirectError } from '../answers/browser-error';
 import { openIdStep, wantsOpenId } from './authorize-openid';
 import { returnPath } from './return-path';
-import { isNativeRedirect, redirectDestination } from '../services/native-redirects';
+import { isNativeApp, redirectDestination } from '../services/native-redirects';
 import { findPushedAuthorization, refuseUnpushed, spendPushedAuthorization, type PushedAuthorization } from './pushed-authorization';
 
 /**
@@ -101,7 +101,7 @@ function consentContext(req: Request, options: ResolvedOptions, request: Validat
   return {
     ...consentSubject(options, request.client, ownerName, user, request.scopes, claims),
     redirectOrigin: redirectDestination(request.redirectUri),
-    nativeApp: request.client.isPublic && isNativeRedirect(request.redirectUri),
+    nativeApp: isNativeApp(request.client, request.redirectUri),
     delivery: request.responseType === 'pin' ? 'pin' : 'redirect',
     ...(request.resources.length > 0 ? { resources: [...request.resources] } : {}),
     permanent: request.permanent,

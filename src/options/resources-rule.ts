@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { isResourceIdentifier, metadataPathOf } from '../resources/identifier';
+import { LOOPBACK_HOSTS } from '../loopback';
 
-/** Where plain http is allowed for a resource: the loopback interface, as for native apps' redirect URIs. */
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
+/** Plain http only on the loopback interface, as for native apps' redirect URIs. */
 function isSecureOrLoopback(identifier: string): boolean {
   const url = new URL(identifier);
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));

@@ -1,3 +1,4 @@
+import { LOOPBACK_HOSTS } from '../loopback';
 import type { ClientRecord } from '../storage/records';
 
 /**
@@ -6,9 +7,6 @@ import type { ClientRecord } from '../storage/records';
  * IP literals get the port variance: `localhost` can be resolved to another machine by a hosts
  * file or a resolver (§8.3), so it stays an exact match like every other URI.
  */
-export const LOOPBACK_IP_LITERALS = ['127.0.0.1', '[::1]'] as const;
-/** Host names that are the user's own device (RFC 8252 §7.3, §8.3), as URL's `hostname` gives them. */
-export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', ...LOOPBACK_IP_LITERALS]);
 
 /** `http://<IP literal>[:port]<rest>`, with the rest (path and query) kept exactly as written. */
 const LOOPBACK_URI = /^http:\/\/(127\.0\.0\.1|\[::1\])(?::([0-9]*))?([/?].*)?$/s;
@@ -31,6 +29,14 @@ export function isNativeRedirect(uri: string): boolean {
   const url = new URL(uri);
   if (url.protocol === 'http:' || url.protocol === 'https:') return LOOPBACK_HOSTS.has(url.hostname);
   return isPrivateUseScheme(url.protocol.slice(0, -1));
+}
+
+/**
+ * A native app asking: a public client answered on the user's device. The consent page says so,
+ * and `prompt=none` never answers it silently (RFC 8252 §8.6).
+ */
+export function isNativeApp(client: Pick<ClientRecord, 'isPublic'>, redirectUri: string): boolean {
+  return client.isPublic && isNativeRedirect(redirectUri);
 }
 
 /** A loopback IP-literal URI split at its port, or null when it is not one or its port is not a plain 1-65535. */

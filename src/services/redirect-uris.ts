@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors';
-import { isPrivateUseScheme, LOOPBACK_HOSTS } from './native-redirects';
+import { LOOPBACK_HOSTS } from '../loopback';
+import { isPrivateUseScheme } from './native-redirects';
 
 /** Long enough for any real callback; short enough that a store column and a log line stay sane. */
 const MAX_LENGTH = 2000;
