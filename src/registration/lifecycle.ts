@@ -1,9 +1,9 @@
-import { hashSecret, randomClientId, randomSecret } from '../crypto';
+import { hashSecret, randomSecret } from '../crypto';
 import { OAuthError } from '../errors';
 import type { ResolvedRegistration } from '../options/registration';
 import type { ProviderContext } from '../provider-context';
 import { applyPendingChange, mergePendingChange, REVIEWED_FIELDS, type ReviewedValues } from '../services/clients/pending-change';
-import { changeClient, revokeAllGrants } from '../services/clients/records';
+import { changeClient, newClientRecord, revokeAllGrants } from '../services/clients/records';
 import type { ClientChanges, ClientStore } from '../storage/client-store';
 import type { ClientRecord } from '../storage/records';
 import { mintRegistrationToken } from './access-token';
@@ -29,18 +29,14 @@ export function registrationLifecycle(context: ProviderContext, settings: Resolv
       const autoApproved = isPublic && metadata.scopes.every((scope) => settings.autoApproveScopes.includes(scope));
       const clientSecret = isPublic ? null : randomSecret();
       const token = mintRegistrationToken();
-      const now = new Date(Date.now());
-      const record: ClientRecord = {
-        id: randomClientId(), name: metadata.name, description: '', redirectUris: metadata.redirectUris, ownerId: null,
-        status: autoApproved ? 'approved' : 'pending', isPublic, secretHash: clientSecret === null ? null : hashSecret(clientSecret),
-        scopes: metadata.scopes, resourceServer: false, allowImplicit: false, allowClientCredentials: false, requirePushedRequests: false,
-        postLogoutRedirectUris: [], idTokenSigningAlg: 'RS256', pendingChange: null, origin: 'registration',
+      const record = newClientRecord({
+        name: metadata.name, redirectUris: metadata.redirectUris, status: autoApproved ? 'approved' : 'pending', isPublic,
+        secretHash: clientSecret === null ? null : hashSecret(clientSecret), scopes: metadata.scopes, origin: 'registration',
         registration: {
           accessTokenHash: token.hash, tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod,
-          expiresAt: new Date(now.getTime() + settings.pendingLifetime * 1000),
+          expiresAt: new Date(Date.now() + settings.pendingLifetime * 1000),
         },
-        createdAt: now, updatedAt: now,
-      };
+      });
       await clients.create(record);
       context.emit('client.registered', { clientId: record.id, status: record.status });
       return clientInformation(record, base, { clientSecret, registrationAccessToken: token.value });

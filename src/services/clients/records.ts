@@ -1,7 +1,26 @@
+import { randomClientId } from '../../crypto';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { ClientChanges, ClientStore } from '../../storage/client-store';
 import type { ClientRecord, ClientStatus, PendingClientChange } from '../../storage/records';
 import type { TokenStore } from '../../storage/token-store';
+
+/** What a new app is given, however it came (apps tab, the site's own code, RFC 7591 registration). */
+export type NewClient = Pick<ClientRecord, 'name' | 'redirectUris' | 'isPublic' | 'scopes' | 'status' | 'origin'> & Partial<ClientRecord>;
+
+/**
+ * A new client record: `fields` over what every new app starts with (a fresh id, no secret, no
+ * permissions, nothing pending, RS256 ID tokens), so a field added to ClientRecord gets its
+ * default here once.
+ */
+export function newClientRecord(fields: NewClient): ClientRecord {
+  // Date.now, not `new Date()`: tests move the clock by replacing Date.now.
+  const now = new Date(Date.now());
+  return {
+    id: randomClientId(), description: '', ownerId: null, secretHash: null, resourceServer: false, allowImplicit: false,
+    allowClientCredentials: false, requirePushedRequests: false, postLogoutRedirectUris: [], idTokenSigningAlg: 'RS256',
+    pendingChange: null, registration: null, createdAt: now, updatedAt: now, ...fields,
+  };
+}
 
 export async function loadClient(clients: ClientStore, id: string): Promise<ClientRecord> {
   const client = typeof id === 'string' ? await clients.get(id) : null;

@@ -1,10 +1,9 @@
-import { hashSecret, randomClientId, randomSecret } from '../../crypto';
+import { hashSecret, randomSecret } from '../../crypto';
 import { ValidationError } from '../../errors';
-import type { ClientRecord } from '../../storage/records';
 import { parseDescription, parseName } from '../fields';
 import { parsePostLogoutRedirectUris, parseRedirectUris } from '../redirect-uris';
 import { parseClientScopes, parseFlag, parseIdTokenSigningAlg, parsePermissions, refuseForPublic } from './input';
-import { changeClient, loadClient, requireStatus, requireUnchangedSince, requireUnexpired } from './records';
+import { changeClient, loadClient, newClientRecord, requireStatus, requireUnchangedSince, requireUnexpired } from './records';
 import type { ClientService, ClientServiceDeps, Emit } from './types';
 import { toView } from './view';
 
@@ -29,14 +28,13 @@ export function registration(deps: ClientServiceDeps, emit: Emit): Pick<ClientSe
       if (ownerId !== null && (typeof ownerId !== 'string' || ownerId === '')) {
         throw new ValidationError('invalid_owner_id', 'ownerId: must be a non-empty string or null.', 'ownerId');
       }
-      const now = new Date();
-      const record: ClientRecord = {
-        id: randomClientId(), name, description, redirectUris, ownerId, status: 'pending', isPublic: isPublic === true,
-        secretHash: null, scopes, resourceServer: permissions.resourceServer === true, allowImplicit: permissions.allowImplicit === true,
+      const record = newClientRecord({
+        name, description, redirectUris, ownerId, status: 'pending', isPublic: isPublic === true, scopes,
+        resourceServer: permissions.resourceServer === true, allowImplicit: permissions.allowImplicit === true,
         allowClientCredentials: permissions.allowClientCredentials === true, postLogoutRedirectUris, idTokenSigningAlg,
         requirePushedRequests: parseFlag(input.requirePushedRequests, 'requirePushedRequests') === true,
-        pendingChange: null, origin: ownerId === null ? 'site' : 'apps-tab', registration: null, createdAt: now, updatedAt: now,
-      };
+        origin: ownerId === null ? 'site' : 'apps-tab',
+      });
       await clients.create(record);
       emit('client.requested', { clientId: record.id, ownerId });
       return toView(record);
