@@ -6,6 +6,7 @@
 // Input: { api, scope, port }.
 import * as oauth from 'oauth4webapi';
 import { Browser } from './browser.mjs';
+import { pkceAuthorization } from './oauth4webapi-pkce.mjs';
 import { ask, isLoopback, run } from './script.mjs';
 
 /** The `resource_metadata` parameter of a Bearer challenge (RFC 9728 §5.1). */
@@ -40,28 +41,20 @@ await run(async (input) => {
   const client = { client_id: registered.client_id };
   const redirectUri = `http://127.0.0.1:${input.port}/callback`;
 
-  const authorizationUrl = async (state, verifier) => {
-    const url = new URL(as.authorization_endpoint);
-    url.search = new URLSearchParams({
-      client_id: client.client_id, redirect_uri: redirectUri, response_type: 'code', scope: input.scope, state, resource: resource.href,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-    }).toString();
-    return url.href;
-  };
+  const authorization = () => pkceAuthorization(as, client.client_id, { redirect_uri: redirectUri, scope: input.scope, resource: resource.href });
 
   const browser = new Browser(issuer.href);
-  const verifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
   let beforeReview;
   try {
-    beforeReview = { location: await browser.authorize(await authorizationUrl(state, verifier)) };
+    beforeReview = { location: await browser.authorize((await authorization()).url) };
   } catch (err) {
     beforeReview = { refused: err.message.slice(0, 300) };
   }
 
   await ask('approve', { clientId: client.client_id });
 
-  const callback = new URL(await browser.authorize(await authorizationUrl(state, verifier)));
+  const { url, verifier, state } = await authorization();
+  const callback = new URL(await browser.authorize(url));
   const params = oauth.validateAuthResponse(as, client, callback, state);
   const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri, verifier, {
     ...http, additionalParameters: { resource: resource.href },

@@ -3,6 +3,7 @@
 // Input: { issuer, clientId, redirectUri, scope, api }.
 import * as oauth from 'oauth4webapi';
 import { Browser } from './browser.mjs';
+import { pkceAuthorization } from './oauth4webapi-pkce.mjs';
 import { isLoopback, run } from './script.mjs';
 
 /** Runs `request` once more when the server asked for a DPoP nonce (the handle keeps the nonce it was sent). */
@@ -22,14 +23,8 @@ await run(async (input) => {
   const client = { client_id: input.clientId };
   const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
 
-  const verifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const url = new URL(as.authorization_endpoint);
-  url.search = new URLSearchParams({
-    client_id: client.client_id, redirect_uri: input.redirectUri, response_type: 'code', scope: input.scope, state,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-  }).toString();
-  const params = oauth.validateAuthResponse(as, client, new URL(await new Browser(input.issuer).authorize(url.href)), state);
+  const { url, verifier, state } = await pkceAuthorization(as, client.client_id, { redirect_uri: input.redirectUri, scope: input.scope });
+  const params = oauth.validateAuthResponse(as, client, new URL(await new Browser(input.issuer).authorize(url)), state);
   const tokens = await withNonceRetry(async () => oauth.processAuthorizationCodeResponse(as, client,
     await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, input.redirectUri, verifier, { ...http, DPoP })));
 

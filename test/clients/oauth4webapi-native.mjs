@@ -5,6 +5,7 @@
 import http from 'node:http';
 import * as oauth from 'oauth4webapi';
 import { Browser } from './browser.mjs';
+import { pkceAuthorization } from './oauth4webapi-pkce.mjs';
 import { isLoopback, run, tokenFields } from './script.mjs';
 
 /** Listens on a loopback port chosen by the system; resolves with the port and the first callback URL it receives. */
@@ -27,14 +28,8 @@ await run(async (input) => {
   const listener = input.port === 'random' ? await loopbackListener() : null;
   const redirectUri = listener ? input.redirectUri.replace('127.0.0.1', `127.0.0.1:${listener.port}`) : input.redirectUri;
 
-  const verifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const url = new URL(as.authorization_endpoint);
-  url.search = new URLSearchParams({
-    client_id: client.client_id, redirect_uri: redirectUri, response_type: 'code', scope: input.scope, state,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-  }).toString();
-  const location = await new Browser(input.issuer).authorize(url.href);
+  const { url, verifier, state } = await pkceAuthorization(as, client.client_id, { redirect_uri: redirectUri, scope: input.scope });
+  const location = await new Browser(input.issuer).authorize(url);
   let callback;
   if (listener) {
     // The browser follows the redirect to the app's own loopback server.

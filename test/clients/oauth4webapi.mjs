@@ -4,6 +4,7 @@
 //   auth: 'basic' | 'post' | 'none', redirectUri, scope, token, hint (token_type_hint), refreshes, metadata (register) }.
 import * as oauth from 'oauth4webapi';
 import { Browser } from './browser.mjs';
+import { pkceAuthorization } from './oauth4webapi-pkce.mjs';
 import { isLoopback, run, tokenFields } from './script.mjs';
 
 await run(async (input) => {
@@ -43,14 +44,8 @@ await run(async (input) => {
     return { tokens: tokenFields(await oauth.processClientCredentialsResponse(as, client, response)) };
   }
 
-  const verifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const url = new URL(as.authorization_endpoint);
-  url.search = new URLSearchParams({
-    client_id: client.client_id, redirect_uri: input.redirectUri, response_type: 'code', scope: input.scope, state,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-  }).toString();
-  const callback = new URL(await new Browser(input.issuer).authorize(url.href));
+  const { url, verifier, state } = await pkceAuthorization(as, client.client_id, { redirect_uri: input.redirectUri, scope: input.scope });
+  const callback = new URL(await new Browser(input.issuer).authorize(url));
   const params = oauth.validateAuthResponse(as, client, callback, state);
   const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, input.redirectUri, verifier, http);
   const tokens = [tokenFields(await oauth.processAuthorizationCodeResponse(as, client, response))];
