@@ -1,9 +1,5 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { freePort, logInAndAllow, ROOT, sectionLines, startExample, stopExample, takeLine } from './readme-support';
+import { describe, expect, it } from '@jest/globals';
+import { logInAndAllow, sectionLines, takeLine, useReadmeForum } from './readme-support';
 
 /**
  * The README's "Let AI agents use your API", run as written against `npm run example` (the forum
@@ -11,23 +7,13 @@ import { freePort, logInAndAllow, ROOT, sectionLines, startExample, stopExample,
  * run in bash; the person's login and Allow are done over HTTP.
  */
 describe('the README walkthrough for AI agents', () => {
-  let forum: ChildProcess | null = null;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-walk-'));
-  afterAll(() => {
-    stopExample(forum);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const readmeForum = useReadmeForum('agent-walk');
 
   it('takes an agent from the API URL to a registered, approved app and a token bound to the API', async () => {
-    const port = await freePort();
+    const { port, env, bash, start } = await readmeForum();
     const origin = `http://localhost:${port}`;
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATABASE_URL: `sqlite:${path.join(dir, 'forum.sqlite')}` };
-    delete env.PUBLIC_URL;
-    const bash = (command: string) => execFileSync('bash', ['-c', command.replaceAll('localhost:3000', `localhost:${port}`)], {
-      cwd: ROOT, env, encoding: 'utf8', timeout: 60_000,
-    });
 
-    forum = (await startExample(takeLine(sectionLines('Try it in one minute'), (l) => l.startsWith('npm run example')), env)).forum;
+    await start(takeLine(sectionLines('Try it in one minute'), (l) => l.startsWith('npm run example')));
     const lines = sectionLines('Let AI agents use your API');
     const take = (test: (line: string) => boolean) => takeLine(lines, test);
 

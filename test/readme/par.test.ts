@@ -1,9 +1,5 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { freePort, logInAndAllow, ROOT, sectionLines, startExample, stopExample, takeLine } from './readme-support';
+import { describe, expect, it } from '@jest/globals';
+import { logInAndAllow, sectionLines, takeLine, useReadmeForum } from './readme-support';
 
 /**
  * The README's "Pushed authorization requests (PAR)" commands, run as written against `npm run
@@ -12,23 +8,14 @@ import { freePort, logInAndAllow, ROOT, sectionLines, startExample, stopExample,
  * app push from then on.
  */
 describe('the README PAR walkthrough', () => {
-  let forum: ChildProcess | null = null;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-par-'));
-  afterAll(() => {
-    stopExample(forum);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const readmeForum = useReadmeForum('readme-par');
 
   it('pushes a request with curl, opens the printed URL, exchanges the code, then makes the app require PAR', async () => {
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATABASE_URL: `sqlite:${path.join(dir, 'forum.sqlite')}` };
-    delete env.PUBLIC_URL;
-    const here = (command: string) => command.replaceAll('localhost:3000', `localhost:${port}`);
-    const bash = (command: string) => execFileSync('bash', ['-c', here(command)], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    const { env, bash, start } = await readmeForum();
 
     const quick = sectionLines('Try it in one minute');
     const fromQuick = (test: (line: string) => boolean) => takeLine(quick, test);
-    forum = (await startExample(fromQuick((l) => l.startsWith('npm run example')), env)).forum;
+    await start(fromQuick((l) => l.startsWith('npm run example')));
     const app = JSON.parse(bash(fromQuick((l) => l.startsWith('npm run --silent cli -- clients create')))) as Record<string, string>;
     env.CLIENT_ID = app.client_id;
     env.CLIENT_SECRET = app.client_secret;

@@ -1,9 +1,5 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { freePort, logInAndAllow, ROOT, sectionLines, startExample, stopExample, takeLine } from './readme-support';
+import { describe, expect, it } from '@jest/globals';
+import { logInAndAllow, sectionLines, takeLine, useReadmeForum } from './readme-support';
 
 /**
  * The README's "Try it in one minute", run as written: its commands are read out of the README
@@ -13,28 +9,17 @@ import { freePort, logInAndAllow, ROOT, sectionLines, startExample, stopExample,
  */
 
 describe('the README quick start', () => {
-  let forum: ChildProcess | null = null;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quick-start-'));
-  afterAll(() => {
-    stopExample(forum);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const readmeForum = useReadmeForum('quick-start');
 
   it('takes a newcomer from npm run example to an approved app, a PKCE login, API calls, a refresh and a revoke', async () => {
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATABASE_URL: `sqlite:${path.join(dir, 'forum.sqlite')}` };
-    delete env.PUBLIC_URL;
-    const here = (command: string) => command.replaceAll('localhost:3000', `localhost:${port}`);
-    const bash = (command: string) => execFileSync('bash', ['-c', here(command)], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    const { port, env, bash, start } = await readmeForum();
     const json = (command: string) => JSON.parse(bash(command)) as Record<string, string>;
 
     const lines = sectionLines('Try it in one minute');
     const take = (test: (line: string) => boolean) => takeLine(lines, test);
 
     expect(take((l) => l === 'npm ci')).toBe('npm ci');
-    const started = await startExample(take((l) => l.startsWith('npm run example')), env);
-    forum = started.forum;
-    const { banner } = started;
+    const banner = await start(take((l) => l.startsWith('npm run example')));
     // The URL the README tells people to open is the issuer that discovery will report.
     expect(banner).toContain(`Forum at http://localhost:${port} (the OAuth issuer`);
     const metadata = await (await fetch(`http://localhost:${port}/.well-known/oauth-authorization-server`)).json() as { issuer: string };

@@ -1,11 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
-import { expect } from '@jest/globals';
+import { afterAll, expect } from '@jest/globals';
 
 /** What the README tests share: its sections' shell lines, a free port, the example forum, the person at the browser. */
-export const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(__dirname, '../..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
 /** Every shell line of the `## title` section's sh blocks, continuation lines joined, comments dropped. */
@@ -23,7 +24,7 @@ export function takeLine(lines: string[], test: (line: string) => boolean): stri
   return lines.splice(index, 1)[0]!;
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = net.createServer().listen(0, '127.0.0.1', () => {
       const { port } = probe.address() as net.AddressInfo;
@@ -36,7 +37,7 @@ export async function freePort(): Promise<number> {
  * Runs the README's `npm run example` line in its own process group (npm, tsx and the forum stop
  * together) and resolves with what it printed once the demo accounts are listed.
  */
-export async function startExample(commandLine: string, env: NodeJS.ProcessEnv): Promise<{ forum: ChildProcess; banner: string }> {
+async function startExample(commandLine: string, env: NodeJS.ProcessEnv): Promise<{ forum: ChildProcess; banner: string }> {
   const [program, ...args] = commandLine.split('#')[0]!.trim().split(/\s+/);
   const forum = spawn(program!, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const banner = await new Promise<string>((resolve, reject) => {
@@ -50,8 +51,49 @@ export async function startExample(commandLine: string, env: NodeJS.ProcessEnv):
   return { forum, banner };
 }
 
-export function stopExample(forum: ChildProcess | null): void {
+function stopExample(forum: ChildProcess | null): void {
   if (forum?.pid) process.kill(-forum.pid, 'SIGTERM');
+}
+
+/** One README walkthrough's own example forum: its port, its environment and bash for the README's lines. */
+export interface ReadmeForum {
+  port: number;
+  env: NodeJS.ProcessEnv;
+  /** Runs a README line in bash in the checkout, with `localhost:3000` turned into this forum's port. */
+  bash(command: string): string;
+  /** Starts `npm run example` with the README's own command line; resolves with what it printed. */
+  start(commandLine: string): Promise<string>;
+}
+
+/**
+ * A forum of the walkthrough's own, on a free port and a temporary SQLite file, stopped and
+ * deleted after the file's tests: only the port and the database differ from the README, so a
+ * test never meets a forum someone left running.
+ */
+export function useReadmeForum(name: string): () => Promise<ReadmeForum> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+  let forum: ChildProcess | null = null;
+  afterAll(() => {
+    stopExample(forum);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return async () => {
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATABASE_URL: `sqlite:${path.join(dir, 'forum.sqlite')}` };
+    delete env.PUBLIC_URL;
+    return {
+      port,
+      env,
+      bash: (command) => execFileSync('bash', ['-c', command.replaceAll('localhost:3000', `localhost:${port}`)], {
+        cwd: ROOT, env, encoding: 'utf8', timeout: 60_000,
+      }),
+      async start(commandLine) {
+        const started = await startExample(commandLine, env);
+        forum = started.forum;
+        return started.banner;
+      },
+    };
+  };
 }
 
 /** What the browser does: log in as alice through the real form, then press Allow. Returns the redirect. */
