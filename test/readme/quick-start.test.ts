@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { logInAndAllow, sectionLines, takeLine, useReadmeForum } from './readme-support';
 
@@ -66,4 +68,11 @@ describe('the README quick start', () => {
     expect(JSON.parse(bash(curls[4]!))).toEqual({});
     expect(JSON.parse(bash(curls[5]!))).toMatchObject({ error: 'invalid_token' });
   }, 120_000);
+
+  it('computes the PKCE challenge of any verifier, also one that starts with "-" (1 in 64 of them), which node would read as an option', () => {
+    const challengeLine = takeLine(sectionLines('Try it in one minute'), (l) => l.startsWith('CHALLENGE=$('));
+    const verifier = `-${'a'.repeat(42)}`;
+    const printed = execFileSync('bash', ['-c', `${challengeLine}\nprintf '%s' "$CHALLENGE"`], { env: { ...process.env, VERIFIER: verifier }, encoding: 'utf8' });
+    expect(printed).toBe(createHash('sha256').update(verifier).digest('base64url'));
+  });
 });
