@@ -6,6 +6,7 @@ export type {
 export type { ConsentContext, PageContext, PageKind, RenderPage } from './pages/types';
 export type { OAuthContext, RequireScopeArgs, RequireScopeOptions } from './require-scope';
 export type { TokenCacheOptions } from './token-cache';
+export type { ClientCacheOptions } from './client-cache';
 export { OAuthError, ConfigurationError, ValidationError, NotFoundError } from './errors';
 export type {
   ClientStore, ClientFilter, ClientChanges, TokenStore, GrantFilter, DeviceAuthorizationLookup, DeviceAuthorizationChanges,

@@ -11,6 +11,7 @@ import { createRouter } from './router';
 import { createClientService, type ClientService } from './services/clients';
 import { createGrantService, type GrantService } from './services/grants';
 import { createTokenService, type TokenService } from './services/personal-tokens';
+import { ClientCache } from './client-cache';
 import { AccessTokenCache, publishingTokenStore } from './token-cache';
 import { UserActivity } from './user-activity';
 
@@ -70,6 +71,11 @@ function createContext(o: OAuthProviderOptions, resolved: ResolvedOptions): Prov
   }
   const onEvent = o.onEvent;
   const tokenCache = o.tokenCache ? new AccessTokenCache(o.tokenCache) : null;
+  const clientChannel = o.clientCache === false ? undefined : o.clientCache?.revocations ?? o.tokenCache?.revocations;
+  if (o.clientCache && !clientChannel) {
+    throw new ConfigurationError('createOAuthProvider: option `clientCache` needs a revocation channel (`clientCache.revocations` or `tokenCache.revocations`), so that a client change reaches every instance\'s cache');
+  }
+  const clientCache = clientChannel ? new ClientCache(clientChannel, o.clientCache || {}) : null;
   const context: ProviderContext = {
     ...resolved,
     store: { clients: o.store.clients, tokens: o.store.tokens },
@@ -100,5 +106,6 @@ function createContext(o: OAuthProviderOptions, resolved: ResolvedOptions): Prov
   };
   // Every revocation, by whatever path, goes through the store: that is where the cache hears of it.
   if (tokenCache) context.store.tokens = publishingTokenStore(o.store.tokens, tokenCache, o.tokenCache?.revocations ?? null, context.reportFailure);
+  if (clientCache) context.store.clients = clientCache.wrap(o.store.clients, context.reportFailure);
   return Object.freeze(context);
 }

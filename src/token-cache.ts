@@ -42,7 +42,10 @@ export class AccessTokenCache {
     this.ttlMs = (options.ttlSeconds ?? 5) * 1000;
     this.channel = options.revocations ?? null;
     this.channel?.subscribe({
-      event: (event) => (event.type === 'grant' ? this.evictGrant(event.grantId) : this.evictToken(event.grantId, event.hash)),
+      event: (event) => {
+        if (event.type === 'grant') this.evictGrant(event.grantId);
+        else if (event.type === 'access') this.evictToken(event.grantId, event.hash);
+      },
       reset: () => this.clear(),
     });
   }
@@ -128,7 +131,7 @@ export function publishingTokenStore(
   const publisher = announcedOn(tokens) === channel ? null : channel;
   const announce = async (event: RevocationEvent) => {
     if (event.type === 'grant') cache.evictGrant(event.grantId);
-    else cache.evictToken(event.grantId, event.hash);
+    else if (event.type === 'access') cache.evictToken(event.grantId, event.hash);
     if (!publisher) return;
     try {
       await publisher.publish(event);

@@ -1,5 +1,5 @@
 import type { ClientChanges, ClientFilter, ClientRecord, ClientStore } from '../../src/storage';
-import { copyRecord } from './copy';
+import { copyRecord } from '../../src/storage/copy-record';
 import { warnIfProduction } from './production-warning';
 
 /**

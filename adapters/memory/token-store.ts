@@ -2,7 +2,7 @@ import {
   REVOCATION_MEMORY_MS, type AccessTokenRecord, type AuthorizationCodeRecord, type AuthorizationRequestRecord,
   type DeviceAuthorizationRecord, type DeviceTransactionRecord, type GrantRecord, type RefreshTokenRecord, type TokenStore,
 } from '../../src/storage';
-import { copyRecord } from './copy';
+import { copyRecord } from '../../src/storage/copy-record';
 import { ExpiringMap } from './expiring-map';
 import { pushedRequestMethods } from './pushed-requests';
 import { warnIfProduction } from './production-warning';

@@ -9,12 +9,21 @@ export interface RedisRevocationChannelOptions {
 const GRANT_ID = /^[A-Za-z0-9_-]{22}$/;
 const HASH = /^[A-Za-z0-9_-]{43}$/;
 
-/** `g <grantId>` or `a <grantId> <hash>`: ids and hashes only, never a token. */
+/** `g <grantId>`, `a <grantId> <hash>` or `c <clientId, percent-encoded>`: ids and hashes only, never a token or secret. */
 function encode(event: RevocationEvent): string {
+  if (event.type === 'client') return `c ${encodeURIComponent(event.clientId)}`;
   return event.type === 'grant' ? `g ${event.grantId}` : `a ${event.grantId} ${event.hash}`;
 }
 
 function decode(message: string): RevocationEvent | null {
+  if (message.startsWith('c ')) {
+    try {
+      const clientId = decodeURIComponent(message.slice(2));
+      return clientId.length > 0 && clientId.length <= 1024 ? { type: 'client', clientId } : null;
+    } catch {
+      return null;
+    }
+  }
   const [type, grantId, hash, extra] = message.split(' ');
   if (extra !== undefined || grantId === undefined || !GRANT_ID.test(grantId)) return null;
   if (type === 'g' && hash === undefined) return { type: 'grant', grantId };

@@ -4,6 +4,7 @@ import type { ConsentContext, RenderPage } from '../pages/types';
 import { ConfigurationError } from '../errors';
 import { CLIENT_STORE_METHODS, type ClientStore } from '../storage/client-store';
 import { TOKEN_STORE_METHODS, type TokenStore } from '../storage/token-store';
+import type { ClientCacheOptions } from '../client-cache';
 import type { TokenCacheOptions } from '../token-cache';
 import { fn, lifetime, storeWith } from './rules';
 import type { LoginRequest, OpenIdOptions, SiteUser } from './openid';
@@ -116,6 +117,14 @@ export interface OAuthProviderOptions {
    */
   tokenCache?: TokenCacheOptions;
   /**
+   * On by default where there is a revocation channel (`clientCache.revocations`, else
+   * `tokenCache.revocations`), off without one; `false` turns it off. An in-process cache of client
+   * records, so that a token request does not wait on the client store: every client change made
+   * through the provider evicts the record on every instance over the channel, and the cache is
+   * bypassed while the channel is down.
+   */
+  clientCache?: ClientCacheOptions | false;
+  /**
    * Off by default. OpenID Connect: ID tokens for scope `openid`, userinfo, discovery, the JWKS and
    * RP-initiated logout. Adds the scopes `openid`, `profile`, `email`, `phone` and `address` where
    * `scopes` does not define them.
@@ -146,6 +155,10 @@ const scopeName = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope name 
 
 // `satisfies`: an option added to OAuthProviderOptions without a rule here fails typecheck, instead
 // of being refused at start-up as an unknown key.
+const revocationChannel = z.custom<object>((v) => typeof v === 'object' && v !== null
+  && typeof (v as { publish?: unknown }).publish === 'function' && typeof (v as { subscribe?: unknown }).subscribe === 'function',
+'expected a RevocationChannel (publish, subscribe, ready)');
+
 const schema = z.strictObject({
   issuer: z.url({ protocol: /^https?$/ }).refine((u) => !u.includes('#') && !u.includes('?'), 'the issuer has no query or fragment'),
   // A string is short for { description }: one object schema, so a wrong field is named in the error (not "Invalid input").
@@ -199,10 +212,13 @@ const schema = z.strictObject({
   tokenCache: z.strictObject({
     maxEntries: z.number().int().min(1).optional(),
     ttlSeconds: z.number().positive().max(3600).optional(),
-    revocations: z.custom<object>((v) => typeof v === 'object' && v !== null
-      && typeof (v as { publish?: unknown }).publish === 'function' && typeof (v as { subscribe?: unknown }).subscribe === 'function',
-    'expected a RevocationChannel (publish, subscribe, ready)').optional(),
+    revocations: revocationChannel.optional(),
   }).optional(),
+  clientCache: z.union([z.literal(false), z.strictObject({
+    maxEntries: z.number().int().min(1).optional(),
+    ttlSeconds: z.number().positive().max(3600).optional(),
+    revocations: revocationChannel.optional(),
+  })]).optional(),
   openid: openIdOptionsSchema.optional(),
   resources: resourcesSchema.optional(),
   registration: registrationOptionsSchema.optional(),

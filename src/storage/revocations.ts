@@ -1,9 +1,13 @@
 import type { TokenStore } from './token-store';
 
-/** A revocation, as instances tell each other: one access token, or a whole grant. */
+/**
+ * What instances tell each other: one access token revoked, a whole grant revoked, or a client
+ * changed (its cached record must go: see `clientCache`).
+ */
 export type RevocationEvent =
   | { type: 'access'; grantId: string; hash: string }
-  | { type: 'grant'; grantId: string };
+  | { type: 'grant'; grantId: string }
+  | { type: 'client'; clientId: string };
 
 export interface RevocationListener {
   /** A revocation published by any instance (this one included). */

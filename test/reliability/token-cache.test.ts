@@ -9,7 +9,8 @@ import type { ClientStore } from '../../src/storage/client-store';
 import type { AccessTokenRecord } from '../../src/storage/records';
 import type { TokenStore } from '../../src/storage/token-store';
 import { AccessTokenCache } from '../../src/token-cache';
-import type { RevocationChannel, RevocationEvent } from '../../src/storage';
+import type { RevocationChannel } from '../../src/storage';
+import { heard, whenReady } from '../support/channel-waits';
 import { describeIf, has, REDIS_URL, uniquePrefix } from '../support/services';
 
 /**
@@ -66,42 +67,6 @@ async function mint(tokens: TokenStore, clientId: string, grantId = randomId(), 
   );
   expect(saved).toBe(true);
   return { token: value, grantId, hash };
-}
-
-/** Waits for an event still open when its test ends; afterEach closes them, so no timer outlives its test. */
-const openWaits = new Set<() => void>();
-afterEach(() => {
-  for (const close of [...openWaits]) close();
-});
-
-/**
- * Resolves with the first event heard on `channel` that matches, or rejects after 5 s (never hangs
- * the suite). A test that fails before awaiting it leaves nothing behind: afterEach closes the wait.
- */
-function heard(channel: RevocationChannel, match: (event: RevocationEvent) => boolean): Promise<RevocationEvent> {
-  return new Promise((resolve, reject) => {
-    const stop = channel.subscribe({
-      event(event) {
-        if (!match(event)) return;
-        close();
-        resolve(event);
-      },
-      reset() { /* not this test's concern */ },
-    });
-    const timer = setTimeout(() => { close(); reject(new Error('no revocation event within 5 s')); }, 5000);
-    function close() {
-      clearTimeout(timer);
-      stop();
-      openWaits.delete(close);
-    }
-    openWaits.add(close);
-  });
-}
-
-/** Waits (at most 5 s, in 20 ms steps) until the channel has subscribed. */
-async function whenReady(channel: RevocationChannel): Promise<void> {
-  for (let i = 0; i < 250 && !channel.ready; i += 1) await new Promise((r) => setTimeout(r, 20));
-  expect(channel.ready).toBe(true);
 }
 
 describeIf(has.redis)('token cache on two instances sharing one Redis', () => {
