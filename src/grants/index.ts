@@ -15,7 +15,8 @@ export type { Grant, GrantRequest, IssuedTokens } from './types';
 export type GrantType = 'authorization_code' | 'refresh_token' | 'pin' | typeof DEVICE_CODE_GRANT_TYPE | typeof CLIENT_CREDENTIALS_GRANT_TYPE;
 
 /** Every name a client may send as `grant_type`, with the grant it means. */
-export const GRANT_TYPE_ALIASES: Readonly<Record<string, GrantType>> = {
+// No prototype: `grant_type=toString` must find nothing, not Object.prototype.toString.
+export const GRANT_TYPE_ALIASES: Readonly<Record<string, GrantType>> = Object.assign(Object.create(null) as Record<string, GrantType>, {
   authorization_code: 'authorization_code',
   code: 'authorization_code', // guide 000
   refresh_token: 'refresh_token',
@@ -23,7 +24,7 @@ export const GRANT_TYPE_ALIASES: Readonly<Record<string, GrantType>> = {
   pin: 'pin', // guide 004
   [DEVICE_CODE_GRANT_TYPE]: DEVICE_CODE_GRANT_TYPE, // RFC 8628
   [CLIENT_CREDENTIALS_GRANT_TYPE]: CLIENT_CREDENTIALS_GRANT_TYPE, // RFC 6749 §4.4, for clients allowed it
-};
+});
 
 /** The grants, built once per provider. */
 export function createGrants(options: ProviderContext): Readonly<Record<GrantType, Grant>> {

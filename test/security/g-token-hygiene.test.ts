@@ -34,6 +34,10 @@ describe('G. token endpoint hygiene', () => {
   it.each([
     ['password', { grant_type: 'password', username: 'alice', password: 'hunter2' }],
     ['an extension URN', { grant_type: 'urn:x:custom' }],
+    // Names every object inherits: once answered 503 (an inherited method taken for a grant).
+    ['toString', { grant_type: 'toString', refresh_token: 'x' }],
+    ['constructor', { grant_type: 'constructor' }],
+    ['__proto__', { grant_type: '__proto__' }],
   ])('G3 refuses grant types outside the allow-list (%s) with unsupported_grant_type', async (_name, body) => {
     const res = await token().set('Authorization', confAuth()).send(body);
     expectOAuthError(res, 400, 'unsupported_grant_type');
