@@ -13,7 +13,7 @@ export type {
   ClientRecord, ClientStatus, GrantRecord, AuthorizationRequestRecord, AuthorizationCodeRecord, AccessTokenRecord,
   RefreshTokenRecord, Found, DeviceAuthorizationRecord, DeviceAuthorizationStatus, DeviceTransactionRecord, PendingClientChange,
   RevocationChannel, RevocationEvent, RevocationListener, KeyStore, SigningKeyRecord, SigningAlgorithm, PublicJwk, OpenIdAuthentication,
-  ClientOrigin, ClientRegistration, TokenEndpointAuthMethod, PushedRequestRecord,
+  ClientOrigin, ClientRegistration, TokenEndpointAuthMethod, PushedRequestRecord, RedeemResult,
 } from './storage';
 export { announceRevocations, REVOCATION_MEMORY_MS } from './storage';
 export type { ApprovalOptions, ClientService, ClientView, ClientRequest, ClientUpdate, ClientPermissions } from './services/clients';

@@ -1,6 +1,6 @@
 import {
   REVOCATION_MEMORY_MS, type AccessTokenRecord, type AuthorizationCodeRecord, type AuthorizationRequestRecord,
-  type DeviceAuthorizationRecord, type DeviceTransactionRecord, type GrantRecord, type RefreshTokenRecord, type TokenStore,
+  type DeviceAuthorizationRecord, type DeviceTransactionRecord, type GrantRecord, type RedeemResult, type RefreshTokenRecord, type TokenStore,
 } from '../../src/storage';
 import { copyRecord } from '../../src/storage/copy-record';
 import { ExpiringMap } from './expiring-map';
@@ -76,6 +76,29 @@ export function memoryTokenStore(): TokenStore {
     return bucket;
   };
 
+  const saveTokensNow = (grant: GrantRecord, access: AccessTokenRecord, refresh: RefreshTokenRecord | null): boolean => {
+    if (access.grantId !== grant.id || (refresh && refresh.grantId !== grant.id)) {
+      // A caller bug, not a storage outage; storing it would put tokens out of revokeGrant's reach.
+      throw new TypeError('saveTokens: every token must belong to the grant it is saved with');
+    }
+    if (revoked.get(grant.id) !== undefined) return false;
+    const latest = Math.max(grant.expiresAt.getTime(), access.expiresAt.getTime(), refresh?.expiresAt.getTime() ?? 0);
+    const bucket = bucketFor(grant.id, latest);
+    upsertGrant(bucket, grant);
+    bucket.access.set(access.hash, { record: copyRecord(access), used: false });
+    if (refresh) bucket.refresh.set(refresh.hash, { record: copyRecord(refresh), used: false });
+    return true;
+  };
+
+  /** Marks a code or refresh token of the grant used and saves the new tokens, with nothing in between. */
+  const redeem = <T extends { expiresAt: Date }>(entries: Map<string, Entry<T>> | undefined, hash: string, grant: GrantRecord,
+    access: AccessTokenRecord, refresh: RefreshTokenRecord | null): RedeemResult => {
+    const entry = findEntry(entries, hash);
+    if (!entry || entry.used) return 'used';
+    entry.used = true;
+    return saveTokensNow(grant, access, refresh) ? 'saved' : 'revoked';
+  };
+
   return {
     ...pushedRequestMethods(),
 
@@ -116,17 +139,16 @@ export function memoryTokenStore(): TokenStore {
     },
 
     async saveTokens(grant, access, refresh) {
-      if (access.grantId !== grant.id || (refresh && refresh.grantId !== grant.id)) {
-        // A caller bug, not a storage outage; storing it would put tokens out of revokeGrant's reach.
-        throw new TypeError('saveTokens: every token must belong to the grant it is saved with');
-      }
-      if (revoked.get(grant.id) !== undefined) return false;
-      const latest = Math.max(grant.expiresAt.getTime(), access.expiresAt.getTime(), refresh?.expiresAt.getTime() ?? 0);
-      const bucket = bucketFor(grant.id, latest);
-      upsertGrant(bucket, grant);
-      bucket.access.set(access.hash, { record: copyRecord(access), used: false });
-      if (refresh) bucket.refresh.set(refresh.hash, { record: copyRecord(refresh), used: false });
-      return true;
+      return saveTokensNow(grant, access, refresh);
+    },
+
+    // Each one synchronous from its check to its write, so nothing interleaves: that is the atomicity.
+    async redeemCode(codeHash, grant, access, refresh) {
+      return redeem(buckets.get(grant.id)?.codes, codeHash, grant, access, refresh);
+    },
+
+    async rotateRefreshToken(refreshHash, grant, access, refresh) {
+      return redeem(buckets.get(grant.id)?.refresh, refreshHash, grant, access, refresh);
     },
 
     async getAccessToken(grantId, hash) {

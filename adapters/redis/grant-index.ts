@@ -11,7 +11,21 @@ import { decodeGrant, ms, ttl } from './values';
  * dead grant's entry live up to one step longer (listGrants reads each grant and skips dead ones).
  */
 export const INDEX_STEP_MS = 24 * 60 * 60_000;
-const indexScore = (expiresAt: number) => Math.ceil(expiresAt / INDEX_STEP_MS) * INDEX_STEP_MS;
+/**
+ * A user's grant (kind `authorization`) is scored at least this long after its creation. Its code
+ * exchange moves its expiry from the code's few minutes to the refresh token's lifetime (30 days by
+ * default); with the horizon past that, the exchange finds the indexes already right and writes
+ * neither. The cost: the entry of a grant whose code was never exchanged stays in the two indexes
+ * up to this long (listGrants drops it on its next read, the grant key being gone).
+ */
+export const INDEX_HORIZON_MS = 31 * INDEX_STEP_MS;
+
+/** As the scripts compute it (helpers.ts, indexStep), from the grant as saved. */
+function indexScore(grant: GrantRecord): number {
+  const expiresAt = ms(grant.expiresAt);
+  const floor = grant.kind === 'authorization' ? ms(grant.createdAt) + INDEX_HORIZON_MS : expiresAt;
+  return Math.ceil(Math.max(expiresAt, floor) / INDEX_STEP_MS) * INDEX_STEP_MS;
+}
 
 /** The user and client indexes of grants, which listGrants reads; kept outside the grants' slots. */
 export interface GrantIndex {
@@ -21,8 +35,7 @@ export interface GrantIndex {
 }
 
 export function grantIndex({ client, keys, run }: RedisStoreContext): GrantIndex {
-  async function addToIndex(indexKey: string, grantId: string, expiresAt: number, now: number): Promise<void> {
-    const score = indexScore(expiresAt);
+  async function addToIndex(indexKey: string, grantId: string, score: number, now: number): Promise<void> {
     await run('oauthStoreIndexGrant', [indexKey], [now, grantId, score, ttl(score, now)]);
   }
 
@@ -33,11 +46,13 @@ export function grantIndex({ client, keys, run }: RedisStoreContext): GrantIndex
    * an error and the grant stays unlisted until a save moves its expiry into another index step.
    */
   async function indexGrant(grant: GrantRecord, now: number): Promise<void> {
-    const expiresAt = ms(grant.expiresAt);
+    // For a grant that existed, `createdAt` is the caller's (later than the stored one): the score
+    // comes out at least as high as the script's, never lower than the real expiry.
+    const score = indexScore(grant);
     await Promise.all([
       // A client_credentials grant has no user, so no user index: only its client lists it.
-      grant.userId !== null ? addToIndex(keys.byUser(grant.userId), grant.id, expiresAt, now) : undefined,
-      grant.clientId !== null ? addToIndex(keys.byClient(grant.clientId), grant.id, expiresAt, now) : undefined,
+      grant.userId !== null ? addToIndex(keys.byUser(grant.userId), grant.id, score, now) : undefined,
+      grant.clientId !== null ? addToIndex(keys.byClient(grant.clientId), grant.id, score, now) : undefined,
     ]);
   }
 

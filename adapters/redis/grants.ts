@@ -1,6 +1,6 @@
 import { REVOCATION_MEMORY_MS, type GrantFilter, type TokenStore } from '../../src/storage';
 import type { RedisStoreContext } from './context';
-import { INDEX_STEP_MS, type GrantIndex } from './grant-index';
+import { INDEX_HORIZON_MS, INDEX_STEP_MS, type GrantIndex } from './grant-index';
 import { decodeGrant, decodeOpenId, encodeGrant, encodeOpenId, ms, ttl, unwrap, type CodeTuple } from './values';
 
 /** Grants and their authorization codes: saving, reading, listing and revoking them. */
@@ -12,7 +12,7 @@ export function grantMethods(
       const now = Date.now();
       const expiresAt = ms(grant.expiresAt);
       const result = await run('oauthStoreSaveGrant', [keys.grant(grant.id), keys.revoked(grant.id)],
-        [now, encodeGrant(grant), expiresAt, ttl(expiresAt, now), INDEX_STEP_MS]);
+        [now, encodeGrant(grant), expiresAt, ttl(expiresAt, now), INDEX_STEP_MS, INDEX_HORIZON_MS]);
       if (result === 0) return false;
       if (result === 2) await indexGrant(grant, now);
       return true;

@@ -3,7 +3,7 @@ import { DEVICE_SCRIPTS } from './scripts/devices';
 import { DPOP_SCRIPTS } from './scripts/dpop';
 import { GRANT_SCRIPTS } from './scripts/grants';
 import { HELPERS } from './scripts/helpers';
-import { TOKEN_SCRIPTS } from './scripts/tokens';
+import { SAVE_TOKENS, TOKEN_SCRIPTS } from './scripts/tokens';
 
 /**
  * The Lua scripts behind every write that must be atomic. Each one touches only keys of one
@@ -35,7 +35,7 @@ export type RunScript = (name: ScriptName, keys: readonly string[], args: readon
  */
 export function defineScripts(client: Redis | Cluster): RunScript {
   for (const [name, { lua, numberOfKeys }] of Object.entries(SOURCES)) {
-    client.defineCommand(name, { lua: HELPERS + lua, numberOfKeys });
+    client.defineCommand(name, { lua: HELPERS + SAVE_TOKENS + lua, numberOfKeys });
   }
   const commands = client as unknown as Record<ScriptName, (...args: (string | number)[]) => Promise<unknown>>;
   return (name, keys, args) => commands[name](...keys, ...args);

@@ -3,7 +3,7 @@ import { parseGrantSecret } from '../crypto';
 import { invalidGrant, invalidRequest } from '../errors';
 import type { ProviderContext } from '../provider-context';
 import { narrowResources } from '../resources/parameter';
-import { issueUserTokens } from './issue';
+import { issueUserTokens, spendsWithSave } from './issue';
 import { runAuthorizationCodeGrant, type AcceptedCode } from './library';
 import { revokeReusedGrant } from './reuse';
 import type { Grant, GrantRequest } from './types';
@@ -15,6 +15,8 @@ import type { Grant, GrantRequest } from './types';
  */
 export function authorizationCodeGrant(options: ProviderContext): Grant {
   const { tokens } = options.store;
+  // Where the store can, the code is spent in the same step as the tokens are saved: one round trip.
+  const withSave = spendsWithSave(options, 'code');
 
   return (request) => runAuthorizationCodeGrant(
     { clientId: request.client.id, params: request.params, lifetimes: options.lifetimes },
@@ -22,10 +24,13 @@ export function authorizationCodeGrant(options: ProviderContext): Grant {
       find: (code) => findCode(options, request, code),
       consume: async (code) => {
         const parsed = parseGrantSecret(code);
+        if (withSave) return parsed !== null;
         return parsed !== null && tokens.consumeCode(parsed.grantId, parsed.hash);
       },
       // The code's grant is new: issuing re-checks that its client was not suspended meanwhile (K3).
-      issue: (owner, scope, access, refresh) => issueUserTokens(options, request.client, owner, scope, access, refresh, true, request.jkt),
+      // Reached only for a code `find` accepted, so it parses.
+      issue: (owner, scope, access, refresh) => issueUserTokens(options, request.client, owner, scope, access, refresh, true, request.jkt,
+        withSave ? { kind: 'code', hash: parseGrantSecret(request.params.code ?? '')!.hash } : null),
     },
   );
 }

@@ -3,10 +3,27 @@ import { invalidGrant } from '../errors';
 import type { ProviderContext } from '../provider-context';
 import { makeIdToken } from '../openid/id-token';
 import type { AccessTokenRecord, ClientRecord, GrantRecord, RefreshTokenRecord } from '../storage/records';
+import { revokeReusedGrant } from './reuse';
 import type { GrantOwner, IssuedTokens } from './types';
 
-/** Why new tokens must not be handed out: the grant was revoked (or the client suspended), or the site says the user is not active. */
-export type IssueRefusal = 'revoked' | 'user-inactive';
+/**
+ * Why new tokens must not be handed out: the grant was revoked (or the client suspended), the site
+ * says the user is not active, or the code or refresh token being spent was spent by another request.
+ */
+export type IssueRefusal = 'revoked' | 'user-inactive' | 'spent';
+
+/**
+ * The code or refresh token a grant spends in the same store step as it saves (`redeemCode`,
+ * `rotateRefreshToken`), where the store has them; without them the grant spent it already.
+ */
+export interface Spend {
+  kind: 'code' | 'refresh';
+  hash: string;
+}
+
+/** Whether the store spends and saves in one step, so the grant leaves the spending to the save. */
+export const spendsWithSave = (options: ProviderContext, kind: Spend['kind']): boolean =>
+  typeof (kind === 'code' ? options.store.tokens.redeemCode : options.store.tokens.rotateRefreshToken) === 'function';
 
 /** A code or token just made: what the client gets (`value`), what the store keeps (`hash`). */
 export interface MintedToken {
@@ -27,7 +44,7 @@ export function mintToken(grantId: string, lifetime: number): MintedToken {
  * (`refreshTokens: 'always'`, or a permanent grant); `newGrant` says the grant starts here.
  */
 export async function issueUserTokens(options: ProviderContext, client: ClientRecord, owner: GrantOwner, scope: string[],
-  access: MintedToken, offeredRefresh: MintedToken | null, newGrant: boolean, jkt: string | null): Promise<IssuedTokens> {
+  access: MintedToken, offeredRefresh: MintedToken | null, newGrant: boolean, jkt: string | null, spend: Spend | null = null): Promise<IssuedTokens> {
   // Signed before anything is saved: a key store that fails then costs the client nothing.
   const idToken = options.openid && scope.includes('openid')
     ? await makeIdToken(options, client, { userId: owner.userId, grantId: owner.grantId, openid: owner.openid }, scope, access.value)
@@ -48,7 +65,15 @@ export async function issueUserTokens(options: ProviderContext, client: ClientRe
       ...(jkt && client.isPublic ? { jkt } : {}), expiresAt: refresh.expiresAt,
     } : null,
     newGrant,
+    spend,
   );
+  if (refused === 'spent') {
+    // The messages the protocol library gives when its own consume step loses the race.
+    if (spend!.kind === 'code') throw invalidGrant('Invalid grant: authorization code is invalid');
+    // A concurrent refresh rotated it first: reuse (decision 4), as on the library's path.
+    await revokeReusedGrant(options, 'refresh.reused', grantId, clientId);
+    throw invalidGrant('Invalid grant: refresh token is invalid or could not be revoked');
+  }
   if (refused === 'user-inactive') throw invalidGrant('Invalid grant: the user\'s account is not active');
   if (refused) throw invalidGrant('Invalid grant: the authorization was revoked');
   return {
@@ -74,14 +99,19 @@ export async function issueUserTokens(options: ProviderContext, client: ClientRe
  * so the suspension revokes it, before this save (which then fails) or after it.
  */
 export async function saveClientTokens(options: ProviderContext, grant: GrantRecord & { clientId: string; userId: string },
-  access: AccessTokenRecord, refresh: RefreshTokenRecord | null, newGrant: boolean): Promise<IssueRefusal | null> {
+  access: AccessTokenRecord, refresh: RefreshTokenRecord | null, newGrant: boolean, spend: Spend | null = null): Promise<IssueRefusal | null> {
   const { tokens, clients } = options.store;
   if (options.userActivity && !(await options.userActivity.check(grant.userId))) {
     await tokens.revokeGrant(grant.id);
     options.emit('grant.revoked', { grantId: grant.id, clientId: grant.clientId, userId: grant.userId, reason: 'user_inactive' });
     return 'user-inactive';
   }
-  if (!(await tokens.saveTokens(grant, access, refresh))) return 'revoked';
+  if (spend) {
+    const saved = await (spend.kind === 'code' ? tokens.redeemCode! : tokens.rotateRefreshToken!)(spend.hash, grant, access, refresh);
+    if (saved !== 'saved') return saved === 'used' ? 'spent' : 'revoked';
+  } else if (!(await tokens.saveTokens(grant, access, refresh))) {
+    return 'revoked';
+  }
   if (newGrant) {
     const client = await clients.get(grant.clientId);
     if (!client || client.status !== 'approved') {

@@ -3,7 +3,7 @@ import { invalidGrant, invalidScope } from '../errors';
 import type { ProviderContext } from '../provider-context';
 import { parseScopeList } from '../scope';
 import { narrowResources } from '../resources/parameter';
-import { issueUserTokens } from './issue';
+import { issueUserTokens, spendsWithSave } from './issue';
 import { runRefreshTokenGrant, type AcceptedRefreshToken } from './library';
 import { revokeReusedGrant } from './reuse';
 import type { Grant, GrantRequest } from './types';
@@ -18,15 +18,20 @@ import type { Grant, GrantRequest } from './types';
  * client libraries (simple-oauth2) keep only what the last response carried (RFC 6749 §5.1 allows both).
  */
 export function refreshTokenGrant(options: ProviderContext): Grant {
+  // Where the store can, the presented token is spent in the same step as its successor is saved.
+  const withSave = spendsWithSave(options, 'refresh');
   return async (request) => {
     const rotate = request.client.isPublic || !options.compat.refreshWithoutRotation;
+    const parsed = rotate && withSave ? parseGrantSecret(request.params.refresh_token ?? '') : null;
+    // An unreadable token is not found, and never reaches the save.
+    const spend = parsed ? { kind: 'refresh' as const, hash: parsed.hash } : null;
     const issued = await runRefreshTokenGrant(
       { clientId: request.client.id, params: request.params, lifetimes: options.lifetimes },
       rotate,
       {
         find: (token) => findRefreshToken(options, request, token),
-        rotate: (token, owner) => rotateRefreshToken(options, token, owner.clientId),
-        issue: (owner, scope, access, refresh) => issueUserTokens(options, request.client, owner, scope, access, refresh, false, request.jkt),
+        rotate: async (token, owner) => (spend ? true : rotateRefreshToken(options, token, owner.clientId)),
+        issue: (owner, scope, access, refresh) => issueUserTokens(options, request.client, owner, scope, access, refresh, false, request.jkt, spend),
       },
     );
     return issued.refreshToken ? issued : { ...issued, refreshToken: request.params.refresh_token! };

@@ -8,7 +8,7 @@ export type {
   PendingClientChange, OpenIdAuthentication, ClientOrigin, ClientRegistration, TokenEndpointAuthMethod, PushedRequestRecord,
 } from './records';
 export type { ClientStore, ClientFilter, ClientChanges } from './client-store';
-export type { TokenStore, GrantFilter, DeviceAuthorizationLookup, DeviceAuthorizationChanges } from './token-store';
+export type { TokenStore, GrantFilter, DeviceAuthorizationLookup, DeviceAuthorizationChanges, RedeemResult } from './token-store';
 export type { KeyStore, SigningKeyRecord, SigningAlgorithm, PublicJwk } from './key-store';
 export type { RevocationChannel, RevocationEvent, RevocationListener } from './revocations';
 export { announceRevocations, REVOCATION_MEMORY_MS } from './revocations';

@@ -166,10 +166,30 @@ export interface TokenStore {
    * exactly one gets true.
    */
   useDpopProof?(id: string, expiresAt: Date): Promise<boolean>;
+
+  /**
+   * Optional: the token endpoint then spends a code and saves what it issued in one step (one
+   * round trip) instead of two. As one atomic step: marks the code (of `grant`, by its hash) used
+   * and saves the grant and tokens exactly as `saveTokens` does. `saved`; `used`, writing nothing,
+   * when the code is unknown, expired or used already (of N concurrent calls for one live code
+   * exactly one is `saved`, and a concurrent `consumeCode` counts as one of them); `revoked`,
+   * saving no token, when the grant was revoked. Without it the provider calls `consumeCode`, then `saveTokens`.
+   */
+  redeemCode?(codeHash: string, grant: GrantRecord, access: AccessTokenRecord, refresh: RefreshTokenRecord | null): Promise<RedeemResult>;
+
+  /**
+   * Optional, as `redeemCode` for refresh-token rotation: marks the grant's refresh token `refreshHash`
+   * used and saves the grant and the new tokens, atomically, with the same results. Without it the
+   * provider calls `consumeRefreshToken`, then `saveTokens`.
+   */
+  rotateRefreshToken?(refreshHash: string, grant: GrantRecord, access: AccessTokenRecord, refresh: RefreshTokenRecord | null): Promise<RedeemResult>;
 }
 
-/** The methods a feature may do without (it is refused at start-up when the store lacks them). */
-export type OptionalTokenStoreMethod = 'useDpopProof';
+/** What `redeemCode` and `rotateRefreshToken` did. */
+export type RedeemResult = 'saved' | 'used' | 'revoked';
+
+/** The methods a store may lack: a feature that needs one is refused at start-up, a faster path falls back to required ones. */
+export type OptionalTokenStoreMethod = 'useDpopProof' | 'redeemCode' | 'rotateRefreshToken';
 
 /** Every required TokenStore method, for checking a store given at run time. */
 export const TOKEN_STORE_METHODS = methodsOf<Omit<TokenStore, OptionalTokenStoreMethod>>()([

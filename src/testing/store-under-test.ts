@@ -5,6 +5,8 @@ export interface ContractOptions {
   teardown?: () => Promise<void>;
   /** A token store without the optional `useDpopProof` (DPoP is then unavailable): its tests are skipped. */
   withoutDpopProofs?: boolean;
+  /** A token store without the optional `redeemCode` and `rotateRefreshToken` (the provider then spends and saves in two steps): their tests are skipped. */
+  withoutOneStepSpends?: boolean;
 }
 
 /**

@@ -26,6 +26,7 @@ import { grantTests } from './token-store-contract/grants';
 import { isolationTests } from './token-store-contract/isolation';
 import { openidTests } from './token-store-contract/openid';
 import { pushedRequestTests } from './token-store-contract/pushed-requests';
+import { redeemTests } from './token-store-contract/redeem';
 import { requestAndCodeTests } from './token-store-contract/requests-and-codes';
 import { resourceTests } from './token-store-contract/resources';
 import type { ContractSuite } from './token-store-contract/support';
@@ -37,7 +38,7 @@ export function runTokenStoreContract(
   options: ContractOptions = {},
 ): void {
   describe(`${label} TokenStore contract`, () => {
-    const store = storeUnderTest(makeStore, options, [...TOKEN_STORE_METHODS, 'useDpopProof']);
+    const store = storeUnderTest(makeStore, options, [...TOKEN_STORE_METHODS, 'useDpopProof', 'redeemCode', 'rotateRefreshToken']);
     const suite: ContractSuite = {
       store,
       async savedGrant(overrides: Partial<GrantRecord> = {}) {
@@ -59,6 +60,7 @@ export function runTokenStoreContract(
     resourceTests(suite);
     dpopTests(suite, { useDpopProof: options.withoutDpopProofs !== true });
     pushedRequestTests(suite);
+    redeemTests(suite, { present: options.withoutOneStepSpends !== true });
     isolationTests(suite);
   });
 }

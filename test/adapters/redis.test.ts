@@ -136,8 +136,9 @@ describeIf(has.redis)('redisTokenStore on a single Redis', () => {
         const rest = key.slice(p.length);
         if (rest.startsWith('q:') || rest.startsWith('t:')) return 10 * MINUTE;
         if (rest.startsWith('p:')) return MINUTE;
-        // Index scores (and so the index TTL) are the grant's expiry rounded up to a day (INDEX_STEP_MS).
-        if (rest.startsWith('u:') || rest.startsWith('k:')) return 8 * DAY;
+        // Index scores (and so the index TTL) are a user's grant's creation plus the 31-day horizon, or
+        // its expiry when later, rounded up to a day (INDEX_HORIZON_MS, INDEX_STEP_MS).
+        if (rest.startsWith('u:') || rest.startsWith('k:')) return 32 * DAY;
         if (rest.endsWith(':x')) return 2 * HOUR; // the revoked grant's remaining life (≥ 10 min)
         if (rest.includes(':c:')) return 5 * MINUTE;
         if (rest.endsWith(':l')) return HOUR; // long-form access tokens (narrowed scopes)

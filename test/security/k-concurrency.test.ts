@@ -28,16 +28,29 @@ describe('K. concurrency', () => {
   const post = (path: string, auth: string, body: Record<string, string>) =>
     request(base).post(path).set('Authorization', auth).set('Connection', 'close').type('form').send(body);
 
-  it('K1 redeems one code for exactly one of 20 simultaneous exchanges', async () => {
+  it.each([
+    ['spent and saved in one store step (redeemCode)', true],
+    ['spent, then saved (a store without redeemCode)', false],
+  ])('K1 redeems one code for exactly one of 20 simultaneous exchanges: %s', async (_name, atomic) => {
     // Every token family the store accepted, counted as it is written: after the race the replays
     // revoke the grant, so counting what is left in the store afterwards would always find none.
     const saved: string[] = [];
-    const tokens = withLatency(memoryTokenStore());
-    const counting = { ...tokens, saveTokens: async (...args: Parameters<typeof tokens.saveTokens>) => {
-      const ok = await tokens.saveTokens(...args);
-      if (ok) saved.push(args[0].id);
-      return ok;
-    } };
+    const { redeemCode, ...tokens } = withLatency(memoryTokenStore());
+    const counting = {
+      ...tokens,
+      saveTokens: async (...args: Parameters<typeof tokens.saveTokens>) => {
+        const ok = await tokens.saveTokens(...args);
+        if (ok) saved.push(args[0].id);
+        return ok;
+      },
+      ...(atomic ? {
+        redeemCode: async (...args: Parameters<NonNullable<typeof redeemCode>>) => {
+          const result = await redeemCode!(...args);
+          if (result === 'saved') saved.push(args[1].id);
+          return result;
+        },
+      } : {}),
+    };
     await close();
     f = await createFixture({}, { clients: withLatency(memoryClientStore()), tokens: counting });
     const server = await listen(f.app);

@@ -84,9 +84,11 @@ describe('L. storage, secrets and logs', () => {
     const codes = calls('saveCode').map((c) => c.args[0] as { expiresAt: Date; scopes: string[] });
     expect(codes).toHaveLength(2);
     for (const c of codes) within(c.expiresAt, c.scopes.includes('identity') ? 90 : 300);
-    const saves = calls('saveTokens');
+    // The exchange spends the code and saves in one step (redeemCode: the code's hash, then what saveTokens takes).
+    expect(calls('saveTokens')).toHaveLength(0);
+    const saves = calls('redeemCode');
     expect(saves).toHaveLength(1);
-    const [grant, access, refreshRecord] = saves[0]!.args as Array<{ expiresAt: Date }>;
+    const [, grant, access, refreshRecord] = saves[0]!.args as Array<{ expiresAt: Date }>;
     within(access!.expiresAt, 3600);
     within(refreshRecord!.expiresAt, 30 * 24 * 3600);
     within(grant!.expiresAt, 30 * 24 * 3600);

@@ -14,14 +14,14 @@ return 1`,
   },
 
   /**
-   * KEYS grant, revoked · ARGV now, grantValue, grantExpiresAt, grantTtl, indexStep
+   * KEYS grant, revoked · ARGV now, grantValue, grantExpiresAt, grantTtl, indexStep, indexHorizon
    * → 0 revoked (nothing written), 1 saved, 2 saved and the indexes need a write (as saveTokens).
    */
   oauthStoreSaveGrant: {
     numberOfKeys: 2,
     lua: `
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-local _, result = upsertGrant(KEYS[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[1]), tonumber(ARGV[5]))
+local _, result = upsertGrant(KEYS[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[1]), tonumber(ARGV[5]), tonumber(ARGV[6]))
 return result`,
   },
 

@@ -1,31 +1,53 @@
 import type { ScriptSource } from './helpers';
 
+/**
+ * What oauthStoreSaveTokens does, for it and oauthStoreRedeem: KEYS and ARGV as documented there.
+ */
+export const SAVE_TOKENS = `
+local function saveTokens(KEYS, ARGV)
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+local now = tonumber(ARGV[1])
+local g, result = upsertGrant(KEYS[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), now, tonumber(ARGV[14]), tonumber(ARGV[17]))
+local stored = string.match(g, '^%[%-?%d+,(.*)$') or ''
+local access = ARGV[5]
+if ARGV[12] == '' then
+  access = ARGV[5]
+elseif string.sub(stored, 1, #ARGV[11] + 1) == ARGV[11] .. ',' then
+  access = '[' .. ARGV[6] .. ']'
+elseif string.sub(stored, 1, #ARGV[12]) == ARGV[12] then
+  access = '[' .. ARGV[6] .. ',' .. ARGV[13] .. ']'
+end
+-- No access token has a key of its own, so that revokeGrant deletes them all at once: the usual
+-- short form is an entry of the member index (scored by its expiry), a longer value a field of
+-- the grant's long-form hash.
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+if string.find(access, ',', 1, true) then
+  pruneLong(KEYS[4], now)
+  redis.call('HSET', KEYS[4], ARGV[16], access)
+  extend(KEYS[4], tonumber(ARGV[7]))
+else
+  redis.call('ZADD', KEYS[2], ARGV[6], 'a:' .. ARGV[16])
+  extend(KEYS[2], tonumber(ARGV[7]))
+end
+if ARGV[8] ~= '' then
+  local refresh = ARGV[8]
+  if ARGV[15] ~= '' and string.sub(stored, 1, #ARGV[15] + 1) == ARGV[15] .. ',' then refresh = '[' .. ARGV[9] .. ']' end
+  redis.call('SET', KEYS[5], refresh, 'PX', ARGV[10])
+  addMember(KEYS[2], KEYS[5], ARGV[9], tonumber(ARGV[10]))
+end
+return result
+end
+`;
+
 /** Access and refresh tokens, and the single use of codes and refresh tokens. */
 export const TOKEN_SCRIPTS = {
   /**
    * KEYS code-or-refresh, members · ARGV now, isRefresh → 1 for the one caller that marked a live
-   * record used, else 0. A used code keeps its key, marked, and its index entry. A used refresh
-   * token in the short form `[expiresAt]` (every one the provider saves) becomes only an index entry
-   * `u:<hash>` scored by its expiry, with no key of its own: a grant refreshed every hour piles up
-   * hundreds of these tombstones, and an index entry is a third of what a key costs. Either way
-   * revokeGrant finds and deletes it with the rest of the grant.
+   * record used, else 0 (see \`consume\` in helpers.ts for what a used one becomes).
    */
   oauthStoreConsume: {
     numberOfKeys: 2,
-    lua: `
-local v = redis.call('GET', KEYS[1])
-if not v or string.sub(v, 1, 1) ~= '[' then return 0 end
-local exp = expiry(v)
-if exp <= tonumber(ARGV[1]) then return 0 end
-if ARGV[2] == '1' and not string.find(v, ',', 1, true) then
-  local member = string.sub(KEYS[1], #base(KEYS[2]) + 1)
-  redis.call('DEL', KEYS[1])
-  redis.call('ZREM', KEYS[2], member)
-  redis.call('ZADD', KEYS[2], exp, 'u' .. string.sub(member, 2))
-else
-  redis.call('SET', KEYS[1], 'u' .. v, 'KEEPTTL')
-end
-return 1`,
+    lua: 'return consume(KEYS[1], KEYS[2], tonumber(ARGV[1]), ARGV[2] == \'1\')',
   },
 
   /**
@@ -67,7 +89,7 @@ return false`,
    * ARGV now, grantValue, grantExpiresAt, grantTtl, accessValue, accessExpiresAt, accessTtl,
    *      refreshValue ('' for none), refreshExpiresAt, refreshTtl,
    *      accessIdentity (`"userId",clientId,scopes`), accessOwner (`"userId",clientId,`), accessScopes, indexStep,
-   *      refreshIdentity (`"userId",clientId,scopes`), accessHash
+   *      refreshIdentity (`"userId",clientId,scopes`), accessHash, indexHorizon
    *      (an identity or owner of '': the token is kept in full, as one with resources must be)
    * → 0 revoked (nothing written), 1 saved, 2 saved and the grant was created or its expiry moved into
    *   a later index step (the caller then rewrites the user and client indexes).
@@ -81,38 +103,19 @@ return false`,
    */
   oauthStoreSaveTokens: {
     numberOfKeys: 5,
+    lua: 'return saveTokens(KEYS, ARGV)',
+  },
+
+  /**
+   * KEYS as oauthStoreSaveTokens, then the code or refresh token spent · ARGV as oauthStoreSaveTokens,
+   * then isRefresh → 3 when the code or token was not live and unused (nothing written), else what
+   * oauthStoreSaveTokens returns. The token endpoint's whole write in one round trip: spend, then save.
+   */
+  oauthStoreRedeem: {
+    numberOfKeys: 6,
     lua: `
-if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-local now = tonumber(ARGV[1])
-local g, result = upsertGrant(KEYS[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), now, tonumber(ARGV[14]))
-local stored = string.match(g, '^%[%-?%d+,(.*)$') or ''
-local access = ARGV[5]
-if ARGV[12] == '' then
-  access = ARGV[5]
-elseif string.sub(stored, 1, #ARGV[11] + 1) == ARGV[11] .. ',' then
-  access = '[' .. ARGV[6] .. ']'
-elseif string.sub(stored, 1, #ARGV[12]) == ARGV[12] then
-  access = '[' .. ARGV[6] .. ',' .. ARGV[13] .. ']'
-end
--- No access token has a key of its own, so that revokeGrant deletes them all at once: the usual
--- short form is an entry of the member index (scored by its expiry), a longer value a field of
--- the grant's long-form hash.
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-if string.find(access, ',', 1, true) then
-  pruneLong(KEYS[4], now)
-  redis.call('HSET', KEYS[4], ARGV[16], access)
-  extend(KEYS[4], tonumber(ARGV[7]))
-else
-  redis.call('ZADD', KEYS[2], ARGV[6], 'a:' .. ARGV[16])
-  extend(KEYS[2], tonumber(ARGV[7]))
-end
-if ARGV[8] ~= '' then
-  local refresh = ARGV[8]
-  if ARGV[15] ~= '' and string.sub(stored, 1, #ARGV[15] + 1) == ARGV[15] .. ',' then refresh = '[' .. ARGV[9] .. ']' end
-  redis.call('SET', KEYS[5], refresh, 'PX', ARGV[10])
-  addMember(KEYS[2], KEYS[5], ARGV[9], tonumber(ARGV[10]))
-end
-return result`,
+if consume(KEYS[6], KEYS[2], tonumber(ARGV[1]), ARGV[18] == '1') == 0 then return 3 end
+return saveTokens(KEYS, ARGV)`,
   },
 
   /**
