@@ -1,5 +1,5 @@
 import type { ClientChanges, ClientFilter, ClientRecord, ClientStore } from '../../src/storage';
-import { copyRecord } from '../../src/storage/copy-record';
+import { copyRecord } from '../../src/storage';
 import { warnIfProduction } from './production-warning';
 
 /**

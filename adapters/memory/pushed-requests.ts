@@ -1,5 +1,5 @@
 import type { PushedRequestRecord, TokenStore } from '../../src/storage';
-import { copyRecord } from '../../src/storage/copy-record';
+import { copyRecord } from '../../src/storage';
 import { ExpiringMap } from './expiring-map';
 
 /**

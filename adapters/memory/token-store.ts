@@ -1,10 +1,11 @@
 import {
   REVOCATION_MEMORY_MS, type AccessTokenRecord, type AuthorizationCodeRecord, type AuthorizationRequestRecord,
-  type DeviceAuthorizationRecord, type DeviceTransactionRecord, type GrantRecord, type RedeemResult, type RefreshTokenRecord, type TokenStore,
+  type DeviceAuthorizationRecord, type GrantRecord, type RedeemResult, type RefreshTokenRecord, type TokenStore,
 } from '../../src/storage';
-import { copyRecord } from '../../src/storage/copy-record';
+import { copyRecord } from '../../src/storage';
 import { ExpiringMap } from './expiring-map';
 import { pushedRequestMethods } from './pushed-requests';
+import { deviceTransactionMethods, dpopProofMethods } from './single-use';
 import { warnIfProduction } from './production-warning';
 
 interface Entry<T> { record: T; used: boolean }
@@ -52,14 +53,12 @@ function upsertGrant(bucket: Bucket, grant: GrantRecord): void {
 export function memoryTokenStore(): TokenStore {
   warnIfProduction();
   const requests = new ExpiringMap<AuthorizationRequestRecord>();
-  const deviceTransactions = new ExpiringMap<DeviceTransactionRecord>();
   const buckets = new ExpiringMap<Bucket>();
   /** Revoked grant id -> until when the revocation is remembered. */
   const revoked = new ExpiringMap<number>();
   /** Device authorizations by grant id (each has a grant of its own), and user-code hash -> grant id. */
   const devices = new ExpiringMap<DeviceAuthorizationRecord>();
   const userCodes = new ExpiringMap<string>();
-  const dpopProofs = new ExpiringMap<true>();
 
   const findDevice = (grantId: string, hash: string): DeviceAuthorizationRecord | null => {
     const record = devices.get(grantId);
@@ -101,6 +100,8 @@ export function memoryTokenStore(): TokenStore {
 
   return {
     ...pushedRequestMethods(),
+    ...deviceTransactionMethods(),
+    ...dpopProofMethods(),
 
     async saveAuthorizationRequest(request) {
       requests.set(request.id, copyRecord(request), request.expiresAt.getTime());
@@ -235,29 +236,6 @@ export function memoryTokenStore(): TokenStore {
       if (changes.userId !== undefined) record.userId = changes.userId;
       if (changes.interval !== undefined) record.interval = changes.interval;
       if (changes.lastPolledAt !== undefined) record.lastPolledAt = changes.lastPolledAt === null ? null : new Date(changes.lastPolledAt.getTime());
-      return true;
-    },
-
-    async saveDeviceTransaction(transaction) {
-      deviceTransactions.set(transaction.id, copyRecord(transaction), transaction.expiresAt.getTime());
-    },
-
-    async findDeviceTransaction(id) {
-      const transaction = deviceTransactions.get(id);
-      return transaction ? copyRecord(transaction) : null;
-    },
-
-    async consumeDeviceTransaction(id) {
-      // get() first so an expired transaction counts as absent, like everywhere else.
-      const transaction = deviceTransactions.get(id);
-      if (transaction === undefined) return null;
-      deviceTransactions.delete(id);
-      return copyRecord(transaction);
-    },
-
-    async useDpopProof(id, expiresAt) {
-      if (dpopProofs.get(id) !== undefined) return false;
-      dpopProofs.set(id, true, expiresAt.getTime());
       return true;
     },
   };

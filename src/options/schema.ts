@@ -117,11 +117,9 @@ export interface OAuthProviderOptions {
    */
   tokenCache?: TokenCacheOptions;
   /**
-   * On by default where there is a revocation channel (`clientCache.revocations`, else
-   * `tokenCache.revocations`), off without one; `false` turns it off. An in-process cache of client
-   * records, so that a token request does not wait on the client store: every client change made
-   * through the provider evicts the record on every instance over the channel, and the cache is
-   * bypassed while the channel is down.
+   * On where there is a revocation channel (`clientCache.revocations`, else `tokenCache.revocations`);
+   * `false` turns it off. Client records in process memory: every change made through the provider
+   * evicts them on every instance over the channel; bypassed while the channel is down.
    */
   clientCache?: ClientCacheOptions | false;
   /**

@@ -12,3 +12,4 @@ export type { TokenStore, GrantFilter, DeviceAuthorizationLookup, DeviceAuthoriz
 export type { KeyStore, SigningKeyRecord, SigningAlgorithm, PublicJwk } from './key-store';
 export type { RevocationChannel, RevocationEvent, RevocationListener } from './revocations';
 export { announceRevocations, REVOCATION_MEMORY_MS } from './revocations';
+export { copyRecord } from './copy-record';

@@ -3,6 +3,7 @@ import net from 'node:net';
 import Redis from 'ioredis';
 import knexFactory, { type Knex } from 'knex';
 import request from 'supertest';
+import { parseGrantSecret } from '../../src/crypto';
 import { knexClientStore, migrate } from '../../adapters/knex';
 import { memoryTokenStore } from '../../adapters/memory';
 import { recommendedRedisOptions, redisTokenStore } from '../../adapters/redis';
@@ -245,16 +246,15 @@ describeIf(has.redis && hasRedisServerBinary)('M. Redis outages (a private redis
     expect(api.status).toBe(200);
   });
 
-  it('M8 fails closed when Redis dies between consuming the code and saving the tokens: 503, and the code stays spent', async () => {
+  it('M8 fails closed when Redis dies as the code exchange saves (one step): 503, and the code is no good afterwards', async () => {
     await restartAndRecover();
-    // SIGSTOP keeps the data: the consumed mark must still be there when Redis resumes.
+    // SIGSTOP keeps the data and the script already sent: it runs when Redis resumes, after the
+    // client gave up. The code is then spent, and its tokens, never handed out, die with the replay.
     const code = await getCode(f, f.conf);
-    hooks.set('saveTokens', { when: 'before', run: () => server.stop() });
-    let res: request.Response;
+    hooks.set('redeemCode', { when: 'before', run: () => server.stop() });
     try {
       const result = await timed(() => exchange(f, f.conf, code));
-      res = result.res;
-      expectUnavailableJson(res, result.started, 3000);
+      expectUnavailableJson(result.res, result.started, 3000);
     } finally {
       server.cont();
     }
@@ -262,16 +262,38 @@ describeIf(has.redis && hasRedisServerBinary)('M. Redis outages (a private redis
     const replay = await exchange(f, f.conf, code);
     expect(replay.status).toBe(400);
     expect(replay.body.error).toBe('invalid_grant');
+    expect(await f.tokens.getGrant(parseGrantSecret(code)!.grantId)).toBeNull();
 
     // SIGKILL loses everything the server held: the code is gone, never reusable either.
     const code2 = await getCode(f, f.conf);
-    hooks.set('saveTokens', { when: 'before', run: () => killRedis() });
+    hooks.set('redeemCode', { when: 'before', run: () => killRedis() });
     const killed = await timed(() => exchange(f, f.conf, code2));
     expectUnavailableJson(killed.res, killed.started, 3000);
     await restartAndRecover();
     const replay2 = await exchange(f, f.conf, code2);
     expect(replay2.status).toBe(400);
     expect(replay2.body.error).toBe('invalid_grant');
+  });
+
+  it('M8 fails closed when Redis dies between consuming the code and saving the tokens (a store without the one step): 503, and the code stays spent', async () => {
+    await restartAndRecover();
+    const twoStep = new Proxy(f.tokens, {
+      get: (target, name, receiver) => (name === 'redeemCode' ? undefined : Reflect.get(target, name, receiver) as unknown),
+    });
+    const g = await createFixture({ rateLimit: false }, { clients: f.clients, tokens: twoStep });
+    // SIGSTOP keeps the data: the consumed mark must still be there when Redis resumes.
+    const code = await getCode(g, g.conf);
+    hooks.set('saveTokens', { when: 'before', run: () => server.stop() });
+    try {
+      const result = await timed(() => exchange(g, g.conf, code));
+      expectUnavailableJson(result.res, result.started, 3000);
+    } finally {
+      server.cont();
+    }
+    await restartAndRecover();
+    const replay = await exchange(g, g.conf, code);
+    expect(replay.status).toBe(400);
+    expect(replay.body.error).toBe('invalid_grant');
   });
 
   it('M6 recovers within 5 s when Redis starts again on the same port, without a new app, and nothing crashed', async () => {
