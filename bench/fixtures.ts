@@ -13,6 +13,7 @@ import { loadJose, type JWK } from '../src/keys/jose';
 import type { ClientStore } from '../src/storage/client-store';
 import type { TokenStore } from '../src/storage/token-store';
 import { migrate, rollback } from '../adapters/knex';
+import { countKnex, countRedis } from './counters';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379/0';
 export const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
@@ -27,9 +28,12 @@ export async function cleanup(): Promise<void> {
   for (const fn of cleanups.splice(0).reverse()) await fn().catch((err) => console.error('[bench] cleanup:', err.message));
 }
 
-/** Connected (ready) before it is returned: with `recommendedRedisOptions` nothing is queued before that. */
+/**
+ * Connected (ready) before it is returned: with `recommendedRedisOptions` nothing is queued before that.
+ * Its commands are counted (bench/counters.ts): use it for what the server under test talks to.
+ */
 export async function redis(options: object = {}): Promise<Redis> {
-  const client = new Redis(REDIS_URL, options);
+  const client = countRedis(new Redis(REDIS_URL, options));
   client.on('error', (err) => console.error('[bench] redis:', err.message));
   onStop(async () => {
     let cursor = '0';
@@ -46,7 +50,7 @@ export async function redis(options: object = {}): Promise<Redis> {
 
 /** A PostgreSQL knex with this process's own tables (`<RUN_ID>_clients`, ...), dropped at stop. */
 export async function postgres(): Promise<{ knex: Knex; tablePrefix: string }> {
-  const knex = knexFactory({ client: 'pg', connection: POSTGRES, pool: { min: 2, max: 10 } });
+  const knex = countKnex(knexFactory({ client: 'pg', connection: POSTGRES, pool: { min: 2, max: 10 } }));
   const tablePrefix = `${RUN_ID}_`;
   await migrate(knex, { tablePrefix });
   onStop(async () => {

@@ -4,17 +4,20 @@
  *
  * Starts one server process per scenario (bench/servers.ts, 127.0.0.1 only), warms each up, then
  * measures every scenario ROUNDS times, interleaved (round-robin), with autocannon running here in
- * the parent. Prints one markdown table of medians, the issue's goals, and Redis bytes per token.
- * `--profile` runs the named servers under --cpu-prof and prints their top self-time frames.
+ * the parent. Prints one markdown table of medians (with each server's CPU, Redis commands and round
+ * trips and SQL queries per request, counted in the measured window), the like-for-like table of
+ * the two grants against the peers, the issue's goals, and Redis bytes per token.
+ * `--profile` profiles the named servers over their measured windows only (bench/window-profiler.ts)
+ * and prints their top self-time frames, summed over the rounds.
  */
 import { execFileSync, fork } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { DIAGNOSTICS, SCENARIOS } from './scenarios.mjs';
-import { checkGoals, markdownTable, summarise } from './table.mjs';
+import { checkGoals, likeForLikeTable, markdownTable, summarise } from './table.mjs';
 import { topFrames } from './profile.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -48,12 +51,10 @@ const PROFILE_DIR = path.join(HERE, 'profiles');
 /** A scenario's server process; resolves once it listens. */
 function startServer(scenario) {
   const profiled = args.profile.includes(scenario.name);
-  // tsx's loader thread writes a profile too, so each scenario gets a directory; the main thread's is the biggest.
-  const dir = path.join(PROFILE_DIR, scenario.name);
-  if (profiled) rmSync(dir, { recursive: true, force: true });
   // --expose-gc: the server collects the previous pool's garbage before a measured window starts.
-  const execArgv = ['--import', 'tsx', '--expose-gc', ...(profiled ? ['--cpu-prof', '--cpu-prof-dir', dir] : [])];
-  const child = fork(path.join(HERE, 'servers.ts'), [scenario.name], { cwd: ROOT, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const execArgv = ['--import', 'tsx', '--expose-gc'];
+  const env = profiled ? { ...process.env, BENCH_PROFILE_DIR: path.join(PROFILE_DIR, scenario.name) } : process.env;
+  const child = fork(path.join(HERE, 'servers.ts'), [scenario.name], { cwd: ROOT, execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const next = (type) => new Promise((resolve, reject) => {
     const onMessage = (m) => { if (m.type === type) { child.off('exit', onExit); child.off('message', onMessage); resolve(m); } };
@@ -66,15 +67,19 @@ function startServer(scenario) {
     child,
     profiled,
     async load(n) { child.send({ type: 'load', n }); return (await next('load')).load; },
-    /** Server CPU over a window: start() resolves once the server noted its cpuUsage, stop() to µs user + system. */
-    async cpuStart() { child.send({ type: 'cpu-start' }); await next('cpu-start'); },
-    async cpuStop() { child.send({ type: 'cpu-stop' }); const { cpu } = await next('cpu'); return cpu.user + cpu.system; },
+    /**
+     * Server CPU over a window: start() resolves once the server noted its cpuUsage (and started
+     * profiling, for a measured window of a profiled server); stop() to µs user + system and the
+     * window's counts of Redis commands, Redis round trips and SQL queries.
+     */
+    async cpuStart(measured) { child.send({ type: 'cpu-start', profile: measured && profiled }); await next('cpu-start'); },
+    async cpuStop() { child.send({ type: 'cpu-stop' }); const { cpu, counts } = await next('cpu'); return { cpu: cpu.user + cpu.system, counts }; },
     async stop() { if (child.exitCode === null) child.send({ type: 'stop' }); await exited; },
   }));
 }
 
 /** One timed autocannon run. Latencies are taken per response (autocannon's histogram rounds to 1 ms). */
-async function fire(server, load, seconds) {
+async function fire(server, load, seconds, measured) {
   let used = 0;
   const request = { method: load.method, path: load.path, headers: load.headers, body: load.body };
   const spendable = load.bodies ?? load.requests;
@@ -89,11 +94,12 @@ async function fire(server, load, seconds) {
   }
   const latencies = [];
   // The pool was made (and signed) before this: the window holds only the requests and their handling.
-  await server.cpuStart();
+  await server.cpuStart(measured);
   const instance = autocannon({ url: `http://127.0.0.1:${server.port}`, connections: SETTINGS.connections, duration: seconds, requests: [request] });
   instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   const result = await instance;
-  const cpu = await server.cpuStop();
+  const { cpu, counts } = await server.cpuStop();
+  const perRequest = (n) => (result.requests.total ? n / result.requests.total : null);
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return {
@@ -105,7 +111,11 @@ async function fire(server, load, seconds) {
     /** Requests that had to reuse an already spent refresh token, code or DPoP proof (pool too small). */
     reused: spendable ? Math.max(0, used - spendable.length) : 0,
     /** The server process's CPU (user + system, all its threads) per completed request over the window, µs. */
-    cpuPerRequest: result.requests.total ? cpu / result.requests.total : null,
+    cpuPerRequest: perRequest(cpu),
+    /** Counted on the server's own clients (bench/counters.ts): what each request waited on. */
+    redisCommandsPerRequest: perRequest(counts.redisCommands),
+    redisRoundTripsPerRequest: perRequest(counts.redisRoundTrips),
+    sqlPerRequest: perRequest(counts.sqlQueries),
     /** The machine is shared: the 1-minute load average when the run ended says how busy it was. */
     load1: os.loadavg()[0],
   };
@@ -138,14 +148,14 @@ async function main() {
       for (const [i, scenario] of scenarios.entries()) {
         const server = servers.get(scenario.name);
         if (round === 1) {
-          const warm = await fire(server, await server.load(poolSize(scenario, WARMUP_RPS_GUESS, SETTINGS.warmup)), SETTINGS.warmup);
+          const warm = await fire(server, await server.load(poolSize(scenario, WARMUP_RPS_GUESS, SETTINGS.warmup)), SETTINGS.warmup, false);
           lastRps.set(scenario.name, warm.rps);
         }
         const load = await server.load(poolSize(scenario, lastRps.get(scenario.name), SETTINGS.measure));
-        const run = await fire(server, load, SETTINGS.measure);
+        const run = await fire(server, load, SETTINGS.measure, true);
         lastRps.set(scenario.name, run.rps);
         results[i].runs.push(run);
-        process.stderr.write(`round ${round} ${scenario.name}: ${Math.round(run.rps)} req/s, p99 ${run.p99.toFixed(2)} ms, ${Math.round(run.cpuPerRequest ?? 0)} µs CPU/req${run.non2xx + run.errors + run.reused ? `, ${run.non2xx} non-2xx, ${run.errors} errors, ${run.reused} reused` : ''}\n`);
+        process.stderr.write(`round ${round} ${scenario.name}: ${Math.round(run.rps)} req/s, p99 ${run.p99.toFixed(2)} ms, ${Math.round(run.cpuPerRequest ?? 0)} µs CPU/req, ${(run.redisRoundTripsPerRequest ?? 0).toFixed(2)} Redis RT/req, ${(run.sqlPerRequest ?? 0).toFixed(2)} SQL/req${run.non2xx + run.errors + run.reused ? `, ${run.non2xx} non-2xx, ${run.errors} errors, ${run.reused} reused` : ''}\n`);
       }
     }
     await stopAll();
@@ -158,12 +168,14 @@ async function main() {
     const loads = results.flatMap((r) => r.runs.map((run) => run.load1));
     console.log(`${SETTINGS.connections} connections, ${SETTINGS.warmup} s warm-up, ${SETTINGS.rounds} × ${SETTINGS.measure} s interleaved; medians; 1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}\n`);
     console.log(markdownTable(summary));
+    const peers = likeForLikeTable(summary);
+    if (peers) console.log(`\nLike for like (each cell: req/s × bare · CPU µs/req · waits/req = Redis round trips + SQL queries):\n\n${peers}`);
     if (goals.length) console.log(`\n${goals.map((g) => `- ${g.text}`).join('\n')}`);
     if (memory) console.log(`\nRedis MEMORY USAGE per live access token: ${memory.summary}`);
     for (const name of args.profile) {
       const dir = path.join(PROFILE_DIR, name);
-      const [main] = readdirSync(dir).map((f) => path.join(dir, f)).sort((a, b) => statSync(b).size - statSync(a).size);
-      console.log(`\nTop self-time frames, ${name} (${path.relative(ROOT, main)}):\n${topFrames(main)}`);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f));
+      console.log(`\nTop self-time frames, ${name}, measured windows only (${files.length} in ${path.relative(ROOT, dir)}/):\n${topFrames(files)}`);
     }
     if (args.json) {
       writeFileSync(args.json, `${JSON.stringify({ command, date: new Date().toISOString(), machine: machine(), settings: SETTINGS, results: summary, goals, redisMemory: memory }, null, 2)}\n`);

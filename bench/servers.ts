@@ -4,15 +4,17 @@
  *   → { type: 'ready', port }             once listening
  *   ← { type: 'load', n }                 "describe the requests for the next phase" (n: pool size)
  *   → { type: 'load', load }              method, path, headers and a body, a pool of bodies or of requests
- *   ← { type: 'cpu-start' }               start of a measured window (→ { type: 'cpu-start' } once noted)
- *   ← { type: 'cpu-stop' }                its end: → { type: 'cpu', cpu: { user, system } }, µs this process used in it
- *   ← { type: 'stop' }                    clean up (keys, tables) and exit (writes --cpu-prof)
+ *   ← { type: 'cpu-start', profile }      start of a window (→ { type: 'cpu-start' } once noted); profile: a measured one
+ *   ← { type: 'cpu-stop' }                its end: → { type: 'cpu', cpu: { user, system }, counts }, µs this process
+ *                                         used in it and its Redis commands, round trips and SQL queries (bench/counters.ts)
+ *   ← { type: 'stop' }                    clean up (keys, tables) and exit
+ * Before 'ready' it sends itself one request of the kind its load describes, and exits if that fails.
+ * Peers live in bench/peers-*.ts; this file has the baselines and ours.
  */
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
 import express from 'express';
-import OAuth2Server from '@node-oauth/oauth2-server';
 import ExpressOAuthServer from '@node-oauth/express-oauth-server';
 import { memoryClientStore, memoryTokenStore } from '../adapters/memory';
 import { knexClientStore } from '../adapters/knex';
@@ -21,28 +23,14 @@ import Redis from 'ioredis';
 import {
   cleanup, dpopClient, ISSUER, mintCode, mintTokens, onStop, pool, postgres, provider, redis, registerClient, REDIS_PREFIX, REDIS_URL,
 } from './fixtures';
+import { bearer, fixed, FORM, selfCheck, TOKEN_FIELDS, type Server } from './load';
+import type { RevocationChannel } from '../src/storage';
+import { readCounts, resetCounts } from './counters';
+import { windowProfiler } from './window-profiler';
+import { OIDC_SERVERS } from './peers-oidc';
+import { OAUTH2_SERVER_SERVERS } from './peers-oauth2-server';
 
-export interface Load {
-  method: 'GET' | 'POST';
-  path: string;
-  headers: Record<string, string>;
-  body?: string;
-  /** One body per request; the runner never reuses one. */
-  bodies?: string[];
-  /** One set of extra headers (and body, if any) per request, e.g. a single-use DPoP proof; never reused either. */
-  requests?: Array<{ headers: Record<string, string>; body?: string }>;
-}
-
-interface Server {
-  handler: http.RequestListener;
-  load(n: number): Promise<Load>;
-}
-
-const FORM = 'application/x-www-form-urlencoded';
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-const fixed = (load: Load) => async () => load;
 
 /** The record the hand-written floor and the express-oauth-server model keep under the token's hash. */
 const TOKEN_RECORD = JSON.stringify({ userId: 'user1', clientId: 'client1', scopes: ['read'], expiresAt: Date.now() + 24 * 3600_000 });
@@ -52,9 +40,7 @@ async function ourRequireScope(store: 'memory' | 'redis', redisOptions: object =
   const redisClient = store === 'redis' ? await redis(redisOptions) : null;
   const tokens = redisClient ? redisTokenStore(redisClient, { prefix: REDIS_PREFIX }) : memoryTokenStore();
   // As a multi-instance site would set it up: revocations over Redis pub/sub, default size and TTL.
-  const tokenCache = cache && redisClient
-    ? { revocations: redisRevocationChannel(redisClient, subscriber(redisOptions), { channel: `${REDIS_PREFIX}revocations` }) }
-    : undefined;
+  const tokenCache = cache && redisClient ? { revocations: await revocationChannel(redisClient, redisOptions) } : undefined;
   const oauth = provider(memoryClientStore(), tokens, { ...(tokenCache ? { tokenCache } : {}), ...(dpop ? { dpop: {} } : {}) });
   const client = await registerClient(oauth);
   const key = dpop ? await dpopClient() : null;
@@ -72,24 +58,69 @@ async function ourRequireScope(store: 'memory' | 'redis', redisOptions: object =
   };
 }
 
-/** A connection for pub/sub only (fixtures' redis() would scan with it at stop, which a subscriber cannot). */
-function subscriber(options: object): Redis {
-  const client = new Redis(REDIS_URL, options);
-  client.on('error', (err) => console.error('[bench] redis subscriber:', err.message));
-  onStop(async () => client.disconnect());
-  return client;
+/**
+ * A revocation channel as a multi-instance site sets it up: publishing on the store's client, a
+ * connection of its own to subscribe (not counted, and not fixtures' redis(), which would scan with
+ * it at stop). Returned once subscribed, since the caches it feeds are bypassed until then.
+ */
+async function revocationChannel(publisher: Redis, options: object = recommendedRedisOptions): Promise<RevocationChannel> {
+  const subscriber = new Redis(REDIS_URL, options);
+  subscriber.on('error', (err) => console.error('[bench] redis subscriber:', err.message));
+  onStop(async () => subscriber.disconnect());
+  const channel = redisRevocationChannel(publisher, subscriber, { channel: `${REDIS_PREFIX}revocations` });
+  for (let waited = 0; !channel.ready; waited += 10) {
+    if (waited > 5000) throw new Error('the revocation channel did not subscribe within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return channel;
 }
 
-/** Our provider on Redis tokens + PostgreSQL clients, mounted as a site would. */
-async function ourEndpoints(dpop = false) {
-  const { knex, tablePrefix } = await postgres();
-  const tokens = redisTokenStore(await redis(recommendedRedisOptions), { prefix: REDIS_PREFIX });
-  const oauth = provider(knexClientStore(knex, { tablePrefix }), tokens, dpop ? { dpop: {} } : {});
+interface Setup {
+  /** Where client records live: PostgreSQL (knexClientStore) or process memory. */
+  clients: 'pg' | 'memory';
+  /** A revocation channel (tokenCache.revocations), which also turns the client cache on. */
+  channel: boolean;
+  dpop?: boolean;
+}
+
+/** Our provider on Redis tokens, mounted as a site would. */
+async function ourEndpoints({ clients, channel, dpop = false }: Setup) {
+  const redisClient = await redis(recommendedRedisOptions);
+  const tokens = redisTokenStore(redisClient, { prefix: REDIS_PREFIX });
+  const clientStore = clients === 'pg' ? await postgres().then(({ knex, tablePrefix }) => knexClientStore(knex, { tablePrefix })) : memoryClientStore();
+  const tokenCache = channel ? { revocations: await revocationChannel(redisClient) } : null;
+  const oauth = provider(clientStore, tokens, { ...(tokenCache ? { tokenCache } : {}), ...(dpop ? { dpop: {} } : {}) });
   const client = await registerClient(oauth);
   const app = express();
   app.use('/oauth', oauth.router);
   const post = (path: string) => ({ method: 'POST' as const, path, headers: { authorization: client.basic, 'content-type': FORM } });
   return { app, tokens, client, post };
+}
+
+/** A code exchange per request, each spending a code minted just before the phase. */
+async function ourCode(setup: Setup): Promise<Server> {
+  const { app, tokens, client, post } = await ourEndpoints(setup);
+  return {
+    handler: app,
+    expect: TOKEN_FIELDS,
+    async load(n) {
+      const codes = await pool(n, (i) => mintCode(tokens, client.id, i));
+      return { ...post('/oauth/token'), bodies: codes.map((code) => `grant_type=authorization_code&code=${code}`) };
+    },
+  };
+}
+
+/** Refresh tokens rotate: each request spends one minted just before the phase. */
+async function ourRefresh(setup: Setup): Promise<Server> {
+  const { app, tokens, client, post } = await ourEndpoints(setup);
+  return {
+    handler: app,
+    expect: TOKEN_FIELDS,
+    async load(n) {
+      const minted = await pool(n, (i) => mintTokens(tokens, client.id, i, true));
+      return { ...post('/oauth/token'), bodies: minted.map(({ refresh }) => `grant_type=refresh_token&refresh_token=${refresh}`) };
+    },
+  };
 }
 
 const SERVERS: Record<string, () => Promise<Server>> = {
@@ -143,51 +174,8 @@ const SERVERS: Record<string, () => Promise<Server>> = {
     return { handler: app, load: fixed({ method: 'GET', path: '/api/read', headers: bearer(PLAIN_TOKEN) }) };
   },
 
-  /** The library's token() with nothing of ours around it: client_credentials, a Map for tokens. */
-  async 'oauth2-server-token'() {
-    const saved = new Map<string, unknown>();
-    const CLIENT = { id: 'client1', grants: ['client_credentials'] };
-    const server = new OAuth2Server({
-      model: {
-        async getClient(id: string, secret: string) { return id === 'client1' && secret === 'secret1' ? CLIENT : null; },
-        async getUserFromClient() { return { id: 'service' }; },
-        async validateScope(_user: unknown, _client: unknown, scope?: string[]) { return scope?.every((s) => s === 'read' || s === 'write') ? scope : false; },
-        async saveToken(token: Record<string, unknown>, client: unknown, user: unknown) {
-          saved.set(token.accessToken as string, token);
-          return { ...token, client, user };
-        },
-      },
-    } as never);
-    const app = express();
-    app.post('/token', express.urlencoded({ extended: false }), async (req, res) => {
-      const response = new OAuth2Server.Response(res);
-      try {
-        await server.token(new OAuth2Server.Request(req), response);
-      } catch { /* the error is in response */ }
-      res.set(response.headers).status(response.status ?? 500).json(response.body);
-    });
-    return {
-      handler: app,
-      load: fixed({ method: 'POST', path: '/token', headers: { authorization: basic('client1', 'secret1'), 'content-type': FORM }, body: 'grant_type=client_credentials&scope=read' }),
-    };
-  },
-
-  async 'oidc-token'() {
-    const { app } = await oidc();
-    return {
-      handler: app,
-      load: fixed({ method: 'POST', path: '/token', headers: { authorization: basic('client1', 'secret1'), 'content-type': FORM }, body: 'grant_type=client_credentials&scope=read' }),
-    };
-  },
-
-  async 'oidc-introspect'() {
-    const { app, issue } = await oidc();
-    const token = await issue();
-    return {
-      handler: app,
-      load: fixed({ method: 'POST', path: '/token/introspection', headers: { authorization: basic('client1', 'secret1'), 'content-type': FORM }, body: `token=${token}` }),
-    };
-  },
+  ...OIDC_SERVERS,
+  ...OAUTH2_SERVER_SERVERS,
 
   'scope-memory': () => ourRequireScope('memory'),
   /** Diagnostic: scope-redis on a default ioredis client (no commandTimeout timer per command). */
@@ -196,17 +184,13 @@ const SERVERS: Record<string, () => Promise<Server>> = {
   'scope-redis-cache': () => ourRequireScope('redis', recommendedRedisOptions, true),
   'scope-redis-dpop': () => ourRequireScope('redis', recommendedRedisOptions, false, true),
 
-  /** Refresh tokens rotate: each request spends one minted just before the phase. */
-  async 'token-refresh'() {
-    const { app, tokens, client, post } = await ourEndpoints();
-    return {
-      handler: app,
-      async load(n) {
-        const minted = await pool(n, (i) => mintTokens(tokens, client.id, i, true));
-        return { ...post('/oauth/token'), bodies: minted.map(({ refresh }) => `grant_type=refresh_token&refresh_token=${refresh}`) };
-      },
-    };
-  },
+  // As a multi-instance site runs: PostgreSQL clients read through the client cache the channel turns on.
+  'token-refresh': () => ourRefresh({ clients: 'pg', channel: true }),
+  'token-code': () => ourCode({ clients: 'pg', channel: true }),
+  'token-refresh-memclients': () => ourRefresh({ clients: 'memory', channel: false }),
+  'token-code-memclients': () => ourCode({ clients: 'memory', channel: false }),
+  /** Diagnostic: no channel, so no client cache, and the client is read from PostgreSQL on every request. */
+  'token-code-nochannel': () => ourCode({ clients: 'pg', channel: false }),
 
   /** Diagnostic: the same refresh on memory stores, i.e. without the PostgreSQL and Redis round trips. */
   async 'token-refresh-memory'() {
@@ -217,6 +201,7 @@ const SERVERS: Record<string, () => Promise<Server>> = {
     app.use('/oauth', oauth.router);
     return {
       handler: app,
+      expect: TOKEN_FIELDS,
       async load(n) {
         const minted = await pool(n, (i) => mintTokens(tokens, client.id, i, true));
         return {
@@ -227,23 +212,13 @@ const SERVERS: Record<string, () => Promise<Server>> = {
     };
   },
 
-  async 'token-code'() {
-    const { app, tokens, client, post } = await ourEndpoints();
-    return {
-      handler: app,
-      async load(n) {
-        const codes = await pool(n, (i) => mintCode(tokens, client.id, i));
-        return { ...post('/oauth/token'), bodies: codes.map((code) => `grant_type=authorization_code&code=${code}`) };
-      },
-    };
-  },
-
   /** token-code with a DPoP proof (ES256, fresh jti) per request: the tokens come back bound (token_type DPoP). */
   async 'token-code-dpop'() {
-    const { app, tokens, client, post } = await ourEndpoints(true);
+    const { app, tokens, client, post } = await ourEndpoints({ clients: 'pg', channel: true, dpop: true });
     const key = await dpopClient();
     return {
       handler: app,
+      expect: TOKEN_FIELDS,
       async load(n) {
         const codes = await pool(n, (i) => mintCode(tokens, client.id, i));
         // Signed after the codes are saved, so the oldest proof is as young as it can be when the phase starts.
@@ -254,55 +229,11 @@ const SERVERS: Record<string, () => Promise<Server>> = {
   },
 
   async introspect() {
-    const { app, tokens, client, post } = await ourEndpoints();
+    const { app, tokens, client, post } = await ourEndpoints({ clients: 'pg', channel: false });
     const { access } = await mintTokens(tokens, client.id, 0);
     return { handler: app, load: fixed({ ...post('/oauth/introspect'), body: `token=${access}` }) };
   },
 };
-
-/** oidc-provider's storage interface on a Map (its own memory adapter is an LRU of 1000 that warns at start). */
-class MapAdapter {
-  static store = new Map<string, { payload: Record<string, unknown>; expiresAt: number }>();
-  constructor(private readonly model: string) {}
-  private key(id: string) { return `${this.model}:${id}`; }
-  async upsert(id: string, payload: Record<string, unknown>, expiresIn: number) {
-    MapAdapter.store.set(this.key(id), { payload, expiresAt: Date.now() + expiresIn * 1000 });
-  }
-  async find(id: string) {
-    const entry = MapAdapter.store.get(this.key(id));
-    return entry && entry.expiresAt > Date.now() ? entry.payload : undefined;
-  }
-  async consume(id: string) { const entry = MapAdapter.store.get(this.key(id)); if (entry) entry.payload.consumed = Math.floor(Date.now() / 1000); }
-  async destroy(id: string) { MapAdapter.store.delete(this.key(id)); }
-  async findByUid() { return undefined; }
-  async findByUserCode() { return undefined; }
-  async revokeByGrantId() { /* no grants in client_credentials */ }
-}
-
-/** oidc-provider 9, configured minimally and quietly: own signing key, a Map adapter, no interactions. */
-async function oidc() {
-  // Its one start-up warning is that it supports Node 22+ only (this machine has Node 20); noted in RESULTS.md.
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => { if (!String(args[0]).includes('Unsupported runtime')) warn(...args); };
-  const { default: Provider } = await import('oidc-provider');
-  console.warn = warn;
-  const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
-  const provider = new Provider('http://127.0.0.1', {
-    adapter: MapAdapter,
-    clients: [{ client_id: 'client1', client_secret: 'secret1', grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'read write' }],
-    scopes: ['read', 'write'],
-    jwks: { keys: [{ ...jwk, use: 'sig', alg: 'RS256' }] },
-    cookies: { keys: ['bench-cookie-key'] },
-    features: { clientCredentials: { enabled: true }, introspection: { enabled: true }, devInteractions: { enabled: false } },
-  } as never);
-  const app = express();
-  app.use(provider.callback());
-  const issue = async (): Promise<string> => {
-    const client = await provider.Client.find('client1');
-    return new provider.ClientCredentials({ client, scope: 'read' }).save();
-  };
-  return { app, issue };
-}
 
 async function main(): Promise<void> {
   const name = process.argv[2] ?? '';
@@ -312,17 +243,25 @@ async function main(): Promise<void> {
   const httpServer = http.createServer(server.handler);
   httpServer.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  await selfCheck(name, server, port);
+  const profiler = windowProfiler();
   let cpuStart: NodeJS.CpuUsage | null = null;
-  process.on('message', async (message: { type: string; n?: number }) => {
+  process.on('message', async (message: { type: string; n?: number; profile?: boolean }) => {
     if (message.type === 'load') {
       process.send!({ type: 'load', load: await server.load(message.n ?? 0) });
     } else if (message.type === 'cpu-start') {
       // The pool just made (codes, signed proofs, their IPC copy) is garbage now: collected here, not inside the window.
       (globalThis as { gc?: () => void }).gc?.();
+      if (message.profile) await profiler?.start();
+      resetCounts();
       cpuStart = process.cpuUsage();
       process.send!({ type: 'cpu-start' });
     } else if (message.type === 'cpu-stop') {
-      process.send!({ type: 'cpu', cpu: process.cpuUsage(cpuStart ?? undefined) });
+      const cpu = process.cpuUsage(cpuStart ?? undefined);
+      const counts = readCounts();
+      await profiler?.stop();
+      process.send!({ type: 'cpu', cpu, counts });
     } else if (message.type === 'stop') {
       httpServer.closeAllConnections();
       httpServer.close();
@@ -330,7 +269,7 @@ async function main(): Promise<void> {
       process.exit(0);
     }
   });
-  process.send({ type: 'ready', port: (httpServer.address() as AddressInfo).port });
+  process.send({ type: 'ready', port });
 }
 
 main().catch(async (err) => {
