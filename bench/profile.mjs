@@ -2,7 +2,7 @@
 /**
  * The top self-time frames of V8 .cpuprofile files, summed over all of them (the bench writes one
  * per measured window, bench/profiles/<scenario>/window-<n>.cpuprofile):
- *   node bench/profile.mjs bench/profiles/token-code/*.cpuprofile [--count 20]
+ *   node bench/profile.mjs bench/profiles/token-code/*.cpuprofile [count, default 20]
  * Self time is summed per function (name + file + line), across every place it was sampled;
  * percentages are of the CPU time sampled, so the samples where the thread was idle are left out.
  */
@@ -33,6 +33,7 @@ export function topFrames(files, count = 20) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const at = args.indexOf('--count');
-  const count = at >= 0 ? Number(args.splice(at, 2)[1]) : 20;
+  // A trailing bare number is the count too, as in the earlier one-file form `profile.mjs FILE 30`.
+  const count = at >= 0 ? Number(args.splice(at, 2)[1]) : /^\d+$/.test(args.at(-1) ?? '') ? Number(args.pop()) : 20;
   console.log(topFrames(args, count));
 }

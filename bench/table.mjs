@@ -57,7 +57,7 @@ export function likeForLikeTable(summary) {
   const byName = new Map(summary.map((r) => [r.name, r]));
   const cell = (name) => {
     const r = byName.get(name);
-    return r ? `${fixed(r.vsBare, 2)}× · ${fixed(r.cpuPerRequest, 0)} µs · ${fixed(waits(r), 1)}` : '–';
+    return r ? `${r.vsBare === null ? '–' : `${r.vsBare.toFixed(2)}×`} · ${fixed(r.cpuPerRequest, 0)} µs · ${fixed(waits(r), 1)}` : '–';
   };
   const rows = Object.entries(LIKE_FOR_LIKE.rows).filter(([, names]) => names.some((n) => byName.has(n)));
   if (!rows.length) return null;
