@@ -16,12 +16,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import Redis from 'ioredis';
 import { DIAGNOSTICS, SCENARIOS } from './scenarios.mjs';
 import { checkGoals, likeForLikeTable, markdownTable, summarise } from './table.mjs';
 import { topFrames } from './profile.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(HERE);
+/**
+ * The servers run the package compiled by tsc, as a site runs it, not through a TypeScript loader
+ * (which wraps every function it creates to keep its name: about 2 % of the token endpoint's CPU).
+ * bench/tsconfig.json compiles src/, adapters/ and bench/*.ts into bench/.build, type-checking them.
+ */
+const BUILD = path.join(HERE, '.build', 'bench');
+function compile() {
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(HERE, 'tsconfig.json')], { cwd: ROOT, stdio: 'inherit' });
+}
 
 function parseArgs(argv) {
   const args = { quick: false, only: null, json: null, profile: [] };
@@ -46,15 +56,27 @@ const SETTINGS = args.quick
   : { connections: 10, warmup: 5, measure: 10, rounds: 3 };
 /** Pool size for the warm-up, before any rate is known: more than these servers manage. */
 const WARMUP_RPS_GUESS = 3000;
+/**
+ * Redis runs on the same 2 cores, so the work a request gives it (a Lua script's steps, or a peer's
+ * several commands) is CPU the server cannot use: read from Redis's own counters around each
+ * window. The servers not being measured are idle then, so the difference is this scenario's.
+ */
+const redisInfo = new Redis('redis://127.0.0.1:6379/0', { lazyConnect: true });
+async function redisCpuMicros() {
+  const info = await redisInfo.info('cpu');
+  const seconds = (name) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return Math.round((seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6);
+}
+
 const PROFILE_DIR = path.join(HERE, 'profiles');
 
 /** A scenario's server process; resolves once it listens. */
 function startServer(scenario) {
   const profiled = args.profile.includes(scenario.name);
   // --expose-gc: the server collects the previous pool's garbage before a measured window starts.
-  const execArgv = ['--import', 'tsx', '--expose-gc'];
+  const execArgv = ['--expose-gc'];
   const env = profiled ? { ...process.env, BENCH_PROFILE_DIR: path.join(PROFILE_DIR, scenario.name) } : process.env;
-  const child = fork(path.join(HERE, 'servers.ts'), [scenario.name], { cwd: ROOT, execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(BUILD, 'servers.js'), [scenario.name], { cwd: ROOT, execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const next = (type) => new Promise((resolve, reject) => {
     const onMessage = (m) => { if (m.type === type) { child.off('exit', onExit); child.off('message', onMessage); resolve(m); } };
@@ -95,9 +117,11 @@ async function fire(server, load, seconds, measured) {
   const latencies = [];
   // The pool was made (and signed) before this: the window holds only the requests and their handling.
   await server.cpuStart(measured);
+  const redisCpuBefore = await redisCpuMicros();
   const instance = autocannon({ url: `http://127.0.0.1:${server.port}`, connections: SETTINGS.connections, duration: seconds, requests: [request] });
   instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   const result = await instance;
+  const redisCpu = (await redisCpuMicros()) - redisCpuBefore;
   const { cpu, counts } = await server.cpuStop();
   const perRequest = (n) => (result.requests.total ? n / result.requests.total : null);
   latencies.sort((a, b) => a - b);
@@ -116,6 +140,8 @@ async function fire(server, load, seconds, measured) {
     redisCommandsPerRequest: perRequest(counts.redisCommands),
     redisRoundTripsPerRequest: perRequest(counts.redisRoundTrips),
     sqlPerRequest: perRequest(counts.sqlQueries),
+    /** Redis's own CPU (user + system) per completed request over the window, µs. */
+    redisCpuPerRequest: perRequest(redisCpu),
     /** The machine is shared: the 1-minute load average when the run ended says how busy it was. */
     load1: os.loadavg()[0],
   };
@@ -125,7 +151,7 @@ async function fire(server, load, seconds, measured) {
 const poolSize = (scenario, rps, seconds) => (scenario.pool ? Math.ceil(Math.max(rps, 1000) * seconds * 2) : 0);
 
 async function redisMemory() {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(HERE, 'redis-memory.ts')], { cwd: ROOT, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [path.join(BUILD, 'redis-memory.js')], { cwd: ROOT, encoding: 'utf8' });
   return JSON.parse(out);
 }
 
@@ -135,6 +161,7 @@ function machine() {
 }
 
 async function main() {
+  compile();
   const scenarios = args.only ? [...SCENARIOS, ...DIAGNOSTICS].filter((s) => args.only.includes(s.name)) : SCENARIOS;
   const servers = new Map();
   const stopAll = () => Promise.all([...servers.values()].map((s) => s.stop()));
@@ -169,7 +196,7 @@ async function main() {
     console.log(`${SETTINGS.connections} connections, ${SETTINGS.warmup} s warm-up, ${SETTINGS.rounds} × ${SETTINGS.measure} s interleaved; medians; 1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}\n`);
     console.log(markdownTable(summary));
     const peers = likeForLikeTable(summary);
-    if (peers) console.log(`\nLike for like (each cell: req/s × bare · CPU µs/req · waits/req = Redis round trips + SQL queries):\n\n${peers}`);
+    if (peers) console.log(`\nLike for like (each cell: req/s × bare · server CPU µs/req · Redis's CPU µs/req · waits/req = Redis round trips + SQL queries):\n\n${peers}`);
     if (goals.length) console.log(`\n${goals.map((g) => `- ${g.text}`).join('\n')}`);
     if (memory) console.log(`\nRedis MEMORY USAGE per live access token: ${memory.summary}`);
     for (const name of args.profile) {
@@ -186,6 +213,7 @@ async function main() {
     }
   } finally {
     await stopAll();
+    redisInfo.disconnect();
   }
 }
 

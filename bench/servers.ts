@@ -1,5 +1,5 @@
 /**
- * One scenario's server: `node --import tsx bench/servers.ts <scenario>`, started by run.mjs.
+ * One scenario's server: `node bench/.build/bench/servers.js <scenario>` (compiled by run.mjs from bench/tsconfig.json), started by run.mjs.
  * It listens on 127.0.0.1 (random port) and speaks over the IPC channel:
  *   → { type: 'ready', port }             once listening
  *   ← { type: 'load', n }                 "describe the requests for the next phase" (n: pool size)

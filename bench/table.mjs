@@ -28,6 +28,7 @@ export function summarise(results) {
       redisCommands: medianOf(r.runs, 'redisCommandsPerRequest'),
       redisRoundTrips: medianOf(r.runs, 'redisRoundTripsPerRequest'),
       sql: medianOf(r.runs, 'sqlPerRequest'),
+      redisCpu: medianOf(r.runs, 'redisCpuPerRequest'),
       vsBare: bareRps ? rps / bareRps : null,
       failures: r.runs.reduce((sum, run) => sum + run.non2xx + run.errors + run.reused, 0),
     };
@@ -38,13 +39,13 @@ const fixed = (n, digits) => (n === null || n === undefined ? '–' : n.toFixed(
 
 export function markdownTable(summary) {
   const rows = [
-    '| scenario | what | req/s (median) | × bare | CPU µs/req | spread (min–max) | p50 ms | p99 ms | Redis cmds/req | Redis RT/req | SQL/req | failed |',
-    '|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|',
+    '| scenario | what | req/s (median) | × bare | CPU µs/req | spread (min–max) | p50 ms | p99 ms | Redis cmds/req | Redis RT/req | Redis CPU µs/req | SQL/req | failed |',
+    '|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of summary) {
     const all = r.runs.map((run) => run.rps);
     const spread = `${fixed(r.spread === null ? null : 100 * r.spread, 0)}% (${Math.round(Math.min(...all))}–${Math.round(Math.max(...all))})`;
-    rows.push(`| ${r.name} | ${r.label} | ${Math.round(r.rps)} | ${fixed(r.vsBare, 2)} | ${fixed(r.cpuPerRequest, 0)} | ${spread} | ${fixed(r.p50, 2)} | ${fixed(r.p99, 2)} | ${fixed(r.redisCommands, 2)} | ${fixed(r.redisRoundTrips, 2)} | ${fixed(r.sql, 2)} | ${r.failures} |`);
+    rows.push(`| ${r.name} | ${r.label} | ${Math.round(r.rps)} | ${fixed(r.vsBare, 2)} | ${fixed(r.cpuPerRequest, 0)} | ${spread} | ${fixed(r.p50, 2)} | ${fixed(r.p99, 2)} | ${fixed(r.redisCommands, 2)} | ${fixed(r.redisRoundTrips, 2)} | ${fixed(r.redisCpu, 0)} | ${fixed(r.sql, 2)} | ${r.failures} |`);
   }
   return rows.join('\n');
 }
@@ -57,7 +58,7 @@ export function likeForLikeTable(summary) {
   const byName = new Map(summary.map((r) => [r.name, r]));
   const cell = (name) => {
     const r = byName.get(name);
-    return r ? `${r.vsBare === null ? '–' : `${r.vsBare.toFixed(2)}×`} · ${fixed(r.cpuPerRequest, 0)} µs · ${fixed(waits(r), 1)}` : '–';
+    return r ? `${r.vsBare === null ? '–' : `${r.vsBare.toFixed(2)}×`} · ${fixed(r.cpuPerRequest, 0)} µs · Redis ${fixed(r.redisCpu, 0)} µs · ${fixed(waits(r), 1)}` : '–';
   };
   const rows = Object.entries(LIKE_FOR_LIKE.rows).filter(([, names]) => names.some((n) => byName.has(n)));
   if (!rows.length) return null;
