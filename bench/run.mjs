@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench [-- --quick] [--only a,b] [--json FILE] [--profile a,b]
+ * npm run bench [-- --quick] [--only a,b] [--json FILE] [--profile a,b] [--before DIR]
  *
  * Starts one server process per scenario (bench/servers.ts, 127.0.0.1 only), warms each up, then
  * measures every scenario ROUNDS times, interleaved (round-robin), with autocannon running here in
@@ -8,7 +8,8 @@
  * trips and SQL queries per request, counted in the measured window), the like-for-like table of
  * the two grants against the peers, the issue's goals, and Redis bytes per token.
  * `--profile` profiles the named servers over their measured windows only (bench/window-profiler.ts)
- * and prints their top self-time frames, summed over the rounds.
+ * and prints their top self-time frames, summed over the rounds. `--before DIR` runs our scenarios
+ * from an earlier checkout too, in the same rounds (see withBefore).
  */
 import { execFileSync, fork } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,24 +29,24 @@ const ROOT = path.dirname(HERE);
  * (which wraps every function it creates to keep its name: about 2 % of the token endpoint's CPU).
  * bench/tsconfig.json compiles src/, adapters/ and bench/*.ts into bench/.build, type-checking them.
  */
-const BUILD = path.join(HERE, '.build', 'bench');
-function compile() {
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(HERE, 'tsconfig.json')], { cwd: ROOT, stdio: 'inherit' });
+function compile(root) {
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'bench', 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
 }
 
 function parseArgs(argv) {
-  const args = { quick: false, only: null, json: null, profile: [] };
+  const args = { quick: false, only: null, json: null, profile: [], before: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') args.quick = true;
     else if (arg === '--only') args.only = argv[++i].split(',');
     else if (arg === '--json') args.json = argv[++i];
     else if (arg === '--profile') args.profile = argv[++i].split(',');
+    else if (arg === '--before') args.before = path.resolve(argv[++i]);
     else throw new Error(`unknown argument ${arg}; see the top of bench/run.mjs`);
   }
   const names = new Set([...SCENARIOS, ...DIAGNOSTICS].map((s) => s.name));
   for (const name of [...(args.only ?? []), ...args.profile]) {
-    if (!names.has(name) && name !== 'memory') throw new Error(`no scenario "${name}"; one of ${[...names].join(', ')}, memory`);
+    if (!names.has(name.replace(/@before$/, '')) && name !== 'memory') throw new Error(`no scenario "${name}"; one of ${[...names].join(', ')}, memory`);
   }
   return args;
 }
@@ -76,7 +77,8 @@ function startServer(scenario) {
   // --expose-gc: the server collects the previous pool's garbage before a measured window starts.
   const execArgv = ['--expose-gc'];
   const env = profiled ? { ...process.env, BENCH_PROFILE_DIR: path.join(PROFILE_DIR, scenario.name) } : process.env;
-  const child = fork(path.join(BUILD, 'servers.js'), [scenario.name], { cwd: ROOT, execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const root = scenario.root ?? ROOT;
+  const child = fork(path.join(root, 'bench', '.build', 'bench', 'servers.js'), [scenario.server ?? scenario.name], { cwd: root, execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const next = (type) => new Promise((resolve, reject) => {
     const onMessage = (m) => { if (m.type === type) { child.off('exit', onExit); child.off('message', onMessage); resolve(m); } };
@@ -150,8 +152,8 @@ async function fire(server, load, seconds, measured) {
 /** Secrets for one phase: twice the expected request count, and never fewer than 1000 a second. */
 const poolSize = (scenario, rps, seconds) => (scenario.pool ? Math.ceil(Math.max(rps, 1000) * seconds * 2) : 0);
 
-async function redisMemory() {
-  const out = execFileSync(process.execPath, [path.join(BUILD, 'redis-memory.js')], { cwd: ROOT, encoding: 'utf8' });
+async function redisMemory(root = ROOT) {
+  const out = execFileSync(process.execPath, [path.join(root, 'bench', '.build', 'bench', 'redis-memory.js')], { cwd: root, encoding: 'utf8' });
   return JSON.parse(out);
 }
 
@@ -160,9 +162,24 @@ function machine() {
   return { node: process.version, cpu, cores: os.availableParallelism() };
 }
 
+/**
+ * `--before DIR`: a checkout of an earlier commit with this bench/ directory copied in. Each chosen
+ * scenario it can run also runs from there, as `<name>@before`, interleaved in the same rounds, so
+ * that before and after are compared on the same machine at the same moment.
+ */
+function withBefore(scenarios) {
+  if (!args.before) return scenarios;
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: args.before, encoding: 'utf8' }).trim();
+  return scenarios.flatMap((s) => (s.group === 'ours'
+    ? [s, { ...s, name: `${s.name}@before`, label: `${s.label}, at ${commit}`, server: s.name, root: args.before }]
+    : [s]));
+}
+
 async function main() {
-  compile();
-  const scenarios = args.only ? [...SCENARIOS, ...DIAGNOSTICS].filter((s) => args.only.includes(s.name)) : SCENARIOS;
+  compile(ROOT);
+  if (args.before) compile(args.before);
+  const chosen = args.only ? [...SCENARIOS, ...DIAGNOSTICS].filter((s) => args.only.includes(s.name)) : SCENARIOS;
+  const scenarios = withBefore(chosen);
   const servers = new Map();
   const stopAll = () => Promise.all([...servers.values()].map((s) => s.stop()));
   process.once('SIGINT', () => { stopAll().finally(() => process.exit(130)); });
@@ -190,6 +207,7 @@ async function main() {
     const summary = summarise(results);
     const goals = checkGoals(summary);
     const memory = !args.only || args.only.includes('memory') ? await redisMemory() : null;
+    const memoryBefore = memory && args.before ? await redisMemory(args.before) : null;
     const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
     console.log(`\n${command} · ${new Date().toISOString()} · node ${machine().node} · ${machine().cpu} × ${machine().cores}`);
     const loads = results.flatMap((r) => r.runs.map((run) => run.load1));
@@ -199,13 +217,14 @@ async function main() {
     if (peers) console.log(`\nLike for like (each cell: req/s × bare · server CPU µs/req · Redis's CPU µs/req · waits/req = Redis round trips + SQL queries):\n\n${peers}`);
     if (goals.length) console.log(`\n${goals.map((g) => `- ${g.text}`).join('\n')}`);
     if (memory) console.log(`\nRedis MEMORY USAGE per live access token: ${memory.summary}`);
+    if (memoryBefore) console.log(`Before (${args.before}): ${memoryBefore.summary}`);
     for (const name of args.profile) {
       const dir = path.join(PROFILE_DIR, name);
       const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f));
       console.log(`\nTop self-time frames, ${name}, measured windows only (${files.length} in ${path.relative(ROOT, dir)}/):\n${topFrames(files)}`);
     }
     if (args.json) {
-      writeFileSync(args.json, `${JSON.stringify({ command, date: new Date().toISOString(), machine: machine(), settings: SETTINGS, results: summary, goals, redisMemory: memory }, null, 2)}\n`);
+      writeFileSync(args.json, `${JSON.stringify({ command, date: new Date().toISOString(), machine: machine(), settings: SETTINGS, results: summary, goals, redisMemory: memory, ...(memoryBefore ? { redisMemoryBefore: memoryBefore } : {}) }, null, 2)}\n`);
     }
     if (summary.some((r) => r.failures > 0)) {
       console.error('\nSome requests failed (see the "failed" column): those numbers are not comparable.');
