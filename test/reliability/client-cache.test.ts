@@ -1,4 +1,3 @@
-import Redis from 'ioredis';
 import request from 'supertest';
 import { memoryClientStore } from '../../adapters/memory';
 import { redisRevocationChannel, redisTokenStore } from '../../adapters/redis';
@@ -9,7 +8,8 @@ import type { RevocationChannel, RevocationEvent, RevocationListener } from '../
 import { heard, whenReady } from '../support/channel-waits';
 import { useFakeClock } from '../support/fake-clock';
 import { basic, createFixture, exchange, getCode, type Fixture } from '../support/provider-fixture';
-import { describeIf, has, REDIS_URL, uniquePrefix } from '../support/services';
+import { describeIf, has, uniquePrefix } from '../support/services';
+import { redisConnections } from '../support/redis-connections';
 
 /**
  * The client-record cache (`clientCache`): the token endpoint reads clients from process memory,
@@ -226,13 +226,8 @@ describe('ClientCache', () => {
 
 describeIf(has.redis)('client cache on two instances sharing one Redis', () => {
   const prefix = `${uniquePrefix('ccache')}:`;
-  const connections: Redis[] = [];
-  const connect = () => {
-    const client = new Redis(REDIS_URL);
-    client.on('error', () => undefined);
-    connections.push(client);
-    return client;
-  };
+  const connections = redisConnections(prefix);
+  const connect = () => connections.connect();
   let a: Fixture;
   let b: Fixture;
   let channelB: RevocationChannel;
@@ -249,12 +244,7 @@ describeIf(has.redis)('client cache on two instances sharing one Redis', () => {
     b = await createFixture({ tokenCache: { revocations: channelB } }, { clients: shared, tokens: redisTokenStore(redis, { prefix }) });
   });
 
-  afterAll(async () => {
-    const cleaner = connections[0]!;
-    const keys = await cleaner.keys(`${prefix}*`);
-    if (keys.length) await cleaner.del(...keys);
-    for (const client of connections) client.disconnect();
-  });
+  afterAll(() => connections.close());
 
   it('a client suspended on A is refused on B as soon as the change is heard (B had it cached)', async () => {
     const view = await a.oauth.clients.request({ name: 'Doomed', redirectUris: ['https://doomed.example/cb'], ownerId: 'dev', scopes: ['read'] });

@@ -1,5 +1,4 @@
 import express from 'express';
-import Redis from 'ioredis';
 import request from 'supertest';
 import { memoryClientStore, memoryTokenStore } from '../../adapters/memory';
 import { redisRevocationChannel, redisTokenStore } from '../../adapters/redis';
@@ -7,7 +6,8 @@ import { announceRevocations, createOAuthProvider, type OAuthProvider, type Revo
 import { mintGrantSecret, randomId } from '../../src/crypto';
 import type { ClientStore } from '../../src/storage/client-store';
 import type { TokenStore } from '../../src/storage/token-store';
-import { describeIf, has, REDIS_URL, uniquePrefix } from '../support/services';
+import { describeIf, has, uniquePrefix } from '../support/services';
+import { redisConnections } from '../support/redis-connections';
 
 /**
  * A revocation the site makes on the store itself (its own admin code, a CLI), not through
@@ -70,13 +70,8 @@ async function whenReady(channel: RevocationChannel): Promise<void> {
 describeIf(has.redis)('revocations made on the raw store reach every instance\'s token cache', () => {
   const prefix = `${uniquePrefix('rawrev')}:`;
   const channelName = `${prefix}revocations`;
-  const connections: Redis[] = [];
-  const connect = () => {
-    const client = new Redis(REDIS_URL);
-    client.on('error', () => undefined);
-    connections.push(client);
-    return client;
-  };
+  const connections = redisConnections(prefix);
+  const connect = () => connections.connect();
   let a: ReturnType<typeof instance>;
   let b: ReturnType<typeof instance>;
   let channelB: RevocationChannel;
@@ -94,12 +89,7 @@ describeIf(has.redis)('revocations made on the raw store reach every instance\'s
     await Promise.all([whenReady(channelA), whenReady(channelB)]);
   });
 
-  afterAll(async () => {
-    const cleaner = connections[0]!;
-    const keys = await cleaner.keys(`${prefix}*`);
-    if (keys.length) await cleaner.del(...keys);
-    for (const client of connections) client.disconnect();
-  });
+  afterAll(() => connections.close());
 
   it('evicts on B a cached token whose grant the admin code revoked on its own store', async () => {
     const { token, grantId } = await mint(adminStore);

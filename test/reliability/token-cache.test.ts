@@ -1,5 +1,4 @@
 import express from 'express';
-import Redis from 'ioredis';
 import request from 'supertest';
 import { memoryClientStore, memoryTokenStore } from '../../adapters/memory';
 import { redisRevocationChannel, redisTokenStore } from '../../adapters/redis';
@@ -11,7 +10,8 @@ import type { TokenStore } from '../../src/storage/token-store';
 import { AccessTokenCache } from '../../src/token-cache';
 import type { RevocationChannel } from '../../src/storage';
 import { heard, whenReady } from '../support/channel-waits';
-import { describeIf, has, REDIS_URL, uniquePrefix } from '../support/services';
+import { describeIf, has, uniquePrefix } from '../support/services';
+import { redisConnections } from '../support/redis-connections';
 
 /**
  * The optional token cache (`tokenCache`): requireScope trusts a verified token for a few seconds
@@ -72,14 +72,8 @@ async function mint(tokens: TokenStore, clientId: string, grantId = randomId(), 
 describeIf(has.redis)('token cache on two instances sharing one Redis', () => {
   const prefix = `${uniquePrefix('tcache')}:`;
   const channelName = `${prefix}revocations`;
-  const connections: Redis[] = [];
-  const connect = () => {
-    // Default options: outage behaviour (recommendedRedisOptions) is tested in outages.test.ts, not here.
-    const client = new Redis(REDIS_URL);
-    client.on('error', () => undefined);
-    connections.push(client);
-    return client;
-  };
+  const connections = redisConnections(prefix);
+  const connect = () => connections.connect();
   let a: Instance;
   let b: Instance;
   let channelB: RevocationChannel;
@@ -90,7 +84,7 @@ describeIf(has.redis)('token cache on two instances sharing one Redis', () => {
     const clients = memoryClientStore();
     const redisA = connect();
     const redisB = connect();
-    await Promise.all(connections.map((c) => (c.status === 'ready' ? undefined : new Promise((r) => c.once('ready', r)))));
+    await Promise.all([redisA, redisB].map((c) => (c.status === 'ready' ? undefined : new Promise((r) => c.once('ready', r)))));
     const channelA = redisRevocationChannel(redisA, connect(), { channel: channelName });
     channelB = redisRevocationChannel(redisB, connect(), { channel: channelName });
     a = instance(clients, redisTokenStore(redisA, { prefix }), { tokenCache: { maxEntries: 100, ttlSeconds: 60, revocations: channelA } });
@@ -102,16 +96,7 @@ describeIf(has.redis)('token cache on two instances sharing one Redis', () => {
     clientBasic = `Basic ${Buffer.from(`${view.id}:${clientSecret}`).toString('base64')}`;
   });
 
-  afterAll(async () => {
-    const cleaner = connections[0]!;
-    let cursor = '0';
-    do {
-      const [next, keys] = await cleaner.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await cleaner.del(...keys);
-    } while (cursor !== '0');
-    for (const client of connections) client.disconnect();
-  });
+  afterAll(() => connections.close());
 
   /** Uses the token on B twice: the first call reads the store, the second is served from B's cache. */
   async function cachedOnB(token: string): Promise<void> {
@@ -180,9 +165,7 @@ describeIf(has.redis)('token cache on two instances sharing one Redis', () => {
 
   it('forgets everything when the subscriber drops, caches nothing until it has subscribed again', async () => {
     const name = uniquePrefix('sub');
-    const sub = new Redis(REDIS_URL, { connectionName: name });
-    sub.on('error', () => undefined);
-    connections.push(sub);
+    const sub = connections.connect({ connectionName: name });
     const pub = connect();
     const channel = redisRevocationChannel(pub, sub, { channel: channelName });
     const c = instance(memoryClientStore(), redisTokenStore(pub, { prefix }), { tokenCache: { revocations: channel } });
