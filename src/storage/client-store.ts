@@ -15,6 +15,8 @@ export type ClientChanges = Partial<Omit<ClientRecord, 'id' | 'createdAt'>>;
  * Every field of ClientRecord round-trips, `resourceServer`, `allowImplicit`, `allowClientCredentials`, `pendingChange`,
  * `origin` and `registration` (its `expiresAt` a Date) included; a pending change keeps only the fields it was given (an absent field means
  * "unchanged", so it must not come back as `undefined` or `null`), and its `requestedAt` is a Date.
+ * Records are plain data (own enumerable fields, Dates, arrays, plain objects): the client cache
+ * keeps and hands out copies of them, which would lose getters of an ORM entity's prototype.
  */
 export interface ClientStore {
   /** Required. Stores a new client. Rejects (throws) when the id exists; never overwrites. */
