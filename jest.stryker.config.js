@@ -1,7 +1,8 @@
 /**
  * The jest run StrykerJS uses (`npm run mutate`): the tests that exercise the mutated files,
  * without the browser, Redis Cluster, outage (they stop and start a redis-server), example-app
- * CLI, fuzz, package-build, README and client-library suites, which are slow or cover none of those files.
+ * CLI, fuzz, package-build, README and client-library suites, which are slow or cover none of those files,
+ * nor the architecture test, which reads the (instrumented) source files rather than running them.
  * @type {import('jest').Config}
  */
 const base = require('./jest.config.js');
@@ -18,5 +19,7 @@ module.exports = {
     '/test/package/',
     '/test/readme/',
     '/test/clients/',
+    // It measures source files, which StrykerJS's instrumented copies make several times longer.
+    '/test/unit/architecture\\.test\\.ts',
   ],
 };

@@ -14,6 +14,7 @@ export default {
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   mutate: [
     'src/client-auth.ts',
+    'src/client-cache.ts',
     'src/services/redirect-uris.ts',
     'src/crypto.ts',
     'src/scope.ts',
