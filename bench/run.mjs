@@ -163,8 +163,8 @@ function machine() {
 }
 
 /**
- * `--before DIR`: a checkout of an earlier commit with this bench/ directory copied in. Each chosen
- * scenario it can run also runs from there, as `<name>@before`, interleaved in the same rounds, so
+ * `--before DIR`: a checkout of an earlier commit with this bench/ directory copied in. Each of our
+ * chosen scenarios (group 'ours') also runs from there, as `<name>@before`, interleaved in the same rounds, so
  * that before and after are compared on the same machine at the same moment.
  */
 function withBefore(scenarios) {
