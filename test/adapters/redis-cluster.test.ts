@@ -2,22 +2,10 @@ import { Cluster } from 'ioredis';
 import { recommendedClusterOptions, redisKeyStore, redisTokenStore } from '../../adapters/redis';
 import { makeAccessToken, makeCode, makeGrant, makeRefreshToken, runKeyStoreContract, runTokenStoreContract } from '../../src/testing';
 import { describeIf, has, REDIS_CLUSTER_NODES, uniquePrefix } from '../support/services';
+import { keysUnder } from '../support/redis-keys';
 
 // Start the cluster with .ci/redis-cluster.sh (127.0.0.1:7000-7002).
 const prefix = `${uniquePrefix('rcluster')}:`;
-
-async function keysUnder(cluster: Cluster, keyPrefix: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const node of cluster.nodes('master')) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      found.push(...keys);
-    } while (cursor !== '0');
-  }
-  return found;
-}
 
 describeIf(has.redisCluster)('redisTokenStore on a Redis Cluster', () => {
   let cluster: Cluster;

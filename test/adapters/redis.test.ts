@@ -10,6 +10,7 @@ import {
   makeOpenId, makePersonalGrant, makePushedRequest, makeRefreshToken, makeSigningKey, runKeyStoreContract, runTokenStoreContract,
 } from '../../src/testing';
 import { describeIf, has, hasBinary, REDIS_URL, uniquePrefix } from '../support/services';
+import { keysUnder } from '../support/redis-keys';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -17,17 +18,6 @@ const DAY = 24 * HOUR;
 const prefix = `${uniquePrefix('redis')}:`;
 /** The hang test starts its own server, so it needs the binary, not just a Redis on 6379. */
 const hasRedisServerBinary = hasBinary('redis-server', "the redis adapter's hang-and-recover test (test/adapters/redis.test.ts)");
-
-async function keysUnder(redis: Redis, keyPrefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-    cursor = next;
-    found.push(...keys);
-  } while (cursor !== '0');
-  return found;
-}
 
 /** Every string stored under the prefix, keys and values alike (strings and sorted sets). */
 async function everythingUnder(redis: Redis, keyPrefix: string): Promise<string[]> {

@@ -1,4 +1,5 @@
 import Redis, { type RedisOptions } from 'ioredis';
+import { keysUnder } from './redis-keys';
 import { REDIS_URL } from './services';
 
 /**
@@ -18,14 +19,8 @@ export function redisConnections(prefix: string) {
     },
     async close(): Promise<void> {
       const cleaner = connections[0];
-      if (cleaner) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await cleaner.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-          cursor = next;
-          if (keys.length) await cleaner.del(...keys);
-        } while (cursor !== '0');
-      }
+      const keys = cleaner ? await keysUnder(cleaner, prefix) : [];
+      if (keys.length) await cleaner!.del(...keys);
       for (const client of connections) client.disconnect();
     },
   };
