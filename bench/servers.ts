@@ -24,7 +24,7 @@ import {
   cleanup, dpopClient, ISSUER, mintCode, mintTokens, onStop, pool, postgres, provider, redis, registerClient, REDIS_PREFIX, REDIS_URL,
 } from './fixtures';
 import { bearer, fixed, FORM, selfCheck, TOKEN_FIELDS, type Server } from './load';
-import type { RevocationChannel } from '../src/storage';
+import type { RevocationChannel, TokenStore } from '../src/storage';
 import { readCounts, resetCounts } from './counters';
 import { windowProfiler } from './window-profiler';
 import { OIDC_SERVERS } from './peers-oidc';
@@ -78,17 +78,19 @@ async function revocationChannel(publisher: Redis, options: object = recommended
 interface Setup {
   /** Where client records live: PostgreSQL (knexClientStore) or process memory. */
   clients: 'pg' | 'memory';
-  /** A revocation channel (tokenCache.revocations), which also turns the client cache on. */
+  /** Where codes and tokens live; Redis unless said. */
+  tokens?: 'redis' | 'memory';
+  /** A revocation channel (tokenCache.revocations, on the tokens' Redis), which also turns the client cache on. */
   channel: boolean;
   dpop?: boolean;
 }
 
-/** Our provider on Redis tokens, mounted as a site would. */
-async function ourEndpoints({ clients, channel, dpop = false }: Setup) {
-  const redisClient = await redis(recommendedRedisOptions);
-  const tokens = redisTokenStore(redisClient, { prefix: REDIS_PREFIX });
+/** Our provider, mounted as a site would. */
+async function ourEndpoints({ clients, tokens: tokensIn = 'redis', channel, dpop = false }: Setup) {
+  const redisClient = tokensIn === 'redis' ? await redis(recommendedRedisOptions) : null;
+  const tokens = redisClient ? redisTokenStore(redisClient, { prefix: REDIS_PREFIX }) : memoryTokenStore();
   const clientStore = clients === 'pg' ? await postgres().then(({ knex, tablePrefix }) => knexClientStore(knex, { tablePrefix })) : memoryClientStore();
-  const tokenCache = channel ? { revocations: await revocationChannel(redisClient) } : null;
+  const tokenCache = channel && redisClient ? { revocations: await revocationChannel(redisClient) } : null;
   const oauth = provider(clientStore, tokens, { ...(tokenCache ? { tokenCache } : {}), ...(dpop ? { dpop: {} } : {}) });
   const client = await registerClient(oauth);
   const app = express();
@@ -97,29 +99,19 @@ async function ourEndpoints({ clients, channel, dpop = false }: Setup) {
   return { app, tokens, client, post };
 }
 
-/** A code exchange per request, each spending a code minted just before the phase. */
-async function ourCode(setup: Setup): Promise<Server> {
-  const { app, tokens, client, post } = await ourEndpoints(setup);
-  return {
-    handler: app,
-    expect: TOKEN_FIELDS,
-    async load(n) {
-      const codes = await pool(n, (i) => mintCode(tokens, client.id, i));
-      return { ...post('/oauth/token'), bodies: codes.map((code) => `grant_type=authorization_code&code=${code}`) };
-    },
-  };
+/** n token-request bodies, each spending a code or refresh token minted through the store just now. */
+async function spendingBodies(tokens: TokenStore, clientId: string, grant: 'code' | 'refresh', n: number): Promise<string[]> {
+  if (grant === 'code') return (await pool(n, (i) => mintCode(tokens, clientId, i))).map((code) => `grant_type=authorization_code&code=${code}`);
+  return (await pool(n, (i) => mintTokens(tokens, clientId, i, true))).map(({ refresh }) => `grant_type=refresh_token&refresh_token=${refresh}`);
 }
 
-/** Refresh tokens rotate: each request spends one minted just before the phase. */
-async function ourRefresh(setup: Setup): Promise<Server> {
+/** A code exchange or a rotating refresh per request, each spending a secret minted just before the phase. */
+async function ourGrant(setup: Setup, grant: 'code' | 'refresh'): Promise<Server> {
   const { app, tokens, client, post } = await ourEndpoints(setup);
   return {
     handler: app,
     expect: TOKEN_FIELDS,
-    async load(n) {
-      const minted = await pool(n, (i) => mintTokens(tokens, client.id, i, true));
-      return { ...post('/oauth/token'), bodies: minted.map(({ refresh }) => `grant_type=refresh_token&refresh_token=${refresh}`) };
-    },
+    async load(n) { return { ...post('/oauth/token'), bodies: await spendingBodies(tokens, client.id, grant, n) }; },
   };
 }
 
@@ -185,32 +177,14 @@ const SERVERS: Record<string, () => Promise<Server>> = {
   'scope-redis-dpop': () => ourRequireScope('redis', recommendedRedisOptions, false, true),
 
   // As a multi-instance site runs: PostgreSQL clients read through the client cache the channel turns on.
-  'token-refresh': () => ourRefresh({ clients: 'pg', channel: true }),
-  'token-code': () => ourCode({ clients: 'pg', channel: true }),
-  'token-refresh-memclients': () => ourRefresh({ clients: 'memory', channel: false }),
-  'token-code-memclients': () => ourCode({ clients: 'memory', channel: false }),
+  'token-refresh': () => ourGrant({ clients: 'pg', channel: true }, 'refresh'),
+  'token-code': () => ourGrant({ clients: 'pg', channel: true }, 'code'),
+  'token-refresh-memclients': () => ourGrant({ clients: 'memory', channel: false }, 'refresh'),
+  'token-code-memclients': () => ourGrant({ clients: 'memory', channel: false }, 'code'),
   /** Diagnostic: no channel, so no client cache, and the client is read from PostgreSQL on every request. */
-  'token-code-nochannel': () => ourCode({ clients: 'pg', channel: false }),
-
-  /** Diagnostic: the same refresh on memory stores, i.e. without the PostgreSQL and Redis round trips. */
-  async 'token-refresh-memory'() {
-    const tokens = memoryTokenStore();
-    const oauth = provider(memoryClientStore(), tokens);
-    const client = await registerClient(oauth);
-    const app = express();
-    app.use('/oauth', oauth.router);
-    return {
-      handler: app,
-      expect: TOKEN_FIELDS,
-      async load(n) {
-        const minted = await pool(n, (i) => mintTokens(tokens, client.id, i, true));
-        return {
-          method: 'POST', path: '/oauth/token', headers: { authorization: client.basic, 'content-type': FORM },
-          bodies: minted.map(({ refresh }) => `grant_type=refresh_token&refresh_token=${refresh}`),
-        };
-      },
-    };
-  },
+  'token-code-nochannel': () => ourGrant({ clients: 'pg', channel: false }, 'code'),
+  /** The same refresh on memory stores, i.e. without the PostgreSQL and Redis round trips. */
+  'token-refresh-memory': () => ourGrant({ clients: 'memory', tokens: 'memory', channel: false }, 'refresh'),
 
   /** token-code with a DPoP proof (ES256, fresh jti) per request: the tokens come back bound (token_type DPoP). */
   async 'token-code-dpop'() {
@@ -220,9 +194,9 @@ const SERVERS: Record<string, () => Promise<Server>> = {
       handler: app,
       expect: TOKEN_FIELDS,
       async load(n) {
-        const codes = await pool(n, (i) => mintCode(tokens, client.id, i));
+        const bodies = await spendingBodies(tokens, client.id, 'code', n);
         // Signed after the codes are saved, so the oldest proof is as young as it can be when the phase starts.
-        const requests = codes.map((code) => ({ headers: { dpop: key.proof('POST', `${ISSUER}/oauth/token`) }, body: `grant_type=authorization_code&code=${code}` }));
+        const requests = bodies.map((body) => ({ headers: { dpop: key.proof('POST', `${ISSUER}/oauth/token`) }, body }));
         return { ...post('/oauth/token'), requests };
       },
     };
